@@ -1,0 +1,108 @@
+// Dossier: one version of one person's electronic personnel file, and the records that describe
+// its changes. The canonical JSON form and its validation rules are in docs/format.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hsdt/status.h>
+
+namespace hsdt {
+
+// The written document that caused a change (a decision, a report...).
+struct SourceDocument {
+  std::string number;  // e.g. "1351/QĐ-UBND"
+  std::string date;    // YYYY-MM-DD
+};
+
+// Who changes a dossier, why, and on what authority. Stored with every version.
+struct ChangeContext {
+  std::string actor;   // acting account id
+  std::string reason;  // free text, at most 512 bytes
+  SourceDocument source;
+};
+
+enum class ChangeKind : std::uint8_t {
+  kCreate = 1,
+  kUpdate = 2,
+  kStatusChange = 3,
+};
+
+// One entry of a dossier's history.
+struct VersionInfo {
+  std::uint32_t version = 0;
+  std::int64_t recorded_at_micros = 0;  // transaction time, microseconds since the Unix epoch (UTC)
+  ChangeKind kind = ChangeKind::kCreate;
+  std::string status;  // the dossier's status in this version
+  std::string actor;
+  std::string reason;
+  SourceDocument source;
+};
+
+// What a successful write returns.
+struct WriteResult {
+  std::string id;
+  std::uint32_t version = 0;
+  std::int64_t recorded_at_micros = 0;
+  // Accepted but suspicious values, kept as entered (e.g. a salary coefficient that does not
+  // match its rank's table), each "<json path>: <what>".
+  std::vector<std::string> warnings;
+};
+
+// A dossier parsed from JSON and validated, ready to be written. Parsing is the expensive part of
+// a write and needs no database, so it can happen before and outside the commit.
+// Threads: not synchronised; one thread at a time. Movable, not copyable.
+class DossierDraft final {
+ public:
+  // Parses and validates one dossier JSON object (docs/format.md). Strings are normalised to NFC.
+  // Returns:   the draft; InvalidArgument naming the JSON path ("$.training[2].to: 2023-02-30 is
+  //            not a date"); ResourceExhausted.
+  // Ownership: copies what it needs from `json`. Since: 1.0
+  static Result<DossierDraft> FromJson(std::string_view json);
+
+  DossierDraft(DossierDraft&&) noexcept;
+  DossierDraft& operator=(DossierDraft&&) noexcept;
+  ~DossierDraft();
+
+  // Warnings found while validating (see WriteResult::warnings).
+  const std::vector<std::string>& warnings() const;
+
+  class Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit DossierDraft(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// An immutable, decrypted version of a dossier. Cheap to copy (shared); its plaintext is wiped
+// when the last copy and the record cache have let it go.
+// Threads: safe to read from several threads.
+class Dossier final {
+ public:
+  const std::string& id() const;
+  std::uint32_t version() const;
+
+  // A few top-level fields, read without a JSON round trip.
+  std::string status() const;
+  std::string managing_unit() const;
+  std::string working_unit() const;
+  std::string full_name() const;  // "surname middle given"
+  std::string birth_date() const;
+
+  // The canonical JSON form (docs/format.md).
+  // Returns: the JSON text; Internal if the stored record cannot be encoded (a bug).
+  Result<std::string> ToJson(bool pretty = false) const;
+
+  class Impl;
+  explicit Dossier(std::shared_ptr<const Impl> impl);
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace hsdt

@@ -1,0 +1,49 @@
+// Options for opening a database.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hsdt {
+
+// When a commit reaches stable storage.
+enum class Durability : int {
+  // Every commit is fsynced before it is acknowledged (the default). An acknowledged commit
+  // survives a crash of the process or the machine.
+  kSync = 0,
+  // Commits are written to the log but not fsynced; Database::Sync() makes everything before it
+  // durable. A process crash loses nothing acknowledged (the log is in the OS page cache); a
+  // machine crash can lose commits since the last Sync(). For bulk loads.
+  kNoSync = 1,
+};
+
+// Argon2id cost for stretching a passphrase (libsodium's named limits).
+enum class KdfCost : int {
+  kMinimum = 0,      // for tests only: crypto_pwhash_*_MIN
+  kInteractive = 1,  // 64 MiB, 2 passes
+  kModerate = 2,     // 256 MiB, 3 passes
+  kSensitive = 3,    // 1 GiB, 4 passes
+};
+
+struct OpenOptions {
+  // Create the database if the directory holds none.
+  bool create_if_missing = false;
+  // Fail with AlreadyExists if the directory already holds a database.
+  bool error_if_exists = false;
+  Durability durability = Durability::kSync;
+  // Argon2id cost used when a passphrase key is first set (create, ChangeKey). The cost of an
+  // existing database is read from its keyring.
+  KdfCost kdf_cost = KdfCost::kInteractive;
+  // Bytes of decoded plaintext records kept in process memory to serve hot reads without
+  // decrypting (as SQLCipher's page cache keeps decrypted pages). Entries are wiped on eviction.
+  // 0 disables the cache.
+  std::size_t record_cache_bytes = std::size_t{64} << 20;
+  // RocksDB block cache (holds encrypted-at-rest blocks after file-layer decryption: index keys
+  // and sealed records, never plaintext records).
+  std::size_t block_cache_bytes = std::size_t{32} << 20;
+  // After this many records have been written without a compression dictionary, train one on
+  // them (zstd, 32 KiB), seal it into the metadata and use it for later writes. 0: never.
+  std::uint32_t dictionary_training_records = 1000;
+};
+
+}  // namespace hsdt

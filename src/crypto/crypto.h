@@ -1,0 +1,63 @@
+// libsodium primitives as hsdt uses them: AEAD seal/open, sub-key derivation, Argon2id,
+// the seekable XChaCha20 stream of the file layer, keyed BLAKE2b.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <hsdt/status.h>
+
+#include "crypto/secret.h"
+
+namespace hsdt::crypto {
+
+inline constexpr std::size_t kKeyBytes = 32;
+inline constexpr std::size_t kNonceBytes = 24;  // XChaCha20
+inline constexpr std::size_t kTagBytes = 16;    // Poly1305
+inline constexpr std::size_t kSealOverhead = kNonceBytes + kTagBytes;
+inline constexpr std::size_t kMacBytes = 32;    // BLAKE2b-256
+inline constexpr std::size_t kSaltBytes = 16;
+
+// Seals `plaintext` with XChaCha20-Poly1305 under `key` (kKeyBytes), a random nonce and the
+// associated data `ad`; appends nonce || ciphertext || tag to `*out`.
+void Seal(const SecretBytes& key, std::string_view plaintext, std::string_view ad, std::string* out);
+
+// Opens what Seal produced. On success `*plaintext` holds the plaintext (the caller wipes it when
+// done); on failure it is left empty and false is returned (no partial plaintext).
+bool Open(const SecretBytes& key, std::string_view sealed, std::string_view ad,
+          std::string* plaintext);
+
+// What a sub-key is for: one crypto_kdf context each.
+enum class Purpose : int { kRecords = 1, kFiles = 2, kAudit = 3, kBackup = 4, kMeta = 5 };
+
+// Derives the sub-key for `purpose` from the data key `root` (kKeyBytes).
+Result<SecretBytes> DeriveSubkey(const SecretBytes& root, Purpose purpose);
+
+// Argon2id parameters for stretching a passphrase.
+struct PwhashParams {
+  std::uint64_t opslimit = 0;
+  std::uint64_t memlimit = 0;
+  std::uint8_t salt[kSaltBytes] = {};
+};
+
+// Parameters at libsodium's named cost level 0 (MIN) .. 3 (SENSITIVE), with a fresh salt.
+PwhashParams NewPwhashParams(int cost_level);
+
+// Stretches `passphrase` into a kKeyBytes key. Returns InvalidArgument for parameters out of
+// libsodium's range, ResourceExhausted if the memory cannot be had.
+Result<SecretBytes> StretchPassphrase(const SecretBytes& passphrase, const PwhashParams& params);
+
+// XORs `n` bytes at byte `offset` of the XChaCha20 keystream for (key, nonce) into `data`.
+// Seekable: any offset, any length.
+void XorKeystream(const std::uint8_t* key, const std::uint8_t* nonce, std::uint64_t offset,
+                  std::uint8_t* data, std::size_t n);
+
+// Keyed BLAKE2b-256 of `in` under `key` (kKeyBytes); writes kMacBytes to `out`.
+void Mac(const SecretBytes& key, std::string_view in, std::uint8_t* out);
+
+// Unkeyed BLAKE2b-256 checksum.
+void Checksum(std::string_view in, std::uint8_t* out);
+
+}  // namespace hsdt::crypto

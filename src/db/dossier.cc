@@ -1,0 +1,127 @@
+#include <hsdt/dossier.h>
+
+#include <cstdio>
+
+#include "base/coding.h"
+#include "db/internal.h"
+
+namespace hsdt {
+
+DossierDraft::DossierDraft(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DossierDraft::DossierDraft(DossierDraft&&) noexcept = default;
+DossierDraft& DossierDraft::operator=(DossierDraft&&) noexcept = default;
+DossierDraft::~DossierDraft() = default;
+
+Result<DossierDraft> DossierDraft::FromJson(std::string_view json) {
+  try {
+    HSDT_ASSIGN_OR_RETURN(auto message, schema::ParseDossierJson(json));
+    auto impl = std::make_unique<Impl>();
+    impl->message = std::move(message);
+    return DossierDraft(std::move(impl));
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory parsing a dossier");
+  } catch (const kj::Exception& e) {
+    return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
+  }
+}
+
+const std::vector<std::string>& DossierDraft::warnings() const { return impl_->message->warnings; }
+
+Dossier::Dossier(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+const std::string& Dossier::id() const { return impl_->id(); }
+std::uint32_t Dossier::version() const { return impl_->record().version; }
+
+namespace {
+std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+template <typename Fn>
+std::string ReadField(const Dossier::Impl& impl, Fn fn) {
+  try {
+    auto r = impl.Reader();
+    return fn(r.dossier());
+  } catch (const kj::Exception&) {
+    return std::string();  // checked when the record was read; unreachable for stored records
+  }
+}
+}  // namespace
+
+std::string Dossier::status() const {
+  return ReadField(*impl_, [](schema::Dossier::Reader d) {
+    auto en = capnp::Schema::from<schema::DossierStatus>().getEnumerants();
+    const auto raw = static_cast<unsigned>(d.getStatus());
+    return raw < en.size() ? std::string(en[raw].getProto().getName().cStr()) : std::string();
+  });
+}
+
+std::string Dossier::managing_unit() const {
+  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getManagingUnit()); });
+}
+
+std::string Dossier::working_unit() const {
+  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getWorkingUnit()); });
+}
+
+std::string Dossier::full_name() const {
+  return ReadField(*impl_, [](schema::Dossier::Reader d) {
+    auto n = d.getName();
+    std::string s = Str(n.getSurname());
+    if (n.getMiddle().size() > 0) s += " " + Str(n.getMiddle());
+    return s + " " + Str(n.getGiven());
+  });
+}
+
+std::string Dossier::birth_date() const {
+  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getBirthDate()); });
+}
+
+Result<std::string> Dossier::ToJson(bool pretty) const {
+  try {
+    auto r = impl_->Reader();
+    return schema::EncodeJson(r.dossier(), pretty);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(id() + ": record does not decode: " + e.getDescription().cStr());
+  }
+}
+
+namespace db {
+
+std::string FormatId(std::uint64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "HS%08llu", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+std::optional<std::uint64_t> ParseId(std::string_view id) {
+  if (id.size() < 10 || id.size() > 22 || id.substr(0, 2) != "HS") return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : id.substr(2)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v == 0 || FormatId(v) != id) return std::nullopt;
+  return v;
+}
+
+IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
+  IndexEntries out;
+  std::string id_bytes;
+  base::PutBigEndian64(&id_bytes, id);
+  std::string national = "n";
+  national += Str(d.getNationalId().getNumber());
+  out.entries.push_back({national, id_bytes});
+  out.unique_keys.push_back(national);
+  std::string unit = "m";
+  unit += Str(d.getManagingUnit());
+  unit.push_back('\0');
+  unit += id_bytes;
+  out.entries.push_back({unit, ""});
+  std::string status = "s";
+  base::PutBigEndian32(&status, static_cast<std::uint32_t>(d.getStatus()));
+  status += id_bytes;
+  out.entries.push_back({status, ""});
+  return out;
+}
+
+}  // namespace db
+}  // namespace hsdt

@@ -1,0 +1,47 @@
+// Stored records as Cap'n Proto flat (unpacked) messages: serialising, reading them back with
+// explicit limits, and the fields the engine sets (id, recordedAt).
+#pragma once
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <hsdt/status.h>
+
+#include "schema/dossier.capnp.h"
+
+namespace hsdt::schema {
+
+// Reader limits for stored records (a dossier is at most ~1 MiB as JSON).
+capnp::ReaderOptions StoredReaderOptions();
+
+// A reader over 8-byte-aligned flat message bytes, for stored records.
+// REQUIRES: `words` outlives the reader; size is a multiple of 8.
+class FlatRecord final {
+ public:
+  FlatRecord(const std::uint64_t* words, std::size_t size_bytes)
+      : reader_(kj::arrayPtr(reinterpret_cast<const capnp::word*>(words), size_bytes / 8),
+                StoredReaderOptions()) {}
+  Dossier::Reader dossier() { return reader_.getRoot<Dossier>(); }
+
+ private:
+  capnp::FlatArrayMessageReader reader_;
+};
+
+// Checks that flat bytes hold a well-formed dossier message: traverses all of it within the
+// limits and checks the id. Returns Corruption describing the fault.
+Status CheckStoredDossier(const std::uint64_t* words, std::size_t size_bytes,
+                          std::string_view expected_id);
+
+// The flat bytes of a message (plaintext: the caller wipes them).
+std::string FlatBytes(capnp::MessageBuilder& message);
+
+// Sets the engine-owned fields of `next`: its id, and each event row's recordedAt, kept from an
+// equal row of `previous` (if any) or else set to `now_iso`.
+void StampEngineFields(Dossier::Builder next, std::string_view id, const Dossier::Reader* previous,
+                       std::string_view now_iso);
+
+}  // namespace hsdt::schema

@@ -1,0 +1,133 @@
+#include "schema/reflect.h"
+
+namespace hsdt::schema {
+
+FieldRules RulesOf(capnp::StructSchema::Field field) {
+  FieldRules r;
+  for (auto a : field.getProto().getAnnotations()) {
+    auto v = a.getValue();
+    switch (a.getId()) {
+      case kSensitivityId: r.sensitivity = static_cast<Sensitivity>(v.getEnum()); break;
+      case kRequiredId: r.required = true; break;
+      case kLongTextId: r.long_text = true; break;
+      case kEngineSetId: r.engine_set = true; break;
+      case kDateId:
+        r.has_date = true;
+        r.date = static_cast<DateForm>(v.getEnum());
+        break;
+      case kRefId:
+        r.has_ref = true;
+        r.ref = static_cast<RefTable>(v.getEnum());
+        break;
+      case kRangeId: {
+        auto range = v.getStruct().getAs<Range>();
+        r.has_range = true;
+        r.min = range.getMin();
+        r.max = range.getMax();
+        break;
+      }
+      default: break;
+    }
+  }
+  return r;
+}
+
+namespace {
+
+bool IsEngineSet(capnp::StructSchema::Field f) {
+  for (auto a : f.getProto().getAnnotations()) {
+    if (a.getId() == kEngineSetId) return true;
+  }
+  return false;
+}
+
+void DiffValues(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b, std::string* path,
+                std::vector<std::string>* out);
+
+void DiffStructsAt(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
+                   std::string* path, std::vector<std::string>* out) {
+  for (auto f : a.getSchema().getFields()) {
+    if (IsEngineSet(f)) continue;
+    const std::size_t len = path->size();
+    path->append(".").append(f.getProto().getName().cStr());
+    const bool ha = a.has(f, capnp::HasMode::NON_DEFAULT);
+    const bool hb = b.has(f, capnp::HasMode::NON_DEFAULT);
+    if (ha != hb) {
+      out->push_back(*path);
+    } else if (ha) {
+      DiffValues(a.get(f), b.get(f), path, out);
+    }
+    path->resize(len);
+  }
+}
+
+void DiffValues(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b, std::string* path,
+                std::vector<std::string>* out) {
+  if (a.getType() == capnp::DynamicValue::STRUCT) {
+    DiffStructsAt(a.as<capnp::DynamicStruct>(), b.as<capnp::DynamicStruct>(), path, out);
+    return;
+  }
+  if (a.getType() == capnp::DynamicValue::LIST) {
+    auto la = a.as<capnp::DynamicList>();
+    auto lb = b.as<capnp::DynamicList>();
+    const unsigned n = std::max(la.size(), lb.size());
+    for (unsigned i = 0; i < n; ++i) {
+      const std::size_t len = path->size();
+      path->append("[").append(std::to_string(i)).append("]");
+      if (i >= la.size() || i >= lb.size()) {
+        out->push_back(*path);
+      } else {
+        DiffValues(la[i], lb[i], path, out);
+      }
+      path->resize(len);
+    }
+    return;
+  }
+  if (!ValuesEqual(a, b)) out->push_back(*path);
+}
+
+}  // namespace
+
+void DiffStructs(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
+                 std::vector<std::string>* out) {
+  std::string path = "$";
+  DiffStructsAt(a, b, &path, out);
+}
+
+bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b) {
+  using T = capnp::DynamicValue::Type;
+  if (a.getType() != b.getType()) return false;
+  switch (a.getType()) {
+    case T::VOID: return true;
+    case T::BOOL: return a.as<bool>() == b.as<bool>();
+    case T::INT: return a.as<int64_t>() == b.as<int64_t>();
+    case T::UINT: return a.as<uint64_t>() == b.as<uint64_t>();
+    case T::FLOAT: return a.as<double>() == b.as<double>();
+    case T::TEXT: return a.as<capnp::Text>() == b.as<capnp::Text>();
+    case T::DATA: return a.as<capnp::Data>() == b.as<capnp::Data>();
+    case T::ENUM: return a.as<capnp::DynamicEnum>().getRaw() == b.as<capnp::DynamicEnum>().getRaw();
+    case T::LIST: {
+      auto la = a.as<capnp::DynamicList>();
+      auto lb = b.as<capnp::DynamicList>();
+      if (la.size() != lb.size()) return false;
+      for (unsigned i = 0; i < la.size(); ++i) {
+        if (!ValuesEqual(la[i], lb[i])) return false;
+      }
+      return true;
+    }
+    case T::STRUCT: {
+      auto sa = a.as<capnp::DynamicStruct>();
+      auto sb = b.as<capnp::DynamicStruct>();
+      for (auto f : sa.getSchema().getFields()) {
+        if (IsEngineSet(f)) continue;
+        const bool ha = sa.has(f, capnp::HasMode::NON_DEFAULT);
+        if (ha != sb.has(f, capnp::HasMode::NON_DEFAULT)) return false;
+        if (ha && !ValuesEqual(sa.get(f), sb.get(f))) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace hsdt::schema

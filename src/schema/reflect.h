@@ -1,0 +1,57 @@
+// Schema reflection: the rules annotations carry (schema/annotations.capnp), and the field-level
+// difference of two records.
+#pragma once
+
+#include <capnp/dynamic.h>
+#include <capnp/schema.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "schema/annotations.capnp.h"
+
+namespace hsdt::schema {
+
+inline constexpr std::uint64_t kSensitivityId = 0xaaa90d5bd10cc403ull;
+inline constexpr std::uint64_t kRequiredId = 0xbc11018c8a48d631ull;
+inline constexpr std::uint64_t kLongTextId = 0xfc710ed435c30ef7ull;
+inline constexpr std::uint64_t kDateId = 0xf0eb04eecd46af5aull;
+inline constexpr std::uint64_t kRefId = 0xe153cc1e3723413dull;
+inline constexpr std::uint64_t kRangeId = 0xa6b476eeb0e4e8feull;
+inline constexpr std::uint64_t kEngineSetId = 0xebb9e4fedc2a6753ull;
+
+inline constexpr std::size_t kShortTextBytes = 512;
+inline constexpr std::size_t kLongTextBytes = 16 * 1024;
+inline constexpr std::size_t kMaxListRows = 1000;
+inline constexpr std::size_t kMaxDossierJsonBytes = 1024 * 1024;
+
+// The rules one field's annotations carry.
+struct FieldRules {
+  bool required = false;
+  bool long_text = false;
+  bool engine_set = false;
+  bool has_date = false;
+  DateForm date = DateForm::FULL;
+  bool has_ref = false;
+  RefTable ref = RefTable::UNIT;
+  bool has_range = false;
+  double min = 0;
+  double max = 0;
+  Sensitivity sensitivity = Sensitivity::NORMAL;
+
+  std::size_t max_text_bytes() const { return long_text ? kLongTextBytes : kShortTextBytes; }
+};
+
+FieldRules RulesOf(capnp::StructSchema::Field field);
+
+// Appends to `out` the JSON paths ("$.rank.step", "$.training[2]") whose values differ between
+// `a` and `b`, in schema order. Engine-set fields (id, recordedAt) are not compared. A struct
+// present on one side only, or a list row beyond the other side's length, is one path.
+void DiffStructs(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
+                 std::vector<std::string>* out);
+
+// True if two values of the same type are equal, ignoring engine-set fields.
+bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b);
+
+}  // namespace hsdt::schema

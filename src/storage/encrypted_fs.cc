@@ -1,0 +1,177 @@
+#include "storage/encrypted_fs.h"
+
+#include <cstring>
+#include <mutex>
+
+#include "base/coding.h"
+
+namespace hsdt::storage {
+namespace {
+
+constexpr std::size_t kGenOffset = 8;
+constexpr std::size_t kNonceOffset = 12;
+constexpr std::size_t kMacOffset = kNonceOffset + crypto::kNonceBytes;  // 36
+constexpr std::size_t kMacInputBytes = kMacOffset;                       // magic..nonce
+
+class SodiumStream final : public rocksdb::BlockAccessCipherStream {
+ public:
+  SodiumStream(std::shared_ptr<const FileKeys::Generation> keys, const char* nonce)
+      : keys_(std::move(keys)) {
+    std::memcpy(nonce_, nonce, sizeof nonce_);
+  }
+
+  size_t BlockSize() override { return 64; }
+
+  rocksdb::Status Encrypt(uint64_t offset, char* data, size_t n) override {
+    Xor(offset, data, n);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status Decrypt(uint64_t offset, char* data, size_t n) override {
+    Xor(offset, data, n);
+    return rocksdb::Status::OK();
+  }
+
+ protected:
+  void AllocateScratch(std::string&) override {}
+  rocksdb::Status EncryptBlock(uint64_t block, char* data, char*) override {
+    Xor(block * 64, data, 64);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DecryptBlock(uint64_t block, char* data, char*) override {
+    Xor(block * 64, data, 64);
+    return rocksdb::Status::OK();
+  }
+
+ private:
+  void Xor(uint64_t offset, char* data, size_t n) {
+    crypto::XorKeystream(keys_->stream_key.data(), nonce_, offset,
+                         reinterpret_cast<std::uint8_t*>(data), n);
+  }
+
+  std::shared_ptr<const FileKeys::Generation> keys_;
+  std::uint8_t nonce_[crypto::kNonceBytes];
+};
+
+class SodiumProvider final : public rocksdb::EncryptionProvider {
+ public:
+  explicit SodiumProvider(std::shared_ptr<FileKeys> keys) : keys_(std::move(keys)) {}
+
+  const char* Name() const override { return "hsdt.XChaCha20"; }
+  size_t GetPrefixLength() const override { return kFilePrefixBytes; }
+
+  rocksdb::Status CreateNewPrefix(const std::string& fname, char* prefix,
+                                  size_t length) const override {
+    if (length < kFilePrefixBytes) return rocksdb::Status::InvalidArgument("prefix too short");
+    const std::uint32_t gen = keys_->write_generation();
+    auto keys = keys_->Find(gen);
+    if (keys == nullptr) return rocksdb::Status::Corruption(fname + ": no key for writing");
+    std::memset(prefix, 0, length);
+    std::memcpy(prefix, kFileMagic, sizeof kFileMagic);
+    const std::string g = [&] {
+      std::string s;
+      base::PutBigEndian32(&s, gen);
+      return s;
+    }();
+    std::memcpy(prefix + kGenOffset, g.data(), 4);
+    crypto::RandomFill({reinterpret_cast<std::uint8_t*>(prefix + kNonceOffset), crypto::kNonceBytes});
+    crypto::Mac(keys->mac_key, std::string_view(prefix, kMacInputBytes),
+                reinterpret_cast<std::uint8_t*>(prefix + kMacOffset));
+    return rocksdb::Status::OK();
+  }
+
+  rocksdb::Status AddCipher(const std::string&, const char*, size_t, bool) override {
+    return rocksdb::Status::NotSupported("hsdt keys are added through FileKeys");
+  }
+
+  rocksdb::Status CreateCipherStream(
+      const std::string& fname, const rocksdb::EnvOptions&, rocksdb::Slice& prefix,
+      std::unique_ptr<rocksdb::BlockAccessCipherStream>* result) override {
+    const std::int64_t gen = FileGenerationOf(std::string_view(prefix.data(), prefix.size()));
+    if (gen < 0) return rocksdb::Status::Corruption(fname + ": not an hsdt encrypted file");
+    auto keys = keys_->Find(static_cast<std::uint32_t>(gen));
+    if (keys == nullptr) {
+      return rocksdb::Status::Corruption(fname + ": encrypted under key generation " +
+                                         std::to_string(gen) + ", which this keyring lacks");
+    }
+    std::uint8_t mac[crypto::kMacBytes];
+    crypto::Mac(keys->mac_key, std::string_view(prefix.data(), kMacInputBytes), mac);
+    if (!crypto::SecretEquals({mac, sizeof mac},
+                              {reinterpret_cast<const std::uint8_t*>(prefix.data()) + kMacOffset,
+                               crypto::kMacBytes})) {
+      return rocksdb::Status::Corruption(fname + ": file header fails authentication");
+    }
+    *result = std::make_unique<SodiumStream>(std::move(keys), prefix.data() + kNonceOffset);
+    return rocksdb::Status::OK();
+  }
+
+ private:
+  std::shared_ptr<FileKeys> keys_;
+};
+
+// Refuses the file operations that would reuse keystream.
+class NoRewriteFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit NoRewriteFileSystem(const std::shared_ptr<rocksdb::FileSystem>& target)
+      : FileSystemWrapper(target) {}
+  const char* Name() const override { return "hsdt.NoRewrite"; }
+
+  rocksdb::IOStatus ReuseWritableFile(const std::string& fname, const std::string&,
+                                      const rocksdb::FileOptions&,
+                                      std::unique_ptr<rocksdb::FSWritableFile>*,
+                                      rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::NotSupported(fname + ": reusing a file would reuse its keystream");
+  }
+  rocksdb::IOStatus NewRandomRWFile(const std::string& fname, const rocksdb::FileOptions&,
+                                    std::unique_ptr<rocksdb::FSRandomRWFile>*,
+                                    rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::NotSupported(fname + ": in-place rewrites would reuse keystream");
+  }
+  rocksdb::IOStatus ReopenWritableFile(const std::string& fname, const rocksdb::FileOptions&,
+                                       std::unique_ptr<rocksdb::FSWritableFile>*,
+                                       rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::NotSupported(fname + ": reopening for writing is not allowed");
+  }
+};
+
+}  // namespace
+
+Status FileKeys::Add(std::uint32_t gen, const crypto::SecretBytes& purpose_key) {
+  auto g = std::make_shared<Generation>();
+  // Two independent keys from the purpose key: one for the stream, one for the header MAC.
+  HSDT_ASSIGN_OR_RETURN(g->stream_key, crypto::DeriveSubkey(purpose_key, crypto::Purpose::kFiles));
+  HSDT_ASSIGN_OR_RETURN(g->mac_key, crypto::DeriveSubkey(purpose_key, crypto::Purpose::kMeta));
+  std::unique_lock lock(mu_);
+  gens_[gen] = std::move(g);
+  return Status::Ok();
+}
+
+void FileKeys::SetWriteGeneration(std::uint32_t gen) {
+  std::unique_lock lock(mu_);
+  write_gen_ = gen;
+}
+
+std::uint32_t FileKeys::write_generation() const {
+  std::shared_lock lock(mu_);
+  return write_gen_;
+}
+
+std::shared_ptr<const FileKeys::Generation> FileKeys::Find(std::uint32_t gen) const {
+  std::shared_lock lock(mu_);
+  auto it = gens_.find(gen);
+  return it == gens_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<rocksdb::FileSystem> NewEncryptedFileSystem(
+    const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys) {
+  auto encrypted =
+      rocksdb::NewEncryptedFS(base, std::make_shared<SodiumProvider>(std::move(keys)));
+  return std::make_shared<NoRewriteFileSystem>(encrypted);
+}
+
+std::int64_t FileGenerationOf(std::string_view prefix) {
+  if (prefix.size() < kMacOffset + crypto::kMacBytes) return -1;
+  if (std::memcmp(prefix.data(), kFileMagic, sizeof kFileMagic) != 0) return -1;
+  return base::GetBigEndian32(prefix.data() + kGenOffset);
+}
+
+}  // namespace hsdt::storage

@@ -1,0 +1,662 @@
+#include "storage/store.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/env.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+
+#include <hsdt/version.h>
+
+#include "base/coding.h"
+#include "schema/meta.capnp.h"
+
+namespace hsdt::storage {
+namespace {
+
+constexpr char kFormatKey[] = "format";
+constexpr char kDictCurrentKey[] = "dict-current";
+constexpr char kDictPrefix[] = "dict/";
+constexpr std::size_t kDictionaryBytes = 32 * 1024;
+constexpr std::size_t kTrainingSamples = 2000;
+constexpr std::size_t kMinTrainingSamples = 50;
+
+std::string DictKey(std::uint32_t id) {
+  std::string k = kDictPrefix;
+  base::PutBigEndian32(&k, id);
+  return k;
+}
+
+std::string IdName(std::uint64_t id) { return "dossier " + std::to_string(id); }
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice SliceOf(std::string_view s) { return {s.data(), s.size()}; }
+
+int StripeIndexOf(std::string_view key) {
+  return static_cast<int>(std::hash<std::string_view>()(key) % 256);
+}
+
+}  // namespace
+
+const char* CfName(Cf cf) {
+  switch (cf) {
+    case kMetaCf: return "meta";
+    case kCurrentCf: return "current";
+    case kHistoryCf: return "history";
+    case kIndexCf: return "index";
+    default: return "?";
+  }
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string m = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(std::move(m));
+  if (s.IsCorruption()) return Status::Corruption(std::move(m));
+  if (s.IsNoSpace()) return Status::ResourceExhausted(std::move(m));
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Busy(std::move(m));
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::Busy(std::string(what) + ": the database is open in another process (" +
+                        s.ToString() + ")");
+  }
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(std::move(m));
+  return Status::IOError(std::move(m));
+}
+
+std::string Store::IdKey(std::uint64_t id) {
+  std::string k;
+  base::PutBigEndian64(&k, id);
+  return k;
+}
+
+std::string Store::HistoryKey(std::uint64_t id, char kind, std::uint32_t version) {
+  std::string k = IdKey(id);
+  k.push_back(kind);
+  base::PutBigEndian32(&k, version);
+  return k;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Key& key,
+                                           const StoreOptions& options) {
+  HSDT_RETURN_IF_ERROR(crypto::EnsureSodium());
+  std::unique_ptr<Store> s(new Store());
+  s->dir_ = dir;
+  s->clock_ = options.clock != nullptr ? options.clock : &base::SystemClock();
+  s->sync_ = options.sync;
+  s->training_threshold_ = options.dictionary_training_records;
+
+  const std::string keyring_path = dir + "/" + kKeyringFile;
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(keyring_path, ec);
+  bool create = false;
+  if (exists) {
+    if (options.error_if_exists) return Status::AlreadyExists(dir + ": holds a database already");
+    HSDT_ASSIGN_OR_RETURN(std::string bytes, Keyring::Read(keyring_path));
+    HSDT_ASSIGN_OR_RETURN(Keyring k, Keyring::Unlock(bytes, key));
+    s->keyring_ = std::make_unique<Keyring>(std::move(k));
+    create = !std::filesystem::exists(dir + "/CURRENT", ec) && options.create_if_missing;
+  } else {
+    if (!options.create_if_missing) return Status::NotFound(dir + ": no hsdt database here");
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());
+    HSDT_ASSIGN_OR_RETURN(Keyring k, Keyring::Create(key, options.kdf_cost));
+    HSDT_RETURN_IF_ERROR(Keyring::Write(dir, k.Serialize()));
+    s->keyring_ = std::make_unique<Keyring>(std::move(k));
+    create = true;
+  }
+  HSDT_RETURN_IF_ERROR(s->InstallKeys());
+  HSDT_RETURN_IF_ERROR(s->OpenDb(options, create));
+  HSDT_RETURN_IF_ERROR(s->CheckFormat());
+  HSDT_RETURN_IF_ERROR(s->LoadDictionaries());
+
+  std::unique_ptr<rocksdb::Iterator> it(s->db_->NewIterator({}, s->cfs_[kCurrentCf]));
+  std::uint64_t count = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  HSDT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning dossiers"));
+  it->SeekToLast();
+  if (it->Valid() && it->key().size() == 8) s->next_id_ = base::GetBigEndian64(it->key().data()) + 1;
+  s->dossier_count_ = count;
+  if (s->current_dict_ == 0) s->undictionaried_writes_ = count;
+  return s;
+}
+
+Status Store::InstallKeys() {
+  HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kFiles, [&](auto gen, const auto& k) {
+    return file_keys_->Add(gen, k);
+  }));
+  HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kBackup, [&](auto gen, const auto& k) {
+    return backup_keys_->Add(gen, k);
+  }));
+  HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kRecords, [&](auto gen, const auto& k) {
+    return sealer_.AddKey(gen, k);
+  }));
+  const std::uint32_t w = keyring_->write_generation();
+  file_keys_->SetWriteGeneration(w);
+  backup_keys_->SetWriteGeneration(w);
+  sealer_.SetWriteGeneration(w);
+  return Status::Ok();
+}
+
+Status Store::OpenDb(const StoreOptions& options, bool create) {
+  auto base = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
+  fs_ = NewEncryptedFileSystem(base, file_keys_);
+  env_ = rocksdb::NewCompositeEnv(fs_);
+
+  rocksdb::DBOptions db;
+  db.create_if_missing = create;
+  db.create_missing_column_families = true;
+  db.paranoid_checks = true;
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db.recycle_log_file_num = 0;  // a recycled WAL would reuse its keystream
+  db.allow_mmap_reads = false;
+  db.allow_mmap_writes = false;
+  db.use_direct_reads = false;
+  db.use_direct_io_for_flush_and_compaction = false;
+  db.manual_wal_flush = false;
+  db.keep_log_file_num = 4;
+  db.max_background_jobs = 2;
+  db.env = env_.get();
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto cf_options = [&](bool sealed) {
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.format_version = 5;
+    rocksdb::ColumnFamilyOptions cf;
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    // Sealed values do not compress; index keys and metadata do.
+    cf.compression = sealed ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
+    return cf;
+  };
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options(false)},
+      {CfName(kMetaCf), cf_options(true)},
+      {CfName(kCurrentCf), cf_options(true)},
+      {CfName(kHistoryCf), cf_options(true)},
+      {CfName(kIndexCf), cf_options(false)},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db, dir_, descriptors, &handles, &raw), dir_));
+  db_.reset(raw);
+  // handles[0] is the default family, unused; keep it for destruction order.
+  cfs_.assign(handles.begin() + 1, handles.end());
+  cfs_.push_back(handles[0]);
+  return Status::Ok();
+}
+
+Status Store::CheckFormat() {
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kMetaCf, kFormatKey, &value, &found));
+  if (!found) {
+    std::string v;
+    base::PutBigEndian32(&v, kFormatVersion);
+    rocksdb::WriteBatch batch;
+    batch.Put(cfs_[kMetaCf], kFormatKey, v);
+    return Write(&batch);
+  }
+  if (value.size() != 4) return Status::Corruption("meta/format: bad length");
+  const std::uint32_t format = base::GetBigEndian32(value.data());
+  if (format > kFormatVersion) {
+    return Status::UnsupportedFormat(dir_ + ": on-disk format " + std::to_string(format) +
+                                     " is newer than this library's " +
+                                     std::to_string(kFormatVersion) + "; upgrade hsdt");
+  }
+  return Status::Ok();
+}
+
+Status Store::LoadDictionaries() {
+  HSDT_RETURN_IF_ERROR(ForEach(kMetaCf, kDictPrefix, [&](std::string_view k, std::string_view v) {
+    if (k.size() != sizeof(kDictPrefix) - 1 + 4) return Status::Corruption("meta/dict: bad key");
+    const std::uint32_t id = base::GetBigEndian32(k.data() + k.size() - 4);
+    auto dict = sealer_.Open(ValueType::kDictionary, id, v);
+    if (!dict.ok()) return dict.status().WithPrefix("meta/dict/" + std::to_string(id));
+    return compressor_.AddDictionary(id, dict->view());
+  }));
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kMetaCf, kDictCurrentKey, &value, &found));
+  if (found && value.size() == 4) {
+    const std::uint32_t id = base::GetBigEndian32(value.data());
+    if (!compressor_.HasDictionary(id)) {
+      return Status::Corruption("meta/dict-current names dictionary " + std::to_string(id) +
+                                ", which is missing");
+    }
+    current_dict_ = id;
+  }
+  return Status::Ok();
+}
+
+Store::~Store() { (void)Close(); }
+
+Status Store::Close() {
+  std::lock_guard lock(close_mu_);
+  if (closed_ || db_ == nullptr) return Status::Ok();
+  closed_ = true;
+  Status result;
+  if (!failed_) result = FromRocks(db_->FlushWAL(true), "closing: syncing the log");
+  for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+  cfs_.clear();
+  const Status closed = FromRocks(db_->Close(), "closing");
+  db_.reset();
+  return result.ok() ? closed : result;
+}
+
+std::string Store::failure() const {
+  std::lock_guard lock(failure_mu_);
+  return failure_;
+}
+
+Status Store::Writable() const {
+  if (closed_) return Status::IOError("the database is closed");
+  if (failed_.load()) {
+    return Status::IOError("the database is read-only after an earlier write failure (" +
+                           failure() + "); reopen it once the cause is fixed");
+  }
+  return Status::Ok();
+}
+
+Status Store::Fail(const rocksdb::Status& s, std::string_view what) {
+  Status st = FromRocks(s, what);
+  {
+    std::lock_guard lock(failure_mu_);
+    if (!failed_.exchange(true)) failure_ = st.ToString();
+  }
+  return Status(st.code(), std::string(st.message()) +
+                               "; the database is now read-only: nothing more is written until it "
+                               "is reopened");
+}
+
+Status Store::Write(rocksdb::WriteBatch* batch) {
+  HSDT_RETURN_IF_ERROR(Writable());
+  rocksdb::WriteOptions wo;
+  wo.sync = sync_;
+  const rocksdb::Status s = db_->Write(wo, batch);
+  if (!s.ok()) return Fail(s, "commit");
+  return Status::Ok();
+}
+
+Status Store::ReadValue(Cf cf, std::string_view key, std::string* value, bool* found) {
+  if (closed_) return Status::IOError("the database is closed");
+  const rocksdb::Status s = db_->Get({}, cfs_[cf], SliceOf(key), value);
+  *found = s.ok();
+  if (s.ok() || s.IsNotFound()) return Status::Ok();
+  return FromRocks(s, std::string(CfName(cf)) + "/" + base::HexOf(key));
+}
+
+StripeLock Store::LockStripes(std::uint64_t id, const std::vector<std::string>& unique_keys) {
+  std::vector<int> idx = {static_cast<int>(id % kStripes)};
+  for (const auto& k : unique_keys) idx.push_back(StripeIndexOf(k));
+  std::sort(idx.begin(), idx.end());
+  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+  StripeLock lock;
+  for (int i : idx) lock.locks_.emplace_back(stripes_[i]);
+  return lock;
+}
+
+Result<std::uint32_t> Store::LatestVersion(std::uint64_t id) {
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, IdKey(id), &value, &found));
+  if (!found) return std::uint32_t{0};
+  HSDT_ASSIGN_OR_RETURN(EnvelopeHeader h, PeekEnvelope(value));
+  return h.version;
+}
+
+Result<StoredRecord> Store::ReadRecord(std::uint64_t id, std::uint32_t version) {
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, IdKey(id), &value, &found));
+  if (!found) return Status::NotFound(IdName(id) + ": no such dossier");
+  auto header = PeekEnvelope(value);
+  if (!header.ok()) return header.status().WithPrefix("current/" + std::to_string(id));
+  if (version != 0 && version != header->version) {
+    if (version > header->version) {
+      return Status::NotFound(IdName(id) + ": no version " + std::to_string(version) +
+                              " (latest is " + std::to_string(header->version) + ")");
+    }
+    const std::string hkey = HistoryKey(id, 'r', version);
+    HSDT_RETURN_IF_ERROR(ReadValue(kHistoryCf, hkey, &value, &found));
+    if (!found) return Status::Corruption("history/" + std::to_string(id) + "/r/" + std::to_string(version) + ": missing");
+  }
+  auto plain = sealer_.Open(ValueType::kRecord, id, value);
+  if (!plain.ok()) {
+    return plain.status().WithPrefix((version == 0 ? "current/" : "history/") +
+                                     std::to_string(id) + "/v" +
+                                     std::to_string(version == 0 ? header->version : version));
+  }
+  StoredRecord r;
+  r.version = version == 0 ? header->version : version;
+  r.bytes = std::move(plain).value();
+  return r;
+}
+
+Status Store::SealVersionMeta(std::uint64_t id, const VersionMeta& m, std::string* out) const {
+  capnp::MallocMessageBuilder message;
+  auto info = message.initRoot<schema::VersionInfo>();
+  info.setVersion(m.version);
+  info.setRecordedAtMicros(m.recorded_at_micros);
+  info.setKind(static_cast<schema::ChangeKind>(m.kind));
+  info.setStatus(m.status);
+  info.setActor(m.actor);
+  info.setReason(m.reason);
+  info.setSourceNumber(m.source_number);
+  info.setSourceDate(m.source_date);
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asChars();
+  base::PutBigEndian64(out, static_cast<std::uint64_t>(m.recorded_at_micros));
+  const std::string prefix = out->substr(out->size() - 8);
+  return sealer_.Seal(ValueType::kVersionInfo, id, m.version,
+                      std::string_view(bytes.begin(), bytes.size()), false, 0, out, prefix);
+}
+
+Result<VersionMeta> Store::OpenVersionMeta(std::uint64_t id, std::string_view value) const {
+  if (value.size() < 8) return Status::Corruption("version record too short");
+  HSDT_ASSIGN_OR_RETURN(PlainBytes plain,
+                        sealer_.Open(ValueType::kVersionInfo, id, value.substr(8), value.substr(0, 8)));
+  try {
+    capnp::ReaderOptions limits;
+    limits.traversalLimitInWords = 1 << 16;
+    limits.nestingLimit = 8;
+    capnp::FlatArrayMessageReader reader(
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain.words()), plain.size() / 8), limits);
+    auto info = reader.getRoot<schema::VersionInfo>();
+    VersionMeta m;
+    m.version = info.getVersion();
+    m.recorded_at_micros = info.getRecordedAtMicros();
+    m.kind = static_cast<ChangeKind>(info.getKind());
+    m.status = info.getStatus();
+    m.actor = info.getActor();
+    m.reason = info.getReason();
+    m.source_number = info.getSourceNumber();
+    m.source_date = info.getSourceDate();
+    if (static_cast<std::int64_t>(base::GetBigEndian64(value.data())) != m.recorded_at_micros) {
+      return Status::Corruption("version record time does not match its header");
+    }
+    return m;
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("version record does not decode: ") +
+                              e.getDescription().cStr());
+  }
+}
+
+Result<std::uint32_t> Store::VersionAsOf(std::uint64_t id, std::int64_t micros) {
+  const std::string prefix = IdKey(id) + 'i';
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[kHistoryCf]));
+  for (it->SeekForPrev(HistoryKey(id, 'i', 0xFFFFFFFFu)); it->Valid(); it->Prev()) {
+    const std::string_view k = View(it->key());
+    if (k.substr(0, prefix.size()) != prefix || k.size() != prefix.size() + 4) break;
+    const std::string_view v = View(it->value());
+    if (v.size() < 8) return Status::Corruption("history/" + std::to_string(id) + ": short version record");
+    if (static_cast<std::int64_t>(base::GetBigEndian64(v.data())) <= micros) {
+      return base::GetBigEndian32(k.data() + prefix.size());
+    }
+  }
+  HSDT_RETURN_IF_ERROR(FromRocks(it->status(), "history scan"));
+  return Status::NotFound(IdName(id) + ": no version recorded at or before " +
+                          base::FormatMicrosUtc(micros));
+}
+
+Result<std::vector<VersionMeta>> Store::History(std::uint64_t id) {
+  std::vector<VersionMeta> out;
+  const std::string prefix = IdKey(id) + 'i';
+  HSDT_RETURN_IF_ERROR(ForEach(kHistoryCf, prefix, [&](std::string_view k, std::string_view v) {
+    auto m = OpenVersionMeta(id, v);
+    if (!m.ok()) return m.status().WithPrefix("history/" + base::HexOf(k));
+    out.push_back(std::move(m).value());
+    return Status::Ok();
+  }));
+  if (out.empty()) return Status::NotFound(IdName(id) + ": no such dossier");
+  return out;
+}
+
+Result<VersionMeta> Store::Commit(CommitRequest r) {
+  HSDT_RETURN_IF_ERROR(Writable());
+  const std::string key = IdKey(r.id);
+  std::string old;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, key, &old, &found));
+  std::uint32_t latest = 0;
+  if (found) {
+    auto h = PeekEnvelope(old);
+    if (!h.ok()) return h.status().WithPrefix("current/" + std::to_string(r.id));
+    latest = h->version;
+  }
+  if (latest != r.expected_version) {
+    return Status::Conflict(IdName(r.id) + ": expected version " +
+                            std::to_string(r.expected_version) + ", but the latest is " +
+                            std::to_string(latest) + "; reread and retry");
+  }
+  for (const auto& u : r.unique_keys) {
+    if (std::find(r.index_deletes.begin(), r.index_deletes.end(), u) != r.index_deletes.end()) continue;
+    std::string ignored;
+    bool taken = false;
+    HSDT_RETURN_IF_ERROR(ReadValue(kIndexCf, u, &ignored, &taken));
+    if (taken) return Status::AlreadyExists("unique index key in use");
+  }
+  VersionMeta meta = std::move(r.meta);
+  meta.version = latest + 1;
+  meta.recorded_at_micros = clock_->NowMicros();
+
+  rocksdb::WriteBatch batch;
+  std::string sealed;
+  const std::uint32_t dict = current_dict_.load();
+  HSDT_RETURN_IF_ERROR(sealer_.Seal(ValueType::kRecord, r.id, meta.version, r.record, true, dict, &sealed));
+  batch.Put(cfs_[kCurrentCf], key, sealed);
+  if (found) batch.Put(cfs_[kHistoryCf], HistoryKey(r.id, 'r', latest), old);
+  std::string info;
+  HSDT_RETURN_IF_ERROR(SealVersionMeta(r.id, meta, &info));
+  batch.Put(cfs_[kHistoryCf], HistoryKey(r.id, 'i', meta.version), info);
+  for (const auto& k : r.index_deletes) batch.Delete(cfs_[kIndexCf], k);
+  for (const auto& p : r.index_puts) batch.Put(cfs_[kIndexCf], p.key, p.value);
+  HSDT_RETURN_IF_ERROR(Write(&batch));
+  if (!found) dossier_count_.fetch_add(1);
+  if (dict == 0 && training_threshold_ != 0 &&
+      undictionaried_writes_.fetch_add(1) + 1 >= training_threshold_) {
+    MaybeTrainDictionary();
+  }
+  return meta;
+}
+
+void Store::MaybeTrainDictionary() {
+  std::unique_lock lock(train_mu_, std::try_to_lock);
+  if (!lock.owns_lock() || current_dict_.load() != 0) return;
+  // A failure only means later records stay without a dictionary; do not retry on every write.
+  if (!TrainDictionary().ok()) training_threshold_ = 0;
+}
+
+Result<std::uint32_t> Store::TrainDictionary() {
+  HSDT_RETURN_IF_ERROR(Writable());
+  std::vector<std::string> samples;
+  Status scan = ForEach(kCurrentCf, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8) return Status::Corruption("current: bad key " + base::HexOf(k));
+    auto plain = sealer_.Open(ValueType::kRecord, base::GetBigEndian64(k.data()), v);
+    if (!plain.ok()) return plain.status().WithPrefix("current/" + base::HexOf(k));
+    samples.emplace_back(plain->view());
+    return samples.size() >= kTrainingSamples ? Status::NotFound("enough") : Status::Ok();
+  });
+  auto wipe = [&] { for (auto& s : samples) crypto::Wipe(s.data(), s.size()); };
+  if (!scan.ok() && scan.code() != StatusCode::kNotFound) {
+    wipe();
+    return scan;
+  }
+  if (samples.size() < kMinTrainingSamples) {
+    wipe();
+    return Status::InvalidArgument("dictionary training needs at least " +
+                                   std::to_string(kMinTrainingSamples) + " dossiers; there are " +
+                                   std::to_string(samples.size()));
+  }
+  auto dict = Compressor::Train(samples, kDictionaryBytes);
+  wipe();
+  if (!dict.ok()) return dict.status();
+  std::uint32_t id = 1;
+  while (compressor_.HasDictionary(id)) ++id;
+  std::string sealed;
+  HSDT_RETURN_IF_ERROR(sealer_.Seal(ValueType::kDictionary, id, 0, *dict, false, 0, &sealed));
+  HSDT_RETURN_IF_ERROR(compressor_.AddDictionary(id, *dict));
+  crypto::Wipe(dict->data(), dict->size());
+  std::string current;
+  base::PutBigEndian32(&current, id);
+  rocksdb::WriteBatch batch;
+  batch.Put(cfs_[kMetaCf], DictKey(id), sealed);
+  batch.Put(cfs_[kMetaCf], kDictCurrentKey, current);
+  HSDT_RETURN_IF_ERROR(Write(&batch));
+  current_dict_ = id;
+  return id;
+}
+
+Result<bool> Store::IndexKeyExists(std::string_view key) {
+  std::string ignored;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(ReadValue(kIndexCf, key, &ignored, &found));
+  return found;
+}
+
+Result<std::vector<std::uint64_t>> Store::ListIds(std::uint64_t after, std::size_t limit) {
+  std::vector<std::uint64_t> ids;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[kCurrentCf]));
+  for (it->Seek(IdKey(after + 1)); it->Valid() && ids.size() < limit; it->Next()) {
+    if (it->key().size() == 8) ids.push_back(base::GetBigEndian64(it->key().data()));
+  }
+  HSDT_RETURN_IF_ERROR(FromRocks(it->status(), "listing dossiers"));
+  return ids;
+}
+
+Status Store::ForEach(Cf cf, std::string_view prefix,
+                      const std::function<Status(std::string_view, std::string_view)>& fn) {
+  if (closed_) return Status::IOError("the database is closed");
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[cf]));
+  for (it->Seek(SliceOf(prefix)); it->Valid(); it->Next()) {
+    const std::string_view k = View(it->key());
+    if (k.substr(0, prefix.size()) != prefix) break;
+    HSDT_RETURN_IF_ERROR(fn(k, View(it->value())));
+  }
+  return FromRocks(it->status(), std::string("scanning ") + CfName(cf));
+}
+
+Status Store::Sync() {
+  HSDT_RETURN_IF_ERROR(Writable());
+  const rocksdb::Status s = db_->FlushWAL(true);
+  if (!s.ok()) return Fail(s, "sync");
+  return Status::Ok();
+}
+
+Status Store::ChangeKey(const Key& new_key, int kdf_cost) {
+  HSDT_RETURN_IF_ERROR(Writable());
+  std::lock_guard lock(keyring_mu_);
+  HSDT_RETURN_IF_ERROR(keyring_->Rewrap(new_key, kdf_cost));
+  return Keyring::Write(dir_, keyring_->Serialize());
+}
+
+Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_values,
+                                       std::uint64_t* remaining) {
+  std::uint64_t resealed = 0;
+  *remaining = 0;
+  rocksdb::WriteBatch batch;
+  auto flush = [&]() -> Status {
+    if (batch.Count() == 0) return Status::Ok();
+    HSDT_RETURN_IF_ERROR(Write(&batch));
+    batch.Clear();
+    return Status::Ok();
+  };
+  auto budget = [&] { return max_values == 0 || resealed < max_values; };
+  // Dictionaries (meta) and the immutable history first; then current records under their stripe.
+  for (Cf cf : {kMetaCf, kHistoryCf, kCurrentCf}) {
+    HSDT_RETURN_IF_ERROR(ForEach(cf, cf == kMetaCf ? kDictPrefix : "", [&](std::string_view k,
+                                                                          std::string_view v) {
+      const bool info = cf == kHistoryCf && k.size() == 13 && k[8] == 'i';
+      const std::string_view env = info ? v.substr(std::min<std::size_t>(8, v.size())) : v;
+      HSDT_ASSIGN_OR_RETURN(EnvelopeHeader h, PeekEnvelope(env));
+      if (h.key_generation == target) return Status::Ok();
+      if (!budget()) {
+        ++*remaining;
+        return Status::Ok();
+      }
+      const ValueType type = cf == kMetaCf ? ValueType::kDictionary
+                             : info        ? ValueType::kVersionInfo
+                                           : ValueType::kRecord;
+      const std::uint64_t id = cf == kMetaCf ? base::GetBigEndian32(k.data() + k.size() - 4)
+                                             : base::GetBigEndian64(k.data());
+      std::unique_lock<std::shared_mutex> stripe;
+      std::string fresh(v);
+      if (cf == kCurrentCf) {  // a commit may have replaced it since the scan read it
+        stripe = std::unique_lock(StripeOf(id));
+        bool found = false;
+        HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, k, &fresh, &found));
+        if (!found) return Status::Ok();
+      }
+      const std::string prefix = info ? fresh.substr(0, 8) : std::string();
+      const std::string_view body = std::string_view(fresh).substr(prefix.size());
+      HSDT_ASSIGN_OR_RETURN(EnvelopeHeader fh, PeekEnvelope(body));
+      if (fh.key_generation == target) return Status::Ok();
+      auto plain = sealer_.Open(type, id, body, prefix);
+      if (!plain.ok()) return plain.status().WithPrefix(std::string(CfName(cf)) + "/" + base::HexOf(k));
+      std::string out = prefix;
+      HSDT_RETURN_IF_ERROR(sealer_.Seal(type, id, fh.version, plain->view(), fh.codec == 1,
+                                        fh.dict_id, &out, prefix));
+      batch.Put(cfs_[cf], SliceOf(k), out);
+      ++resealed;
+      if (cf == kCurrentCf || batch.Count() >= 256) return flush();
+      return Status::Ok();
+    }));
+    HSDT_RETURN_IF_ERROR(flush());
+  }
+  return resealed;
+}
+
+Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
+  HSDT_RETURN_IF_ERROR(Writable());
+  std::lock_guard lock(keyring_mu_);
+  if (keyring_->target_generation() == 0) {
+    HSDT_RETURN_IF_ERROR(keyring_->BeginRekey(clock_->NowMicros()));
+    HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, keyring_->Serialize()));
+    HSDT_RETURN_IF_ERROR(InstallKeys());
+  }
+  RekeyProgress p;
+  p.key_generation = keyring_->target_generation();
+  HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining));
+  if (p.remaining != 0) return p;
+  // Every value is under the new key: rewrite every file onto it too.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(cfs_.begin(), cfs_.end());
+  rocksdb::Status s = db_->Flush(fo, all);
+  if (!s.ok()) return Fail(s, "re-key: flush");
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* cf : all) {
+    s = db_->CompactRange(co, cf, nullptr, nullptr);
+    if (!s.ok()) return Fail(s, "re-key: compaction");
+  }
+  keyring_->FinishRekey();
+  HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, keyring_->Serialize()));
+  p.done = true;
+  return p;
+}
+
+Result<DatabaseStats> Store::Stats() {
+  DatabaseStats st;
+  st.dossiers = dossier_count_.load();
+  {
+    std::lock_guard lock(keyring_mu_);
+    st.key_generation = keyring_->write_generation();
+  }
+  st.dictionary_id = current_dict_.load();
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    if (e.is_regular_file(ec)) st.disk_bytes += e.file_size(ec);
+  }
+  st.read_only = failed_.load();
+  st.read_only_reason = failure();
+  return st;
+}
+
+}  // namespace hsdt::storage

@@ -1,0 +1,221 @@
+// Store: one RocksDB database behind the encrypted file layer, with the column families, key
+// formats and the single atomic commit described in docs/format.md. Records are opaque plaintext
+// bytes here; what they mean is the db layer's business.
+//
+// Threads: safe. Writers of one dossier serialise on its stripe (LockStripes); the Store checks
+// the expected version again inside Commit, so a caller that forgot the lock gets Conflict, never
+// a lost update.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hsdt/backup.h>
+#include <hsdt/database.h>
+#include <hsdt/dossier.h>
+#include <hsdt/key.h>
+#include <hsdt/status.h>
+
+#include "base/clock.h"
+#include "storage/compressor.h"
+#include "storage/encrypted_fs.h"
+#include "storage/envelope.h"
+#include "storage/keyring.h"
+
+namespace hsdt::storage {
+
+enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kCfCount };
+const char* CfName(Cf cf);
+
+struct StoreOptions {
+  bool create_if_missing = false;
+  bool error_if_exists = false;
+  bool sync = true;
+  int kdf_cost = 1;
+  std::size_t block_cache_bytes = std::size_t{32} << 20;
+  std::uint32_t dictionary_training_records = 1000;
+  const base::Clock* clock = nullptr;                // null: the system clock
+  std::shared_ptr<rocksdb::FileSystem> base_fs;      // null: the local file system
+};
+
+// One version's change record (history).
+struct VersionMeta {
+  std::uint32_t version = 0;
+  std::int64_t recorded_at_micros = 0;
+  ChangeKind kind = ChangeKind::kCreate;
+  std::string status;
+  std::string actor;
+  std::string reason;
+  std::string source_number;
+  std::string source_date;
+};
+
+struct IndexPut {
+  std::string key;
+  std::string value;
+};
+
+// One commit: the new version of a dossier, its history entry and index changes, written in one
+// atomic RocksDB batch.
+struct CommitRequest {
+  std::uint64_t id = 0;
+  std::uint32_t expected_version = 0;  // 0: create
+  std::string_view record;             // plaintext flat message of version expected_version + 1
+  VersionMeta meta;                    // meta.version is set by Commit
+  std::vector<std::string> index_deletes;
+  std::vector<IndexPut> index_puts;
+  // Index keys that must not exist unless deleted by this commit (unique values); the caller
+  // holds the stripes of these keys (LockStripes).
+  std::vector<std::string> unique_keys;
+};
+
+struct StoredRecord {
+  std::uint32_t version = 0;
+  std::int64_t recorded_at_micros = 0;
+  PlainBytes bytes;
+};
+
+// Holds stripe locks; released on destruction.
+class StripeLock final {
+ public:
+  StripeLock() = default;
+  StripeLock(StripeLock&&) noexcept = default;
+  StripeLock& operator=(StripeLock&&) noexcept = default;
+  ~StripeLock() = default;
+
+ private:
+  friend class Store;
+  std::vector<std::unique_lock<std::shared_mutex>> locks_;
+};
+
+class Store final {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const Key& key,
+                                             const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Status Close();
+
+  // A fresh dossier id (never reused).
+  std::uint64_t AllocateId() { return next_id_.fetch_add(1); }
+
+  // Locks, exclusively and in a deadlock-free order, the stripes of dossier `id` and of the given
+  // unique index keys.
+  StripeLock LockStripes(std::uint64_t id, const std::vector<std::string>& unique_keys);
+  // The stripe of `id`, for readers that fill caches.
+  std::shared_mutex& StripeOf(std::uint64_t id) { return stripes_[id % kStripes]; }
+
+  // The latest version of `id` (0 if it does not exist), read from the clear envelope header.
+  Result<std::uint32_t> LatestVersion(std::uint64_t id);
+  // Version `version` of `id` (0: the latest). NotFound if there is none.
+  Result<StoredRecord> ReadRecord(std::uint64_t id, std::uint32_t version);
+  // The version recorded at or before `micros`; NotFound if the dossier did not exist then.
+  Result<std::uint32_t> VersionAsOf(std::uint64_t id, std::int64_t micros);
+  Result<std::vector<VersionMeta>> History(std::uint64_t id);
+
+  // Writes `request` atomically. Returns the new version's metadata; Conflict if the latest
+  // version is not request.expected_version; AlreadyExists naming a unique key in use; IOError
+  // (the store then turns read-only).
+  Result<VersionMeta> Commit(CommitRequest request);
+
+  Result<bool> IndexKeyExists(std::string_view key);
+  Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
+
+  // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
+  // it returns non-OK.
+  Status ForEach(Cf cf, std::string_view prefix,
+                 const std::function<Status(std::string_view, std::string_view)>& fn);
+
+  Status Sync();
+  std::int64_t NowMicros() const { return clock_->NowMicros(); }
+
+  // Opens a history version record (value of key HistoryKey(id, 'i', v)).
+  Result<VersionMeta> OpenVersionMeta(std::uint64_t id, std::string_view value) const;
+
+  // Opens a sealed record/version/dictionary value (for Check and tools).
+  const Sealer& sealer() const { return sealer_; }
+
+  // Keys and encryption.
+  Status ChangeKey(const Key& new_key, int kdf_cost);
+  Result<RekeyProgress> Rekey(std::uint64_t max_values);
+
+  // Compression dictionaries.
+  Result<std::uint32_t> TrainDictionary();
+  std::uint32_t current_dictionary() const { return current_dict_.load(); }
+
+  Result<BackupInfo> Backup(const std::string& backup_dir);
+
+  Result<DatabaseStats> Stats();
+  std::uint64_t dossier_count() const { return dossier_count_.load(); }
+  const std::string& dir() const { return dir_; }
+
+  // Read-only after an I/O error: the reason, empty while writable.
+  std::string failure() const;
+
+  // Key formats (docs/format.md).
+  static std::string IdKey(std::uint64_t id);
+  static std::string HistoryKey(std::uint64_t id, char kind, std::uint32_t version);
+
+ private:
+  Store() = default;
+  Status OpenDb(const StoreOptions& options, bool create);
+  Status InstallKeys();
+  Status CheckFormat();
+  Status LoadDictionaries();
+  Status Writable() const;
+  Status Fail(const rocksdb::Status& s, std::string_view what);
+  Status Write(rocksdb::WriteBatch* batch);
+  Status SealVersionMeta(std::uint64_t id, const VersionMeta& meta, std::string* out) const;
+  void MaybeTrainDictionary();
+  Result<std::uint64_t> ResealOld(std::uint32_t target, std::uint64_t max_values,
+                                  std::uint64_t* remaining);
+  Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
+
+  static constexpr int kStripes = 256;
+
+  std::string dir_;
+  const base::Clock* clock_ = nullptr;
+  bool sync_ = true;
+  std::uint32_t training_threshold_ = 0;
+
+  std::mutex keyring_mu_;  // guards keyring_ and the KEYRING file
+  std::unique_ptr<Keyring> keyring_;
+  std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
+  std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
+  std::shared_ptr<rocksdb::FileSystem> fs_;
+  std::unique_ptr<rocksdb::Env> env_;
+  Compressor compressor_;
+  Sealer sealer_{&compressor_};
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::shared_mutex stripes_[kStripes];
+  std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<std::uint64_t> dossier_count_{0};
+  std::atomic<std::uint32_t> current_dict_{0};
+  std::atomic<std::uint64_t> undictionaried_writes_{0};
+  std::mutex train_mu_;
+
+  mutable std::mutex failure_mu_;
+  std::atomic<bool> failed_{false};
+  std::string failure_;
+  bool closed_ = false;
+  std::mutex close_mu_;
+};
+
+// Maps a RocksDB status to an hsdt Status with `what` as context.
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace hsdt::storage

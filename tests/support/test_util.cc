@@ -1,0 +1,146 @@
+#include "support/test_util.h"
+
+#include <capnp/compat/json.h>
+#include <capnp/message.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace hsdt::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base != nullptr ? base : "/tmp") + "/hsdt-test-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) std::abort();
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string TestData(std::string_view name) {
+  return ReadFile(std::string(HSDT_TEST_DATA_DIR) + "/" + std::string(name));
+}
+
+namespace {
+Key RawKeyFilled(unsigned char fill) {
+  std::byte bytes[kRawKeyBytes];
+  for (std::size_t i = 0; i < kRawKeyBytes; ++i) bytes[i] = std::byte(fill + i);
+  auto key = Key::Raw(bytes);
+  if (!key.ok()) std::abort();
+  return std::move(key).value();
+}
+}  // namespace
+
+Key TestKey() { return RawKeyFilled(7); }
+Key OtherKey() { return RawKeyFilled(99); }
+
+OpenOptions CreateOptions() {
+  OpenOptions o;
+  o.create_if_missing = true;
+  o.kdf_cost = KdfCost::kMinimum;
+  return o;
+}
+
+ChangeContext Ctx(std::string actor) {
+  ChangeContext c;
+  c.actor = std::move(actor);
+  c.reason = "test";
+  c.source = {"1/QĐ-UBND", "2024-01-15"};
+  return c;
+}
+
+std::unique_ptr<Database> OpenOrDie(const std::string& dir, const OpenOptions& options) {
+  auto db = Database::Open(dir, TestKey(), options);
+  if (!db.ok()) {
+    ADD_FAILURE() << "open " << dir << ": " << db.status().ToString();
+    std::abort();
+  }
+  return std::move(db).value();
+}
+
+std::string JsonSet(std::string_view json, std::string_view path, std::string_view value) {
+  capnp::JsonCodec codec;
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::JsonValue>();
+  codec.decodeRaw(kj::ArrayPtr<const char>(json.data(), json.size()), root);
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : path) {
+    if (c == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  parts.push_back(part);
+  capnp::JsonValue::Builder node = root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (node.isArray()) {
+      node = node.getArray()[std::stoul(parts[i])];
+      continue;
+    }
+    bool found = false;
+    for (auto f : node.getObject()) {
+      if (f.getName() == parts[i].c_str()) {
+        node = f.getValue();
+        found = true;
+        break;
+      }
+    }
+    if (!found) std::abort();
+  }
+  const std::string& last = parts.back();
+  capnp::MallocMessageBuilder value_message;
+  auto new_value = value_message.initRoot<capnp::JsonValue>();
+  if (!value.empty()) codec.decodeRaw(kj::ArrayPtr<const char>(value.data(), value.size()), new_value);
+  if (node.isArray()) {
+    node.getArray().setWithCaveats(std::stoul(last), new_value.asReader());
+    return codec.encodeRaw(root.asReader()).cStr();
+  }
+  auto fields = node.getObject();
+  // Rebuild the object without (or with a replaced) `last`.
+  capnp::MallocMessageBuilder out_message;
+  auto out = out_message.initRoot<capnp::JsonValue>();
+  std::vector<std::pair<std::string, capnp::JsonValue::Reader>> kept;
+  bool replaced = false;
+  for (auto f : fields) {
+    if (f.getName() == last.c_str()) {
+      replaced = true;
+      if (!value.empty()) kept.emplace_back(last, new_value.asReader());
+    } else {
+      kept.emplace_back(f.getName().cStr(), f.getValue());
+    }
+  }
+  if (!replaced && !value.empty()) kept.emplace_back(last, new_value.asReader());
+  auto obj = out.initObject(static_cast<unsigned>(kept.size()));
+  for (unsigned i = 0; i < kept.size(); ++i) {
+    obj[i].setName(kept[i].first);
+    obj[i].setValue(kept[i].second);
+  }
+  node.setObject(obj.asReader());
+  return codec.encodeRaw(root.asReader()).cStr();
+}
+
+std::string SampleWithNationalId(std::string_view number) {
+  return JsonSet(TestData("sample-dossier.json"), "nationalId.number",
+                 "\"" + std::string(number) + "\"");
+}
+
+}  // namespace hsdt::testing

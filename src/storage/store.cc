@@ -162,6 +162,11 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
   db.keep_log_file_num = 4;
   db.max_background_jobs = 2;
   db.env = env_.get();
+  // RocksDB's default info log bypasses the file system it is given; this one goes through it,
+  // so the LOG is encrypted like every other file.
+  std::shared_ptr<rocksdb::Logger> info_log;
+  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::NewEnvLogger(dir_ + "/LOG", env_.get(), &info_log), "LOG"));
+  db.info_log = info_log;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto cf_options = [&](bool sealed) {

@@ -161,6 +161,11 @@ class Store final {
   std::uint64_t dossier_count() const { return dossier_count_.load(); }
   const std::string& dir() const { return dir_; }
 
+  // The RocksDB handle underneath, for tests and tools that must reach behind the API (tamper
+  // tests). Writing through it bypasses every guarantee of this class.
+  rocksdb::DB* raw_db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* raw_cf(Cf cf) { return cfs_[cf]; }
+
   // Read-only after an I/O error: the reason, empty while writable.
   std::string failure() const;
 

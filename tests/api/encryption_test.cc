@@ -1,0 +1,163 @@
+// Promise 2: nothing readable on disk without the key. Keys: wrong key, passphrase change.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "support/test_util.h"
+
+namespace hsdt {
+namespace {
+
+using testing::Ctx;
+using testing::OpenOrDie;
+using testing::TempDir;
+
+std::vector<std::string> FilesUnder(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.push_back(e.path().string());
+  }
+  return files;
+}
+
+// The sample's identity in the forms a reader might search for.
+const std::vector<std::string>& Needles() {
+  static const std::vector<std::string> needles = {
+      "Nguyễn Thị Hồng Nhung", "Nguyễn", "Nhung",      "nguyen thi hong nhung",
+      "Nguyen Thi Hong Nhung", "nguyen", "nhung",      "NGUYEN",
+      "079184012345",          "1984-03-17", "19840317", "17/03/1984",
+      "Kinh Dương Vương",      "kinh duong vuong", "0908123456"};
+  return needles;
+}
+
+void ExpectNoPlaintext(const std::string& dir) {
+  const auto files = FilesUnder(dir);
+  ASSERT_FALSE(files.empty());
+  for (const auto& f : files) {
+    const std::string bytes = testing::ReadFile(f);
+    for (const auto& n : Needles()) {
+      EXPECT_EQ(bytes.find(n), std::string::npos) << "\"" << n << "\" found in " << f;
+    }
+  }
+}
+
+TEST(EncryptionTest, NoNameNationalIdOrBirthDateInAnyFile) {
+  TempDir dir;
+  const std::string db_dir = dir.Sub("db");
+  const std::string backup_dir = dir.Sub("backup");
+  {
+    OpenOptions o = testing::CreateOptions();
+    o.dictionary_training_records = 60;  // a dictionary is trained (on plaintext) and stored
+    auto db = OpenOrDie(db_dir, o);
+    const std::string sample = testing::TestData("sample-dossier.json");
+    auto w = db->Create(sample, Ctx());
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_TRUE(db->Update(w->id, 1, testing::JsonSet(sample, "phone", "\"0908123457\""), Ctx()).ok());
+    for (int i = 0; i < 80; ++i) {
+      char number[16];
+      std::snprintf(number, sizeof number, "0791840%05d", i);
+      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+    }
+    ASSERT_NE(db->Stats()->dictionary_id, 0u);
+    ASSERT_TRUE(db->Backup(backup_dir).ok());  // flushes: SST files exist
+    for (int i = 80; i < 90; ++i) {            // and a live WAL
+      char number[16];
+      std::snprintf(number, sizeof number, "0791840%05d", i);
+      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+  bool has_sst = false, has_log = false;
+  for (const auto& f : FilesUnder(db_dir)) {
+    has_sst |= f.ends_with(".sst");
+    has_log |= f.ends_with(".log");
+  }
+  EXPECT_TRUE(has_sst);
+  EXPECT_TRUE(has_log);
+  ExpectNoPlaintext(db_dir);
+  ExpectNoPlaintext(backup_dir);
+}
+
+TEST(EncryptionTest, EveryFileHasItsOwnNonce) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    for (int i = 0; i < 20; ++i) {
+      char number[16];
+      std::snprintf(number, sizeof number, "0791840%05d", i);
+      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+    }
+    ASSERT_TRUE(db->Backup(dir.Sub("backup")).ok());
+  }
+  { auto db = OpenOrDie(dir.path()); }  // reopen: new MANIFEST, OPTIONS, WAL
+  std::set<std::string> nonces;
+  std::size_t encrypted = 0;
+  for (const auto& f : FilesUnder(dir.path())) {
+    const std::string bytes = testing::ReadFile(f);
+    const std::string name = std::filesystem::path(f).filename();
+    if (name == "KEYRING" || bytes.empty()) continue;  // the keyring; empty LOCK files
+    ASSERT_GE(bytes.size(), 4096u) << f;
+    ASSERT_EQ(bytes.substr(0, 6), "hsdtFS") << f << " is not encrypted";
+    EXPECT_TRUE(nonces.insert(bytes.substr(12, 24)).second) << f << " reuses a nonce";
+    ++encrypted;
+  }
+  EXPECT_GE(encrypted, 10u);
+}
+
+TEST(EncryptionTest, WrongKeyFailsAtOpenWithBadKey) {
+  TempDir dir;
+  { auto db = OpenOrDie(dir.path()); ASSERT_TRUE(db->Create(testing::TestData("sample-dossier.json"), Ctx()).ok()); }
+  auto wrong = Database::Open(dir.path(), testing::OtherKey(), OpenOptions{});
+  EXPECT_EQ(wrong.status().code(), StatusCode::kBadKey);
+  auto passphrase = Key::Passphrase("not the raw key").value();
+  EXPECT_EQ(Database::Open(dir.path(), passphrase, OpenOptions{}).status().code(), StatusCode::kBadKey);
+  EXPECT_TRUE(Database::Open(dir.path(), testing::TestKey(), OpenOptions{}).ok());
+}
+
+TEST(EncryptionTest, DamagedKeyringIsCorruptionNotBadKey) {
+  TempDir dir;
+  { auto db = OpenOrDie(dir.path()); }
+  std::string keyring = testing::ReadFile(dir.Sub("KEYRING"));
+  keyring[keyring.size() / 2] ^= 1;
+  {
+    std::FILE* f = std::fopen(dir.Sub("KEYRING").c_str(), "wb");
+    std::fwrite(keyring.data(), 1, keyring.size(), f);
+    std::fclose(f);
+  }
+  EXPECT_EQ(Database::Open(dir.path(), testing::TestKey(), OpenOptions{}).status().code(),
+            StatusCode::kCorruption);
+}
+
+TEST(EncryptionTest, PassphraseOpensAndChangeKeyRewrapsOnly) {
+  TempDir dir;
+  auto first = Key::Passphrase("correct horse battery staple").value();
+  auto second = Key::Passphrase("một mật khẩu khác hẳn").value();
+  std::string id;
+  {
+    auto db = Database::Open(dir.path(), first, testing::CreateOptions());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto w = (*db)->Create(testing::TestData("sample-dossier.json"), Ctx());
+    ASSERT_TRUE(w.ok());
+    id = w->id;
+    ASSERT_TRUE((*db)->ChangeKey(second).ok());
+  }
+  EXPECT_EQ(Database::Open(dir.path(), first, OpenOptions{}).status().code(), StatusCode::kBadKey);
+  auto db = Database::Open(dir.path(), second, OpenOptions{});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ((*db)->Get(id)->full_name(), "Nguyễn Thị Hồng Nhung");
+}
+
+TEST(EncryptionTest, KeyFactoriesRejectBadInput) {
+  EXPECT_EQ(Key::Passphrase("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Key::Passphrase(std::string(kMaxPassphraseBytes + 1, 'x')).status().code(),
+            StatusCode::kInvalidArgument);
+  std::byte short_key[16] = {};
+  auto k = Key::Raw(short_key);
+  EXPECT_EQ(k.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(k.status().message().find("16 bytes"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace hsdt

@@ -1,0 +1,146 @@
+// Promise 5: bad input gets a clear error naming the JSON path or byte, and changes nothing.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "support/test_util.h"
+
+namespace hsdt {
+namespace {
+
+using testing::Ctx;
+using testing::JsonSet;
+using testing::OpenOrDie;
+using testing::TempDir;
+using testing::TestData;
+
+struct BadInput {
+  const char* name;
+  std::function<std::string(const std::string&)> mutate;
+  const char* message;  // expected substring of the error
+};
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  if (at == std::string::npos) std::abort();
+  return s.replace(at, from.size(), to);
+}
+
+std::vector<BadInput> Cases() {
+  return {
+      {"UnknownField", [](auto j) { return JsonSet(j, "nickname", "\"Nhung\""); }, "$.nickname: unknown field"},
+      {"UnknownNestedField", [](auto j) { return JsonSet(j, "rank.grade", "3"); }, "$.rank.grade: unknown field"},
+      {"WrongType", [](auto j) { return JsonSet(j, "name.given", "5"); }, "$.name.given: expected a string, got a number"},
+      {"WrongTypeInList", [](auto j) { return JsonSet(j, "salaryHistory.1.step", "\"2\""); }, "$.salaryHistory[1].step: expected a number"},
+      {"InvalidUtf8", [](auto j) { return Replace(j, "Xã Tân Tạo", "X\xff\xfe T\xc3"); }, "$.birthPlace: invalid UTF-8 at byte 1"},
+      {"ImpossibleDate", [](auto j) { return JsonSet(j, "training.1.effectiveDate", "\"2023-02-30\""); }, "$.training[1].effectiveDate: \"2023-02-30\" is not a date"},
+      {"PartialDateWhereFullIsRequired", [](auto j) { return JsonSet(j, "recruitment.date", "\"2008-09\""); }, "$.recruitment.date: \"2008-09\" is not a date; expected YYYY-MM-DD"},
+      {"EnumOutOfRange", [](auto j) { return JsonSet(j, "gender", "\"khac\""); }, "$.gender: \"khac\" is not one of nam, nu"},
+      {"EnumPlaceholder", [](auto j) { return JsonSet(j, "category", "\"unspecified\""); }, "$.category: \"unspecified\" is not one of"},
+      {"MissingRequired", [](auto j) { return JsonSet(j, "birthDate", ""); }, "$.birthDate: missing required field"},
+      {"MissingRequiredNested", [](auto j) { return JsonSet(j, "recruitment.decision.number", ""); }, "$.recruitment.decision.number: missing required field"},
+      {"TextOverLimit", [](auto j) { return JsonSet(j, "otherNames", "\"" + std::string(513, 'a') + "\""); }, "$.otherNames: text is 513 bytes; limit 512"},
+      {"LongTextOverLimit", [](auto j) { return JsonSet(j, "mainDuties", "\"" + std::string(16385, 'a') + "\""); }, "$.mainDuties: text is 16385 bytes; limit 16384"},
+      {"ListOverLimit", [](auto j) {
+         std::string list = "[";
+         for (int i = 0; i < 1001; ++i) list += std::string(i ? "," : "") + "\"x\"";
+         return JsonSet(j, "currentPositions", list + "]");
+       }, "$.currentPositions: list has 1001 rows; limit 1000"},
+      {"NumberOutOfRange", [](auto j) { return JsonSet(j, "health.heightCm", "400"); }, "$.health.heightCm: 400 is out of range"},
+      {"FractionForInteger", [](auto j) { return JsonSet(j, "rewards.0.year", "2012.5"); }, "$.rewards[0].year: expected a whole number"},
+      {"UnknownUnitCode", [](auto j) { return JsonSet(j, "workingUnit", "\"99999\""); }, "$.workingUnit: \"99999\" is not a known code of table unit"},
+      {"UnknownRankCode", [](auto j) { return JsonSet(j, "salaryHistory.0.rankCode", "\"99.999\""); }, "$.salaryHistory[0].rankCode: \"99.999\" is not a known code"},
+      {"StepAboveRank", [](auto j) { return JsonSet(j, "salaryHistory.0.step", "12"); }, "$.salaryHistory[0].step: 12 is above rank 01.003's 9 steps"},
+      {"RankDiffersFromLatestSalary", [](auto j) { return JsonSet(j, "rank.step", "2"); }, "$.rank: differs from the latest salary row $.salaryHistory[2]"},
+      {"NationalIdDigits", [](auto j) { return JsonSet(j, "nationalId.number", "\"07918401234\""); }, "$.nationalId.number: expected 9 or 12 digits"},
+      {"NullValue", [](auto j) { return JsonSet(j, "phone", "null"); }, "$.phone: null is not allowed"},
+      {"DuplicateField", [](auto j) { return Replace(j, "\"phone\": \"0908123456\",", "\"phone\": \"0908123456\", \"phone\": \"1\","); }, "$.phone: duplicate field"},
+      {"ControlCharacter", [](auto j) { return JsonSet(j, "hometown", "\"a\\u0007b\""); }, "$.hometown: control character"},
+      {"LoneSurrogate", [](auto j) { return Replace(j, "\"Công nhân\"", "\"\\ud800\""); }, "high surrogate without its low half"},
+      {"PeriodEndsBeforeItStarts", [](auto j) { return JsonSet(j, "workHistory.0.to", "\"2005-01\""); }, "$.workHistory[0].to: 2005-01 is before from 2006-08"},
+      {"RecruitedBeforeBirth", [](auto j) { return JsonSet(j, "recruitment.date", "\"1980-01-01\""); }, "$.recruitment.date: before $.birthDate"},
+      {"MalformedJson", [](auto j) { return j.substr(0, j.size() / 2); }, "$: malformed JSON at byte"},
+      {"TrailingGarbage", [](auto j) { return j + " }"; }, "$: malformed JSON at byte"},
+      {"NotAnObject", [](auto) { return std::string("[1, 2]"); }, "$: expected an object, got an array"},
+      {"TooLarge", [](auto j) { return JsonSet(j, "mainDuties", "\"" + std::string(2 << 20, 'a') + "\""); }, "$: document is"},
+  };
+}
+
+class ValidationTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(ValidationTest, IsRejectedWithItsPathAndChangesNothing) {
+  const BadInput& c = GetParam();
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  const std::string good = TestData("sample-dossier.json");
+  auto w = db->Create(good, Ctx());
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  const std::string bad = c.mutate(good);
+
+  auto draft = DossierDraft::FromJson(bad);
+  ASSERT_EQ(draft.status().code(), StatusCode::kInvalidArgument) << draft.status().ToString();
+  EXPECT_NE(draft.status().message().find(c.message), std::string_view::npos)
+      << "message: " << draft.status().message();
+
+  EXPECT_EQ(db->Create(bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Update(w->id, 1, bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Stats()->dossiers, 1u);
+  EXPECT_EQ(db->Get(w->id)->version(), 1u);
+  EXPECT_EQ(db->History(w->id)->size(), 1u);
+  EXPECT_EQ(db->ListIds("", 10)->size(), 1u);
+  EXPECT_TRUE(db->Check()->problems.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Rules, ValidationTest, ::testing::ValuesIn(Cases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ValidationTest, ChangeContextMustCiteItsSourceDocument) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ChangeContext c = Ctx();
+  c.source.number.clear();
+  auto r = db->Create(TestData("sample-dossier.json"), c);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("context.source.number"), std::string_view::npos);
+  c = Ctx();
+  c.source.date = "2024-13-01";
+  EXPECT_NE(db->Create(TestData("sample-dossier.json"), c).status().message().find("context.source.date"),
+            std::string_view::npos);
+  c = Ctx("");
+  EXPECT_EQ(db->Create(TestData("sample-dossier.json"), c).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Stats()->dossiers, 0u);
+}
+
+TEST(ValidationTest, IdIsAssignedByTheEngine) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  auto r = db->Create(JsonSet(TestData("sample-dossier.json"), "id", "\"HS00000007\""), Ctx());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("$.id"), std::string_view::npos);
+}
+
+TEST(ValidationTest, UnicodeEscapesDecodeAndTextIsStoredInNfc) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  // "Nhung" spelt with escapes; the surname in decomposed form (NFD: e + combining marks).
+  // (Edited as text: the test helper JsonSet would decode the escapes itself.)
+  std::string json = Replace(TestData("sample-dossier.json"), "\"Nhung\"", "\"\\u004Ehung\\ud83d\\ude00\"");
+  json = Replace(json, "\"Nguyễn\"", "\"Nguye\xcc\x82\xcc\x83n\"");
+  auto w = db->Create(json, Ctx());
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(db->Get(w->id)->full_name(), "Nguyễn Thị Hồng Nhung\xf0\x9f\x98\x80");
+}
+
+TEST(ValidationTest, SuspiciousCoefficientIsKeptAndFlagged) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  std::string json = JsonSet(TestData("sample-dossier.json"), "salaryHistory.0.coefficient", "2.40");
+  auto w = db->Create(json, Ctx());
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_EQ(w->warnings.size(), 1u);
+  EXPECT_NE(w->warnings[0].find("$.salaryHistory[0].coefficient: 2.40 does not match"), std::string::npos);
+  EXPECT_NE(db->Get(w->id)->ToJson()->find("2.4"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hsdt

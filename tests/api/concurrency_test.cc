@@ -1,0 +1,134 @@
+// A Database is thread-safe: with 8 threads updating one dossier, exactly one update wins per
+// version and none is lost.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <set>
+#include <thread>
+
+#include "support/test_util.h"
+
+namespace hsdt {
+namespace {
+
+using testing::Ctx;
+using testing::JsonSet;
+using testing::TempDir;
+
+constexpr int kThreads = 8;
+
+TEST(ConcurrencyTest, ExactlyOneOfEightUpdatesOfTheSameVersionWins) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  const std::string json = testing::TestData("sample-dossier.json");
+  auto w = db->Create(json, Ctx());
+  ASSERT_TRUE(w.ok());
+  constexpr int kRounds = 12;
+  std::atomic<int> wins[kRounds] = {};
+  std::atomic<int> conflicts{0}, other_errors{0};
+  std::barrier sync(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        sync.arrive_and_wait();  // everyone read the same version before anyone writes
+        const std::uint32_t expected = static_cast<std::uint32_t>(round + 1);
+        sync.arrive_and_wait();
+        char phone[16];
+        std::snprintf(phone, sizeof phone, "\"09%02d%06d\"", t, round);
+        auto r = db->Update(w->id, expected, JsonSet(json, "phone", phone), Ctx("t" + std::to_string(t)));
+        if (r.ok()) {
+          wins[round].fetch_add(1);
+        } else if (r.status().code() == StatusCode::kConflict) {
+          conflicts.fetch_add(1);
+        } else {
+          other_errors.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int round = 0; round < kRounds; ++round) EXPECT_EQ(wins[round].load(), 1) << "round " << round;
+  EXPECT_EQ(conflicts.load(), kRounds * (kThreads - 1));
+  EXPECT_EQ(other_errors.load(), 0);
+  EXPECT_EQ(db->Get(w->id)->version(), static_cast<std::uint32_t>(kRounds + 1));
+  EXPECT_EQ(db->History(w->id)->size(), static_cast<std::size_t>(kRounds + 1));
+  EXPECT_TRUE(db->Check()->problems.empty());
+}
+
+TEST(ConcurrencyTest, RetryingWritersLoseNoUpdate) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  const std::string json = testing::TestData("sample-dossier.json");
+  auto w = db->Create(json, Ctx());
+  ASSERT_TRUE(w.ok());
+  constexpr int kPerThread = 15;
+  std::mutex mu;
+  std::set<std::uint32_t> versions;
+  std::set<std::string> phones;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        char phone[16];
+        std::snprintf(phone, sizeof phone, "09%02d%06d", t, i);
+        for (;;) {
+          auto current = db->Get(w->id);
+          ASSERT_TRUE(current.ok());
+          auto r = db->Update(w->id, current->version(), JsonSet(json, "phone", std::string("\"") + phone + "\""),
+                              Ctx("t" + std::to_string(t)));
+          if (r.ok()) {
+            std::lock_guard lock(mu);
+            EXPECT_TRUE(versions.insert(r->version).second) << "version " << r->version << " won twice";
+            phones.insert(phone);
+            break;
+          }
+          ASSERT_EQ(r.status().code(), StatusCode::kConflict) << r.status().ToString();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const std::uint32_t total = kThreads * kPerThread;
+  EXPECT_EQ(versions.size(), total);
+  EXPECT_EQ(db->Get(w->id)->version(), total + 1);
+  // Every acknowledged update is one version of the history, with its own phone number.
+  std::set<std::string> seen;
+  for (std::uint32_t v = 2; v <= total + 1; ++v) {
+    auto d = db->GetVersion(w->id, v);
+    ASSERT_TRUE(d.ok());
+    const std::string j = d->ToJson().value();
+    const auto at = j.find("\"phone\":\"");
+    ASSERT_NE(at, std::string::npos);
+    seen.insert(j.substr(at + 9, 10));
+  }
+  EXPECT_EQ(seen, phones);
+}
+
+TEST(ConcurrencyTest, ConcurrentCreatesGetDistinctIds) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  std::mutex mu;
+  std::set<std::string> ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        char number[16];
+        std::snprintf(number, sizeof number, "0790%02d%06d", t, i);
+        auto r = db->Create(testing::SampleWithNationalId(number), Ctx());
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        std::lock_guard lock(mu);
+        ids.insert(r->id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ids.size(), 80u);
+  EXPECT_EQ(db->Stats()->dossiers, 80u);
+  EXPECT_TRUE(db->Check()->problems.empty());
+}
+
+}  // namespace
+}  // namespace hsdt

@@ -1,0 +1,59 @@
+// Shared pieces of the hsdt command-line tool: arguments, keys, exit codes, output.
+#pragma once
+
+#include <hsdt/database.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hsdt::cli {
+
+// Exit codes a shell user can act on (documented in `hsdt help` and the README).
+enum Exit : int {
+  kExitOk = 0,
+  kExitFailure = 1,     // internal error
+  kExitUsage = 2,       // wrong command line
+  kExitNotFound = 3,    // no such database, dossier, version or backup
+  kExitConflict = 4,    // the dossier changed since the expected version: reread and retry
+  kExitBadKey = 5,      // the key or passphrase does not open the database
+  kExitCorrupt = 6,     // integrity problem (check found problems, authentication failed)
+  kExitIo = 7,          // file system error, database busy or read-only
+  kExitInvalid = 8,     // the input was rejected (message names the field)
+};
+
+int ExitCodeOf(StatusCode code);
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // --name value
+  bool Has(const std::string& name) const { return options.count(name) != 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    auto it = options.find(name);
+    return it == options.end() ? fallback : it->second;
+  }
+};
+
+// Parses `argv`; options that take no value are listed in `flags`.
+std::optional<Args> ParseArgs(int argc, char** argv, std::string* error);
+
+// The key: --key-file (32 raw bytes, 64 hex digits, or a passphrase), else $HSDT_PASSPHRASE,
+// else a prompt on the terminal (twice when `confirm`).
+Result<Key> LoadKey(const Args& args, const char* file_option = "key-file",
+                    const char* env = "HSDT_PASSPHRASE", bool confirm = false);
+
+// The change context from --actor, --reason, --source-number, --source-date.
+ChangeContext ContextFrom(const Args& args);
+
+// Prints "hsdt: <status>" on stderr and returns its exit code.
+int Fail(const Status& status);
+
+// Microseconds since the epoch from "2026-11-26T17:45:14Z", "2026-11-26" or a plain number.
+std::optional<std::int64_t> ParseTime(const std::string& text);
+std::string FormatTime(std::int64_t micros);
+
+int RunDemo(const Args& args);
+
+}  // namespace hsdt::cli

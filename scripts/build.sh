@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Configures and builds hsdt into a build directory.
+#   scripts/build.sh [--sanitize] [--no-bench]
+# --sanitize builds into build-asan with AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dir=build
+flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) dir=build-asan; flags+=(-DHSDT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DHSDT_BUILD_BENCHMARKS=OFF) ;;
+    --no-bench) flags+=(-DHSDT_BUILD_BENCHMARKS=OFF) ;;
+    *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S . -B "$dir" "${generator[@]}" "${flags[@]}" >/dev/null
+cmake --build "$dir" -j "${HSDT_JOBS:-2}" >&2
+echo "$dir"

@@ -3,6 +3,8 @@
 #include <capnp/compat/json.h>
 #include <unicode/utf8.h>
 
+#include <cstdio>
+
 #include "schema/reflect.h"
 #include "schema/validate.h"
 
@@ -86,6 +88,12 @@ class SyntaxChecker {
         i_ += lit.size();
         return true;
       }
+    }
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) {  // never echo raw bytes: messages stay printable UTF-8
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", u);
+      return Fail(std::string("unexpected byte ") + hex);
     }
     return Fail(std::string("unexpected character '") + c + "'");
   }

@@ -35,7 +35,7 @@ TEST(ConcurrencyTest, ExactlyOneOfEightUpdatesOfTheSameVersionWins) {
         sync.arrive_and_wait();  // everyone read the same version before anyone writes
         const std::uint32_t expected = static_cast<std::uint32_t>(round + 1);
         sync.arrive_and_wait();
-        char phone[16];
+        char phone[32];
         std::snprintf(phone, sizeof phone, "\"09%02d%06d\"", t, round);
         auto r = db->Update(w->id, expected, JsonSet(json, "phone", phone), Ctx("t" + std::to_string(t)));
         if (r.ok()) {
@@ -71,7 +71,7 @@ TEST(ConcurrencyTest, RetryingWritersLoseNoUpdate) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        char phone[16];
+        char phone[32];
         std::snprintf(phone, sizeof phone, "09%02d%06d", t, i);
         for (;;) {
           auto current = db->Get(w->id);
@@ -115,7 +115,7 @@ TEST(ConcurrencyTest, ConcurrentCreatesGetDistinctIds) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
-        char number[16];
+        char number[32];
         std::snprintf(number, sizeof number, "0790%02d%06d", t, i);
         auto r = db->Create(testing::SampleWithNationalId(number), Ctx());
         ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -56,14 +56,14 @@ TEST(EncryptionTest, NoNameNationalIdOrBirthDateInAnyFile) {
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     ASSERT_TRUE(db->Update(w->id, 1, testing::JsonSet(sample, "phone", "\"0908123457\""), Ctx()).ok());
     for (int i = 0; i < 80; ++i) {
-      char number[16];
+      char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
       ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
     }
     ASSERT_NE(db->Stats()->dictionary_id, 0u);
     ASSERT_TRUE(db->Backup(backup_dir).ok());  // flushes: SST files exist
     for (int i = 80; i < 90; ++i) {            // and a live WAL
-      char number[16];
+      char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
       ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
     }
@@ -85,7 +85,7 @@ TEST(EncryptionTest, EveryFileHasItsOwnNonce) {
   {
     auto db = OpenOrDie(dir.path());
     for (int i = 0; i < 20; ++i) {
-      char number[16];
+      char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
       ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
     }

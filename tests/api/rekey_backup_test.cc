@@ -16,7 +16,7 @@ std::vector<std::string> Populate(Database& db, int n) {
   std::vector<std::string> ids;
   const std::string json = testing::TestData("sample-dossier.json");
   for (int i = 0; i < n; ++i) {
-    char number[16];
+    char number[32];
     std::snprintf(number, sizeof number, "0791850%05d", i);
     auto w = db.Create(testing::SampleWithNationalId(number), Ctx());
     EXPECT_TRUE(w.ok()) << w.status().ToString();

@@ -1,0 +1,179 @@
+#include "c_common.h"
+
+#include <hsdt/version.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace hsdt::c {
+namespace {
+
+thread_local std::string last_error;
+
+// Each buffer starts with a header that records its size, so hsdt_free can wipe it.
+constexpr std::size_t kHeader = 16;
+
+void WipeBytes(void* p, std::size_t n) {
+  volatile unsigned char* v = static_cast<volatile unsigned char*>(p);
+  while (n--) *v++ = 0;
+}
+
+}  // namespace
+
+hsdt_status SetError(hsdt_status status, std::string_view message) {
+  last_error.assign(message);
+  return status;
+}
+
+void ClearError() { last_error.clear(); }
+
+hsdt_status FromStatus(const Status& s) {
+  if (s.ok()) return HSDT_OK;
+  return SetError(static_cast<hsdt_status>(s.code()), s.message());
+}
+
+char* MakeBuffer(std::string_view s) {
+  auto* raw = static_cast<char*>(std::malloc(kHeader + s.size() + 1));
+  if (raw == nullptr) throw std::bad_alloc();
+  const std::size_t size = s.size() + 1;
+  std::memcpy(raw, &size, sizeof size);
+  if (!s.empty()) std::memcpy(raw + kHeader, s.data(), s.size());
+  raw[kHeader + s.size()] = '\0';
+  return raw + kHeader;
+}
+
+hsdt_status Output(std::string_view s, char** out, std::size_t* out_len) {
+  if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
+  *out = MakeBuffer(s);
+  if (out_len != nullptr) *out_len = s.size();
+  return HSDT_OK;
+}
+
+hsdt_status CheckDb(const hsdt_db* db) {
+  if (db == nullptr) return SetError(HSDT_MISUSE, "db: NULL handle");
+  if (db->magic != kDbMagic || !db->db) return SetError(HSDT_MISUSE, "db: closed or invalid handle");
+  return HSDT_OK;
+}
+
+Result<Key> KeyFrom(hsdt_key_kind kind, const std::uint8_t* key, std::size_t key_len) {
+  if (key == nullptr) return Status::InvalidArgument("key: NULL");
+  if (kind == HSDT_KEY_PASSPHRASE) {
+    return Key::Passphrase(std::string_view(reinterpret_cast<const char*>(key), key_len));
+  }
+  if (kind == HSDT_KEY_RAW) {
+    return Key::Raw(std::span<const std::byte>(reinterpret_cast<const std::byte*>(key), key_len));
+  }
+  return Status::InvalidArgument("kind: " + std::to_string(static_cast<int>(kind)) +
+                                 " is not HSDT_KEY_PASSPHRASE (1) or HSDT_KEY_RAW (2)");
+}
+
+Result<ChangeContext> ContextFrom(const char* actor, const char* reason, const char* number,
+                                  const char* date) {
+  ChangeContext c;
+  if (actor == nullptr) return Status::InvalidArgument("actor: NULL");
+  if (number == nullptr || date == nullptr) {
+    return Status::InvalidArgument("source_number/source_date: NULL; every change cites its source document");
+  }
+  c.actor = actor;
+  c.reason = reason != nullptr ? reason : "";
+  c.source = {number, date};
+  return c;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace hsdt::c
+
+using hsdt::c::Guard;
+using hsdt::c::SetError;
+
+namespace {
+template <typename Fn>
+hsdt_status SetOption(hsdt_options* o, Fn&& fn) {
+  if (o == nullptr || o->magic != kOptionsMagic) return SetError(HSDT_MISUSE, "options: NULL or freed handle");
+  hsdt::c::ClearError();
+  return fn(o->options);
+}
+}  // namespace
+
+extern "C" {
+
+uint32_t hsdt_abi_version(void) { return (HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR; }
+const char* hsdt_version(void) { return hsdt::VersionString(); }
+size_t hsdt_key_bytes(void) { return hsdt::kRawKeyBytes; }
+const char* hsdt_last_error(void) { return hsdt::c::last_error.c_str(); }
+
+const char* hsdt_status_name(hsdt_status status) {
+  return hsdt::StatusCodeName(static_cast<hsdt::StatusCode>(status));
+}
+
+void hsdt_free(void* buffer) {
+  if (buffer == nullptr) return;
+  char* raw = static_cast<char*>(buffer) - hsdt::c::kHeader;
+  std::size_t size = 0;
+  std::memcpy(&size, raw, sizeof size);
+  hsdt::c::WipeBytes(raw, hsdt::c::kHeader + size);
+  std::free(raw);
+}
+
+hsdt_status hsdt_options_create(hsdt_options** out) {
+  if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
+  *out = nullptr;
+  return Guard([&] {
+    *out = new hsdt_options();
+    return HSDT_OK;
+  });
+}
+
+void hsdt_options_free(hsdt_options* options) {
+  if (options == nullptr || options->magic != kOptionsMagic) return;
+  options->magic = kPoison;
+  delete options;
+}
+
+hsdt_status hsdt_options_set_create_if_missing(hsdt_options* o, bool v) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) { x.create_if_missing = v; return HSDT_OK; });
+}
+hsdt_status hsdt_options_set_error_if_exists(hsdt_options* o, bool v) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) { x.error_if_exists = v; return HSDT_OK; });
+}
+hsdt_status hsdt_options_set_sync(hsdt_options* o, bool v) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    x.durability = v ? hsdt::Durability::kSync : hsdt::Durability::kNoSync;
+    return HSDT_OK;
+  });
+}
+hsdt_status hsdt_options_set_kdf_cost(hsdt_options* o, int cost) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    if (cost < 0 || cost > 3) return SetError(HSDT_INVALID_ARGUMENT, "cost: expected 0 to 3, got " + std::to_string(cost));
+    x.kdf_cost = static_cast<hsdt::KdfCost>(cost);
+    return HSDT_OK;
+  });
+}
+hsdt_status hsdt_options_set_record_cache_bytes(hsdt_options* o, size_t bytes) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) { x.record_cache_bytes = bytes; return HSDT_OK; });
+}
+
+}  // extern "C"

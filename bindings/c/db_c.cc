@@ -1,0 +1,118 @@
+// C wrappers: opening, closing, maintenance and backups.
+#include "c_common.h"
+
+using hsdt::c::CheckDb;
+using hsdt::c::FromStatus;
+using hsdt::c::Guard;
+using hsdt::c::SetError;
+
+extern "C" {
+
+hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key, size_t key_len,
+                         const hsdt_options* options, hsdt_db** out) {
+  if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
+  *out = nullptr;
+  if (dir == nullptr) return SetError(HSDT_MISUSE, "dir: NULL");
+  if (options != nullptr && options->magic != kOptionsMagic) return SetError(HSDT_MISUSE, "options: freed handle");
+  return Guard([&] {
+    auto k = hsdt::c::KeyFrom(kind, key, key_len);
+    if (!k.ok()) return FromStatus(k.status());
+    auto db = hsdt::Database::Open(dir, *k, options != nullptr ? options->options : hsdt::OpenOptions{});
+    if (!db.ok()) return FromStatus(db.status());
+    auto handle = std::make_unique<hsdt_db>();
+    handle->db = std::move(db).value();
+    *out = handle.release();
+    return HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_db_close(hsdt_db* db) {
+  if (db == nullptr) return HSDT_OK;
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] {
+    const hsdt::Status closed = db->db->Close();
+    db->db.reset();
+    db->magic = kPoison;
+    delete db;
+    return FromStatus(closed);
+  });
+}
+
+hsdt_status hsdt_db_sync(hsdt_db* db) {
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] { return FromStatus(db->db->Sync()); });
+}
+
+hsdt_status hsdt_db_check(hsdt_db* db, char** out_json, size_t* out_len) {
+  if (out_json != nullptr) *out_json = nullptr;
+  if (out_len != nullptr) *out_len = 0;
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto r = db->db->Check();
+    if (!r.ok()) return FromStatus(r.status());
+    std::string json = "{\"dossiers\":" + std::to_string(r->dossiers) + ",\"versions\":" +
+                       std::to_string(r->versions) + ",\"indexEntries\":" +
+                       std::to_string(r->index_entries) + ",\"problems\":[";
+    for (std::size_t i = 0; i < r->problems.size(); ++i) {
+      if (i) json += ",";
+      json += hsdt::c::JsonString(r->problems[i]);
+    }
+    return hsdt::c::Output(json + "]}", out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_key_kind kind, const uint8_t* key, size_t key_len) {
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto k = hsdt::c::KeyFrom(kind, key, key_len);
+    if (!k.ok()) return FromStatus(k.status());
+    return FromStatus(db->db->ChangeKey(*k));
+  });
+}
+
+hsdt_status hsdt_db_rekey(hsdt_db* db, uint64_t max_values, bool* out_done, uint64_t* out_remaining) {
+  if (out_done != nullptr) *out_done = false;
+  if (out_remaining != nullptr) *out_remaining = 0;
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto p = db->db->Rekey(max_values);
+    if (!p.ok()) return FromStatus(p.status());
+    if (out_done != nullptr) *out_done = p->done;
+    if (out_remaining != nullptr) *out_remaining = p->remaining;
+    return HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_db_backup(hsdt_db* db, const char* backup_dir, uint32_t* out_backup_id) {
+  if (out_backup_id != nullptr) *out_backup_id = 0;
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (backup_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir: NULL");
+  return Guard([&] {
+    auto b = db->db->Backup(backup_dir);
+    if (!b.ok()) return FromStatus(b.status());
+    if (out_backup_id != nullptr) *out_backup_id = b->id;
+    return HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_backup_verify(const char* backup_dir, hsdt_key_kind kind, const uint8_t* key,
+                               size_t key_len, uint32_t backup_id) {
+  if (backup_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir: NULL");
+  return Guard([&] {
+    auto k = hsdt::c::KeyFrom(kind, key, key_len);
+    if (!k.ok()) return FromStatus(k.status());
+    return FromStatus(hsdt::VerifyBackup(backup_dir, *k, backup_id));
+  });
+}
+
+hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kind kind, const uint8_t* key,
+                                size_t key_len, uint32_t backup_id, const char* db_dir) {
+  if (backup_dir == nullptr || db_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir/db_dir: NULL");
+  return Guard([&] {
+    auto k = hsdt::c::KeyFrom(kind, key, key_len);
+    if (!k.ok()) return FromStatus(k.status());
+    return FromStatus(hsdt::RestoreBackup(backup_dir, *k, backup_id, db_dir));
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,179 @@
+/* The C ABI from C99: open, create, get, update, status, history, as-of, diff, check, backup,
+ * restore, re-key, change key, errors and misuse. Built with -std=c99 -pedantic. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hsdt.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                             \
+  do {                                                                          \
+    if (!(cond)) {                                                              \
+      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, \
+              __LINE__, #cond, hsdt_last_error());                              \
+      failures++;                                                               \
+    }                                                                           \
+  } while (0)
+
+static char* read_file(const char* path, size_t* len) {
+  FILE* f = fopen(path, "rb");
+  char* buf;
+  long n;
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
+  buf[n] = '\0';
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+static char* replace(const char* s, const char* from, const char* to) {
+  const char* at = strstr(s, from);
+  size_t head = (size_t)(at - s);
+  char* out = malloc(strlen(s) - strlen(from) + strlen(to) + 1);
+  memcpy(out, s, head);
+  strcpy(out + head, to);
+  strcat(out, at + strlen(from));
+  return out;
+}
+
+int main(int argc, char** argv) {
+  uint8_t key[HSDT_KEY_BYTES];
+  uint8_t other[HSDT_KEY_BYTES];
+  char path[512], backups[512], restored[512];
+  hsdt_options* options = NULL;
+  hsdt_db* db = NULL;
+  hsdt_db* bad = (hsdt_db*)1;
+  char* id = NULL;
+  char* json = NULL;
+  char* v2;
+  size_t json_len = 0, len = 0;
+  uint32_t version = 0, backup_id = 0;
+  bool done = false;
+  uint64_t remaining = 1;
+  size_t i;
+  hsdt_status s;
+  char* sample;
+
+  if (argc != 3) {
+    fprintf(stderr, "usage: c_api_test SAMPLE_JSON WORK_DIR\n");
+    return 2;
+  }
+  sample = read_file(argv[1], &json_len);
+  CHECK(sample != NULL);
+  for (i = 0; i < sizeof key; i++) {
+    key[i] = (uint8_t)(i * 7 + 1);
+    other[i] = (uint8_t)(i * 5 + 2);
+  }
+  snprintf(path, sizeof path, "%s/db", argv[2]);
+  snprintf(backups, sizeof backups, "%s/backups", argv[2]);
+  snprintf(restored, sizeof restored, "%s/restored", argv[2]);
+
+  CHECK(hsdt_abi_version() == ((HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR));
+  CHECK(hsdt_key_bytes() == HSDT_KEY_BYTES);
+  CHECK(strcmp(hsdt_status_name(HSDT_CONFLICT), "Conflict") == 0);
+  CHECK(strlen(hsdt_version()) > 0);
+
+  /* Misuse: NULL handles and outputs. */
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_get(NULL, "HS00000001", &json, &len, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_db_close(NULL) == HSDT_OK);
+  hsdt_free(NULL);
+  hsdt_options_free(NULL);
+
+  /* Not there yet: NotFound, and *out is NULL. */
+  s = hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, &bad);
+  CHECK(s == HSDT_NOT_FOUND);
+  CHECK(bad == NULL);
+
+  CHECK(hsdt_options_create(&options) == HSDT_OK);
+  CHECK(hsdt_options_set_create_if_missing(options, true) == HSDT_OK);
+  CHECK(hsdt_options_set_kdf_cost(options, 7) == HSDT_INVALID_ARGUMENT);
+  CHECK(strstr(hsdt_last_error(), "cost") != NULL);
+  CHECK(hsdt_options_set_kdf_cost(options, 0) == HSDT_OK);
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, 16, options, &db) == HSDT_INVALID_ARGUMENT);
+  CHECK(db == NULL);
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, options, &db) == HSDT_OK);
+  hsdt_options_free(options);
+
+  /* Create, with a source document; bad input names the JSON path. */
+  CHECK(hsdt_dossier_create(db, sample, json_len, "c-test", "tạo mới", "845/QĐ-UBND", "2008-08-20", &id,
+                            &version) == HSDT_OK);
+  CHECK(id != NULL && strcmp(id, "HS00000001") == 0);
+  CHECK(version == 1);
+  v2 = replace(sample, "\"gender\": \"nu\"", "\"gender\": \"x\"");
+  CHECK(hsdt_dossier_create(db, v2, strlen(v2), "c-test", "", "1/QĐ", "2024-01-01", NULL, NULL) ==
+        HSDT_INVALID_ARGUMENT);
+  CHECK(strstr(hsdt_last_error(), "$.gender") != NULL);
+  free(v2);
+  CHECK(hsdt_dossier_create(db, sample, json_len, "c-test", "", NULL, NULL, NULL, NULL) ==
+        HSDT_INVALID_ARGUMENT);
+
+  /* Get, update, conflict, status. */
+  CHECK(hsdt_dossier_get(db, id, &json, &len, &version) == HSDT_OK);
+  CHECK(json != NULL && len == strlen(json) && strstr(json, "\"given\":\"Nhung\"") != NULL);
+  CHECK(version == 1);
+  hsdt_free(json);
+  v2 = replace(sample, "0908123456", "0909000111");
+  CHECK(hsdt_dossier_update(db, id, 1, v2, strlen(v2), "c-test", "", "2/QĐ", "2024-01-02", &version) == HSDT_OK);
+  CHECK(version == 2);
+  CHECK(hsdt_dossier_update(db, id, 1, v2, strlen(v2), "c-test", "", "2/QĐ", "2024-01-02", &version) == HSDT_CONFLICT);
+  CHECK(version == 0);
+  free(v2);
+  CHECK(hsdt_dossier_change_status(db, id, 2, "nghiHuu", "c-test", "", "3/QĐ", "2024-01-03", &version) == HSDT_OK);
+  CHECK(version == 3);
+  CHECK(hsdt_dossier_get(db, "HS00000042", &json, &len, NULL) == HSDT_NOT_FOUND);
+  CHECK(json == NULL && len == 0);
+
+  /* History, versions, as-of, diff. */
+  CHECK(hsdt_dossier_history(db, id, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"version\":3") != NULL && strstr(json, "\"kind\":\"statusChange\"") != NULL);
+  CHECK(strstr(json, "\"sourceNumber\":\"3/QĐ\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_dossier_get_version(db, id, 1, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "0908123456") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_dossier_get_as_of(db, id, INT64_MAX, &json, &len, &version) == HSDT_OK);
+  CHECK(version == 3);
+  hsdt_free(json);
+  CHECK(hsdt_dossier_get_as_of(db, id, 0, &json, &len, &version) == HSDT_NOT_FOUND);
+  CHECK(hsdt_dossier_diff(db, id, 1, 2, &json, &len) == HSDT_OK);
+  CHECK(strcmp(json, "[\"$.phone\"]") == 0);
+  hsdt_free(json);
+
+  /* Check, backup, re-key, change key. */
+  CHECK(hsdt_db_check(db, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"problems\":[]") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_db_backup(db, backups, &backup_id) == HSDT_OK);
+  CHECK(backup_id == 1);
+  CHECK(hsdt_db_rekey(db, 0, &done, &remaining) == HSDT_OK);
+  CHECK(done && remaining == 0);
+  CHECK(hsdt_db_sync(db) == HSDT_OK);
+  CHECK(hsdt_db_change_key(db, HSDT_KEY_RAW, other, sizeof other) == HSDT_OK);
+  CHECK(hsdt_db_close(db) == HSDT_OK);
+
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, &db) == HSDT_BAD_KEY);
+  CHECK(db == NULL);
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, other, sizeof other, NULL, &db) == HSDT_OK);
+  CHECK(hsdt_db_close(db) == HSDT_OK);
+
+  CHECK(hsdt_backup_verify(backups, HSDT_KEY_RAW, key, sizeof key, 0) == HSDT_OK);
+  CHECK(hsdt_backup_restore(backups, HSDT_KEY_RAW, key, sizeof key, 0, restored) == HSDT_OK);
+  CHECK(hsdt_db_open(restored, HSDT_KEY_RAW, key, sizeof key, NULL, &db) == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, "HS00000001", &json, &len, &version) == HSDT_OK);
+  CHECK(version == 3); /* the backup was made after the status change */
+  hsdt_free(json);
+  CHECK(hsdt_db_close(db) == HSDT_OK);
+
+  free(sample);
+  printf("%d passed, %d failed\n", failures == 0 ? 1 : 0, failures == 0 ? 0 : 1);
+  return failures == 0 ? 0 : 1;
+}

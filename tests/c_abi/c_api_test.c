@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
   hsdt_free(json);
   CHECK(hsdt_db_close(db) == HSDT_OK);
 
+  hsdt_free(id);
   free(sample);
   printf("%d passed, %d failed\n", failures == 0 ? 1 : 0, failures == 0 ? 0 : 1);
   return failures == 0 ? 0 : 1;

@@ -1,7 +1,7 @@
 #include "schema/validate.h"
 
 #include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
+#include <unicode/bytestream.h>
 #include <unicode/utf8.h>
 
 #include <capnp/dynamic.h>
@@ -175,13 +175,13 @@ class Validator {
     UErrorCode err = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
     if (U_FAILURE(err)) return Status::Internal("ICU: NFC normaliser unavailable");
-    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
-    if (nfc->isNormalized(u, err) || U_FAILURE(err)) return Status::Ok();
+    const icu::StringPiece piece(s.data(), static_cast<int32_t>(s.size()));
+    if (nfc->isNormalizedUTF8(piece, err) && U_SUCCESS(err)) return Status::Ok();
     err = U_ZERO_ERROR;
-    const icu::UnicodeString n = nfc->normalize(u, err);
-    if (U_FAILURE(err)) return Error("text cannot be normalised to NFC");
     std::string out;
-    n.toUTF8String(out);
+    icu::StringByteSink<std::string> sink(&out);
+    nfc->normalizeUTF8(0, piece, sink, nullptr, err);
+    if (U_FAILURE(err)) return Error("text cannot be normalised to NFC");
     if (out.size() > kLongTextBytes) return Error("text too long after NFC normalisation");
     v.setString(out);
     return Status::Ok();

@@ -1,0 +1,596 @@
+// Storage benchmarks: hsdt side by side with raw RocksDB (the same batch of record, history and
+// index keys, unencrypted) and with SQLite / SQLCipher (WAL, the dossier as JSON with the same
+// indexes and a history table, one transaction per write), on the same dossiers, in one run.
+// Ratios are computed at the end of the run from the measured times.
+//
+//   storage_bench [--benchmark_filter=...]
+//   HSDT_BENCH_DOSSIERS (default 100000), HSDT_BENCH_SYNC_OPS (500), HSDT_BENCH_OPS (20000)
+#include <benchmark/benchmark.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <hsdt/database.h>
+
+#include "demo_data.h"
+#include "sqlite_dl.h"
+
+namespace hsdt::bench {
+namespace {
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoi(v) : fallback;
+}
+
+const int kDossiers = EnvInt("HSDT_BENCH_DOSSIERS", 100000);
+const int kSyncOps = EnvInt("HSDT_BENCH_SYNC_OPS", 500);
+const int kOps = EnvInt("HSDT_BENCH_OPS", 20000);
+constexpr std::size_t kSmallCache = 8u << 20;  // "data larger than the cache"
+constexpr int kHotSet = 1000;
+
+std::string Root() {
+  static const std::string root = [] {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "hsdt-bench-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
+    return tmpl;
+  }();
+  return root;
+}
+
+std::uint64_t DirBytes(const std::string& dir) {
+  std::uint64_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) n += e.file_size();
+  }
+  return n;
+}
+
+double RssMiB() {
+  std::ifstream f("/proc/self/statm");
+  long pages = 0, resident = 0;
+  f >> pages >> resident;
+  return resident * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
+double PeakRssMiB() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+std::int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The dossiers every system stores: the demo district's people (about the sample's size).
+struct Person {
+  std::string json, national_id, unit;
+};
+const cli::DemoDistrict& District() {
+  static const cli::DemoDistrict d(2013);
+  return d;
+}
+Person PersonAt(int i) {
+  auto p = District().Person(i);
+  return {std::move(p.json), std::move(p.national_id), std::move(p.unit)};
+}
+std::string Changed(std::string json, int n) {
+  const auto at = json.find("\"phone\":\"");
+  if (at != std::string::npos) json.replace(at + 9, 10, "0" + std::to_string(900000000 + n % 99999999));
+  return json;
+}
+
+ChangeContext Ctx() { return {"bench", "benchmark", {"1/QĐ-UBND", "2024-01-01"}}; }
+
+std::string Key8(std::uint64_t id, char kind = 0, std::uint32_t version = 0) {
+  std::string k(8, '\0');
+  for (int b = 0; b < 8; ++b) k[b] = static_cast<char>(id >> (56 - 8 * b));
+  if (kind != 0) {
+    k.push_back(kind);
+    for (int b = 0; b < 4; ++b) k.push_back(static_cast<char>(version >> (24 - 8 * b)));
+  }
+  return k;
+}
+
+// ---------------------------------------------------------------- hsdt
+struct HsdtSystem {
+  std::string dir = Root() + "/hsdt";
+  std::unique_ptr<Database> db;
+  std::vector<std::string> ids;
+  std::map<std::string, std::uint32_t> versions;
+  std::vector<std::string> updated;
+  bool sync = false;
+  int next_person = kDossiers;
+
+  static Key TheKey() { return Key::Passphrase("benchmark passphrase").value(); }
+  void Open(bool want_sync) {
+    if (db && sync == want_sync) return;
+    if (db) (void)db->Close();
+    db.reset();
+    OpenOptions o;
+    o.create_if_missing = true;
+    o.kdf_cost = KdfCost::kMinimum;
+    o.durability = want_sync ? Durability::kSync : Durability::kNoSync;
+    o.record_cache_bytes = 2 * kSmallCache;
+    o.block_cache_bytes = kSmallCache;
+    auto r = Database::Open(dir, TheKey(), o);
+    if (!r.ok()) {
+      std::fprintf(stderr, "hsdt open: %s\n", r.status().ToString().c_str());
+      std::abort();
+    }
+    db = std::move(r).value();
+    sync = want_sync;
+  }
+  HsdtSystem() {
+    Open(false);
+    for (int i = 0; i < kDossiers; ++i) {
+      auto w = db->Create(PersonAt(i).json, Ctx());
+      if (!w.ok()) std::abort();
+      ids.push_back(w->id);
+      versions[w->id] = 1;
+    }
+    (void)db->Sync();
+  }
+};
+HsdtSystem& Hsdt() {
+  static HsdtSystem s;
+  return s;
+}
+
+// ---------------------------------------------------------------- raw RocksDB
+struct RawSystem {
+  std::string dir = Root() + "/rocksdb";
+  std::unique_ptr<rocksdb::DB> db;
+  std::map<std::uint64_t, std::uint32_t> versions;
+  std::uint64_t next_id = 1;
+  RawSystem() {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = rocksdb::NewLRUCache(kSmallCache);
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    rocksdb::DB* raw = nullptr;
+    if (!rocksdb::DB::Open(o, dir, &raw).ok()) std::abort();
+    db.reset(raw);
+    for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
+  }
+  // The same batch shape as hsdt's: record, version record, three index keys.
+  void Create(const Person& p, bool sync) {
+    const std::uint64_t id = next_id++;
+    rocksdb::WriteBatch b;
+    b.Put(Key8(id), p.json);
+    b.Put(Key8(id, 'i', 1), std::string(8, '\0') + "bench|benchmark|1/QĐ-UBND|2024-01-01|create|dangCongTac");
+    b.Put("n" + p.national_id, Key8(id));
+    b.Put("m" + p.unit + '\0' + Key8(id), "");
+    b.Put("s" + std::string(4, '\1') + Key8(id), "");
+    Write(&b, sync);
+    versions[id] = 1;
+  }
+  void Update(std::uint64_t id, const std::string& json, bool sync) {
+    std::string old;
+    db->Get({}, Key8(id), &old);
+    const std::uint32_t v = versions[id];
+    rocksdb::WriteBatch b;
+    b.Put(Key8(id, 'r', v), old);
+    b.Put(Key8(id), json);
+    b.Put(Key8(id, 'i', v + 1), std::string(8, '\0') + "bench|benchmark|1/QĐ-UBND|2024-01-01|update|dangCongTac");
+    b.Put("s" + std::string(4, '\1') + Key8(id), "");
+    Write(&b, sync);
+    versions[id] = v + 1;
+  }
+  void Write(rocksdb::WriteBatch* b, bool sync) {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    if (!db->Write(wo, b).ok()) std::abort();
+  }
+};
+RawSystem& Raw() {
+  static RawSystem s;
+  return s;
+}
+
+// ---------------------------------------------------------------- SQLite / SQLCipher
+struct SqlSystem {
+  std::string path;
+  std::unique_ptr<SqlStore> store;
+  std::map<std::int64_t, std::int64_t> versions;
+  std::int64_t next_id = 1;
+  SqlSystem(const char* library, const std::string& name, const std::string& key, int page_size) {
+    static std::map<std::string, SqliteApi>* apis = new std::map<std::string, SqliteApi>();
+    if (!apis->count(library)) (*apis)[library] = SqliteApi::Load(library);
+    path = Root() + "/" + name + ".db";
+    // A page cache of 2 000 pages, SQLite's default size: the data is larger than the cache.
+    store = std::make_unique<SqlStore>((*apis)[library], path, key, page_size, false, 2000);
+    store->BulkBegin();
+    for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
+    store->BulkCommit();
+    store->Checkpoint();
+  }
+  void Create(const Person& p, bool transaction = true) {
+    const std::int64_t id = next_id++;
+    store->Create(id, p.json, p.national_id, p.unit, "dangCongTac", NowMicros(), transaction);
+    versions[id] = 1;
+  }
+  void SetSync(bool sync) { store->Exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"); }
+};
+SqlSystem& Sqlite() {
+  static SqlSystem s("libsqlite3.so.0", "sqlite", "", 0);
+  return s;
+}
+SqlSystem& SqlCipher() {
+  static SqlSystem s("libsqlcipher.so.0", "sqlcipher", "benchmark passphrase", 0);
+  return s;
+}
+SqlSystem& SqlCipher4k() {
+  static SqlSystem s("libsqlcipher.so.0", "sqlcipher4k", "benchmark passphrase", 4096);
+  return s;
+}
+
+enum class Sys { kHsdt, kRaw, kSqlite, kSqlCipher, kSqlCipher4k };
+const char* SysName(Sys s) {
+  switch (s) {
+    case Sys::kHsdt: return "hsdt";
+    case Sys::kRaw: return "rocksdb";
+    case Sys::kSqlite: return "sqlite";
+    case Sys::kSqlCipher: return "sqlcipher";
+    case Sys::kSqlCipher4k: return "sqlcipher4k";
+  }
+  return "?";
+}
+SqlSystem& Sql(Sys s) {
+  return s == Sys::kSqlite ? Sqlite() : s == Sys::kSqlCipher ? SqlCipher() : SqlCipher4k();
+}
+
+void Finish(benchmark::State& state) {
+  state.counters["rss_MiB"] = RssMiB();
+  state.counters["peak_rss_MiB"] = PeakRssMiB();
+}
+
+// ---------------------------------------------------------------- writes
+void BM_Create(benchmark::State& state, Sys sys, bool sync) {
+  const int ops = static_cast<int>(state.max_iterations);
+  std::vector<Person> people;
+  static int next = kDossiers;  // unique people (national IDs) across all create runs
+  for (int i = 0; i < ops; ++i) people.push_back(PersonAt(next + i));
+  next += ops;
+  std::vector<DossierDraft> drafts;
+  if (sys == Sys::kHsdt) {
+    Hsdt().Open(sync);
+    for (const auto& p : people) drafts.push_back(DossierDraft::FromJson(p.json).value());
+  } else if (sys != Sys::kRaw) {
+    Sql(sys).SetSync(sync);
+  } else {
+    Raw();
+  }
+  int i = 0;
+  for (auto _ : state) {
+    switch (sys) {
+      case Sys::kHsdt:
+        if (!Hsdt().db->Create(drafts[i], Ctx()).ok()) state.SkipWithError("create failed");
+        break;
+      case Sys::kRaw: Raw().Create(people[i], sync); break;
+      default: Sql(sys).Create(people[i]); break;
+    }
+    ++i;
+  }
+  Finish(state);
+}
+
+// hsdt only: the same with the JSON parsed and validated inside the timed loop.
+void BM_CreateJson(benchmark::State& state, bool sync) {
+  const int ops = static_cast<int>(state.max_iterations);
+  std::vector<Person> people;
+  static int next = 5 * kDossiers;
+  for (int i = 0; i < ops; ++i) people.push_back(PersonAt(next + i));
+  next += ops;
+  Hsdt().Open(sync);
+  int i = 0;
+  for (auto _ : state) {
+    if (!Hsdt().db->Create(people[i++].json, Ctx()).ok()) state.SkipWithError("create failed");
+  }
+  Finish(state);
+}
+
+void BM_Update(benchmark::State& state, Sys sys, bool sync) {
+  const int ops = static_cast<int>(state.max_iterations);
+  std::mt19937 rng(7);
+  std::vector<int> who;
+  std::vector<std::string> jsons;
+  for (int i = 0; i < ops; ++i) {
+    who.push_back(static_cast<int>(rng() % kDossiers));
+    jsons.push_back(Changed(PersonAt(who.back()).json, i));
+  }
+  std::vector<DossierDraft> drafts;
+  if (sys == Sys::kHsdt) {
+    Hsdt().Open(sync);
+    for (const auto& j : jsons) drafts.push_back(DossierDraft::FromJson(j).value());
+  } else if (sys != Sys::kRaw) {
+    Sql(sys).SetSync(sync);
+  } else {
+    Raw();
+  }
+  int i = 0;
+  for (auto _ : state) {
+    switch (sys) {
+      case Sys::kHsdt: {
+        HsdtSystem& h = Hsdt();
+        const std::string& id = h.ids[who[i]];
+        auto r = h.db->Update(id, h.versions[id], drafts[i], Ctx());
+        if (!r.ok()) {
+          state.SkipWithError(r.status().ToString().c_str());
+          break;
+        }
+        h.versions[id] = r->version;
+        h.updated.push_back(id);
+        break;
+      }
+      case Sys::kRaw: Raw().Update(static_cast<std::uint64_t>(who[i] + 1), jsons[i], sync); break;
+      default: {
+        SqlSystem& s = Sql(sys);
+        const std::int64_t id = who[i] + 1;
+        s.store->Update(id, ++s.versions[id], jsons[i], NowMicros());
+        break;
+      }
+    }
+    ++i;
+  }
+  Finish(state);
+}
+
+// ---------------------------------------------------------------- reads
+// `hot`: a working set of kHotSet dossiers that fits every cache; else uniform over all.
+void BM_GetLatest(benchmark::State& state, Sys sys, bool hot) {
+  std::mt19937 rng(11);
+  const int range = hot ? std::min(kHotSet, kDossiers) : kDossiers;
+  if (sys == Sys::kHsdt) Hsdt().Open(true);
+  std::string value;
+  for (auto _ : state) {
+    const int i = static_cast<int>(rng() % range);
+    switch (sys) {
+      case Sys::kHsdt: {
+        auto d = Hsdt().db->Get(Hsdt().ids[i]);
+        benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
+        break;
+      }
+      case Sys::kRaw: Raw().db->Get({}, Key8(static_cast<std::uint64_t>(i + 1)), &value); break;
+      default: Sql(sys).store->Get(i + 1, &value); break;
+    }
+    benchmark::DoNotOptimize(value.data());
+  }
+  Finish(state);
+}
+
+void BM_GetVersion(benchmark::State& state, Sys sys) {
+  std::mt19937 rng(13);
+  if (sys == Sys::kHsdt) Hsdt().Open(true);
+  std::string value;
+  for (auto _ : state) {
+    const int i = static_cast<int>(rng() % kDossiers);
+    switch (sys) {
+      case Sys::kHsdt: {
+        auto d = Hsdt().db->GetVersion(Hsdt().ids[i], 1);
+        benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
+        break;
+      }
+      case Sys::kRaw: {
+        const std::uint64_t id = static_cast<std::uint64_t>(i + 1);
+        if (Raw().versions[id] > 1) {
+          Raw().db->Get({}, Key8(id, 'r', 1), &value);
+        } else {
+          Raw().db->Get({}, Key8(id), &value);
+        }
+        break;
+      }
+      default: Sql(sys).store->GetVersion(i + 1, 1, &value); break;
+    }
+  }
+  Finish(state);
+}
+
+void BM_AsOf(benchmark::State& state, Sys sys) {
+  std::mt19937 rng(17);
+  if (sys == Sys::kHsdt) Hsdt().Open(true);
+  const std::int64_t t = NowMicros();
+  std::string value;
+  for (auto _ : state) {
+    const int i = static_cast<int>(rng() % kDossiers);
+    switch (sys) {
+      case Sys::kHsdt: {
+        auto d = Hsdt().db->GetAsOf(Hsdt().ids[i], t);
+        benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
+        break;
+      }
+      case Sys::kRaw: {
+        // The same work as hsdt: find the version record, then read that version.
+        const std::uint64_t id = static_cast<std::uint64_t>(i + 1);
+        std::unique_ptr<rocksdb::Iterator> it(Raw().db->NewIterator({}));
+        it->SeekForPrev(Key8(id, 'i', 0xFFFFFFFFu));
+        const std::uint32_t v = Raw().versions[id];
+        Raw().db->Get({}, v > 1 ? Key8(id, 'r', v - 1) : Key8(id), &value);
+        break;
+      }
+      default: {
+        const std::int64_t v = Sql(sys).store->AsOf(i + 1, t);
+        Sql(sys).store->GetVersion(i + 1, v, &value);
+        break;
+      }
+    }
+  }
+  Finish(state);
+}
+
+void BM_History(benchmark::State& state, Sys sys) {
+  std::mt19937 rng(19);
+  if (sys == Sys::kHsdt) Hsdt().Open(true);
+  for (auto _ : state) {
+    const int i = static_cast<int>(rng() % kDossiers);
+    switch (sys) {
+      case Sys::kHsdt: {
+        auto h = Hsdt().db->History(Hsdt().ids[i]);
+        benchmark::DoNotOptimize(h.ok() ? h->size() : 0);
+        break;
+      }
+      case Sys::kRaw: {
+        const std::uint64_t id = static_cast<std::uint64_t>(i + 1);
+        const std::string prefix = Key8(id) + 'i';
+        std::unique_ptr<rocksdb::Iterator> it(Raw().db->NewIterator({}));
+        int n = 0;
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
+        benchmark::DoNotOptimize(n);
+        break;
+      }
+      default: benchmark::DoNotOptimize(Sql(sys).store->History(i + 1)); break;
+    }
+  }
+  Finish(state);
+}
+
+// Bytes on disk after loading the same dossiers (and the writes of the runs before).
+void BM_Disk(benchmark::State& state, Sys sys) {
+  std::uint64_t bytes = 0;
+  for (auto _ : state) {
+    switch (sys) {
+      case Sys::kHsdt:
+        Hsdt().Open(true);
+        (void)Hsdt().db->Close();
+        Hsdt().db.reset();
+        bytes = DirBytes(Hsdt().dir);
+        break;
+      case Sys::kRaw:
+        Raw().db->CompactRange({}, nullptr, nullptr);
+        bytes = DirBytes(Raw().dir);
+        break;
+      default:
+        Sql(sys).store->Checkpoint();
+        bytes = std::filesystem::file_size(Sql(sys).path);
+        break;
+    }
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  state.counters["bytes_per_dossier"] = static_cast<double>(bytes) / kDossiers;
+  Finish(state);
+}
+
+// ---------------------------------------------------------------- ratios
+class RatioReporter final : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      if (r.error_occurred) continue;
+      times_[r.benchmark_name()] = r.GetAdjustedRealTime();
+      if (r.counters.count("bytes")) bytes_[r.benchmark_name()] = r.counters.at("bytes");
+    }
+  }
+  void PrintRatios() const {
+    std::printf("\nRatios (throughput of hsdt / throughput of the other; >1 means hsdt is faster)\n");
+    std::printf("%-26s %10s %10s %10s %10s %12s\n", "benchmark", "hsdt us", "vs rocksdb", "vs sqlite",
+                "vs sqlcipher", "vs sqlc.4k");
+    for (const auto& [name, t] : times_) {
+      if (name.rfind("disk/", 0) == 0) continue;
+      const auto slash = name.find('/');
+      if (slash == std::string::npos || name.substr(slash + 1).rfind("hsdt", 0) != 0) continue;
+      const std::string op = name.substr(0, slash);
+      const std::string rest = name.substr(slash + 5);  // after "hsdt"
+      auto other = [&](const char* sys) {
+        auto it = times_.find(op + "/" + sys + rest);
+        return it == times_.end() ? 0.0 : it->second / t;
+      };
+      std::printf("%-26s %10.2f %10.2f %10.2f %10.2f %12.2f\n", (op + rest).c_str(), t,
+                  other("rocksdb"), other("sqlite"), other("sqlcipher"), other("sqlcipher4k"));
+    }
+    for (const auto& [name, b] : bytes_) {
+      std::printf("%-26s %14.0f bytes (%.0f per dossier)\n", name.c_str(), b, b / kDossiers);
+    }
+    auto bytes_of = [&](const std::string& sys) {
+      for (const auto& [name, b] : bytes_) {
+        if (name.rfind("disk/" + sys + "/", 0) == 0) return b;
+      }
+      return 0.0;
+    };
+    for (const char* other : {"rocksdb", "sqlite", "sqlcipher", "sqlcipher4k"}) {
+      if (bytes_of(other) > 0) std::printf("disk: hsdt / %s = %.2f\n", other, bytes_of("hsdt") / bytes_of(other));
+    }
+    std::printf("peak RSS of the whole run: %.0f MiB\n", PeakRssMiB());
+  }
+
+ private:
+  std::map<std::string, double> times_;  // per iteration, in the benchmark's time unit
+  std::map<std::string, double> bytes_;
+};
+
+void Register() {
+  const Sys all[] = {Sys::kHsdt, Sys::kRaw, Sys::kSqlite, Sys::kSqlCipher, Sys::kSqlCipher4k};
+  auto name = [](const char* op, Sys s, const char* suffix = "") {
+    return std::string(op) + "/" + SysName(s) + suffix;
+  };
+  for (bool sync : {true, false}) {
+    const char* suffix = sync ? "/sync" : "/nosync";
+    for (Sys s : all) {
+      benchmark::RegisterBenchmark(name("create", s, suffix).c_str(), BM_Create, s, sync)
+          ->Iterations(sync ? kSyncOps : kOps)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    }
+    benchmark::RegisterBenchmark((std::string("create_json/hsdt") + suffix).c_str(), BM_CreateJson, sync)
+        ->Iterations(sync ? kSyncOps : kOps)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    for (Sys s : all) {
+      benchmark::RegisterBenchmark(name("update", s, suffix).c_str(), BM_Update, s, sync)
+          ->Iterations(sync ? kSyncOps : kOps)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    }
+  }
+  for (bool hot : {true, false}) {
+    for (Sys s : all) {
+      benchmark::RegisterBenchmark(name("get_latest", s, hot ? "/hot" : "/cold").c_str(), BM_GetLatest, s, hot)
+          ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    }
+  }
+  for (Sys s : all) {
+    benchmark::RegisterBenchmark(name("get_version", s).c_str(), BM_GetVersion, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(name("as_of", s).c_str(), BM_AsOf, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(name("history", s).c_str(), BM_History, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  }
+  for (Sys s : all) {
+    benchmark::RegisterBenchmark(name("disk", s).c_str(), BM_Disk, s)->Iterations(1)->UseRealTime();
+  }
+}
+
+}  // namespace
+}  // namespace hsdt::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  hsdt::bench::Register();
+  std::printf("dossiers per system: %d; durable ops: %d; other write ops: %d; data under %s\n",
+              hsdt::bench::kDossiers, hsdt::bench::kSyncOps, hsdt::bench::kOps, hsdt::bench::Root().c_str());
+  // Load every system before timing anything: the first benchmark must not pay for it.
+  const auto load = std::chrono::steady_clock::now();
+  hsdt::bench::Hsdt();
+  hsdt::bench::Raw();
+  hsdt::bench::Sqlite();
+  hsdt::bench::SqlCipher();
+  hsdt::bench::SqlCipher4k();
+  std::printf("loaded in %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - load).count());
+  hsdt::bench::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  std::error_code ec;
+  std::filesystem::remove_all(hsdt::bench::Root(), ec);
+  benchmark::Shutdown();
+  return 0;
+}

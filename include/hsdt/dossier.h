@@ -54,7 +54,10 @@ struct WriteResult {
 
 // A dossier parsed from JSON and validated, ready to be written. Parsing is the expensive part of
 // a write and needs no database, so it can happen before and outside the commit.
-// Threads: not synchronised; one thread at a time. Movable, not copyable.
+// Committing a draft sets its engine-owned fields (id, recordedAt) in place, without copying it;
+// a draft may be committed again (after a Conflict, say) and always writes the same content.
+// Threads: not synchronised; one thread at a time, including the commits that use it. Movable,
+// not copyable.
 class DossierDraft final {
  public:
   // Parses and validates one dossier JSON object (docs/format.md). Strings are normalised to NFC.

@@ -103,7 +103,7 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
                                            ChangeKind kind, const ChangeContext& ctx,
                                            std::vector<std::string> warnings) {
   auto root = next.getRoot<schema::Dossier>();
-  const std::int64_t now = store_->NowMicros();
+  const std::int64_t now = store_->NextCommitMicros();
   schema::StampEngineFields(root, db::FormatId(id), previous, base::FormatMicrosUtc(now));
 
   db::IndexEntries after = db::IndexEntriesOf(root.asReader(), id);
@@ -128,9 +128,14 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   std::vector<std::string> lock_keys = req.unique_keys;
   lock_keys.insert(lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
 
-  std::string flat = schema::FlatBytes(next);
-  req.record = flat;
+  // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
+  auto record = std::make_shared<storage::CachedRecord>();
+  record->id = id;
+  record->bytes = storage::PlainBytes(schema::FlatSize(next));
+  schema::WriteFlat(next, record->bytes.data(), record->bytes.size());
+  req.record = record->bytes.view();
   req.meta.kind = kind;
+  req.meta.recorded_at_micros = now;
   req.meta.status = StatusName(root.getStatus());
   req.meta.actor = ctx.actor;
   req.meta.reason = ctx.reason;
@@ -140,19 +145,13 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   storage::StripeLock lock = store_->LockStripes(id, lock_keys);
   auto committed = store_->Commit(std::move(req));
   if (!committed.ok()) {
-    crypto::Wipe(flat.data(), flat.size());
     if (committed.status().code() == StatusCode::kAlreadyExists) {
       return Status::AlreadyExists("$.nationalId.number: another dossier already has this number");
     }
     return committed.status();
   }
-  auto record = std::make_shared<storage::CachedRecord>();
-  record->id = id;
   record->version = committed->version;
   record->recorded_at_micros = committed->recorded_at_micros;
-  record->bytes = storage::PlainBytes(flat.size());
-  std::memcpy(record->bytes.data(), flat.data(), flat.size());
-  crypto::Wipe(flat.data(), flat.size());
   cache_.Insert(id, 0, std::move(record));
 
   WriteResult result;
@@ -165,13 +164,12 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
 
 Result<WriteResult> Database::Impl::Create(const DossierDraft& draft, const ChangeContext& ctx) {
   HSDT_RETURN_IF_ERROR(CheckContext(ctx));
-  auto source = draft.impl().message->reader();
-  if (source.hasId() && source.getId().size() > 0) {
+  schema::DossierMessage& message = *draft.impl().message;
+  if (!message.client_id.empty()) {
     return Status::InvalidArgument("$.id: assigned by the engine; omit it when creating");
   }
-  capnp::MallocMessageBuilder next;
-  next.setRoot(source);
-  return Commit(store_->AllocateId(), 0, next, nullptr, ChangeKind::kCreate, ctx,
+  // The draft's own message is committed (stamped in place): no copy.
+  return Commit(store_->AllocateId(), 0, message.message, nullptr, ChangeKind::kCreate, ctx,
                 draft.warnings());
 }
 
@@ -188,13 +186,15 @@ Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32
   }
   schema::FlatRecord prev_reader(prev_record->bytes.words(), prev_record->bytes.size());
   const schema::Dossier::Reader previous = prev_reader.dossier();
-  capnp::MallocMessageBuilder next;
+  capnp::MallocMessageBuilder status_message;  // used by status changes only
+  capnp::MessageBuilder* next = &status_message;
   std::vector<std::string> warnings;
   ChangeKind kind = ChangeKind::kUpdate;
   if (draft != nullptr) {
-    auto source = draft->impl().message->reader();
-    if (source.hasId() && source.getId().size() > 0 && source.getId() != previous.getId()) {
-      return Status::InvalidArgument("$.id: \"" + std::string(source.getId().cStr()) +
+    schema::DossierMessage& message = *draft->impl().message;
+    auto source = message.reader();
+    if (!message.client_id.empty() && message.client_id != previous.getId().cStr()) {
+      return Status::InvalidArgument("$.id: \"" + message.client_id.substr(0, 32) +
                                      "\" does not match the dossier being updated");
     }
     if (source.getStatus() != previous.getStatus()) {
@@ -205,7 +205,7 @@ Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32
       return Status::InvalidArgument("$.managingUnit: the managing unit changes only through a "
                                      "hand-over (article 10)");
     }
-    next.setRoot(source);
+    next = &message.message;  // stamped in place: no copy
     warnings = draft->warnings();
   } else {
     KJ_IF_MAYBE(e, capnp::Schema::from<schema::DossierStatus>().findEnumerantByName(
@@ -214,15 +214,15 @@ Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32
       if (e->getOrdinal() == static_cast<std::uint16_t>(previous.getStatus())) {
         return Status::InvalidArgument("status: the dossier is already " + std::string(new_status));
       }
-      next.setRoot(previous);
-      next.getRoot<schema::Dossier>().setStatus(static_cast<schema::DossierStatus>(e->getOrdinal()));
+      status_message.setRoot(previous);
+      status_message.getRoot<schema::Dossier>().setStatus(static_cast<schema::DossierStatus>(e->getOrdinal()));
       kind = ChangeKind::kStatusChange;
     } else {
       return Status::InvalidArgument("status: \"" + std::string(new_status.substr(0, 32)) +
                                      "\" is not a status; see docs/format.md");
     }
   }
-  return Commit(id, expected, next, &previous, kind, ctx, std::move(warnings));
+  return Commit(id, expected, *next, &previous, kind, ctx, std::move(warnings));
 }
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -223,6 +223,7 @@ Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) 
     return Status::InvalidArgument(std::string("$: cannot decode: ") + e.getDescription().cStr());
   }
   HSDT_RETURN_IF_ERROR(ValidateDossier(out->reader(), &out->warnings));
+  out->client_id = out->reader().getId();
   return out;
 }
 

@@ -20,6 +20,8 @@ namespace hsdt::schema {
 struct DossierMessage {
   capnp::MallocMessageBuilder message;
   std::vector<std::string> warnings;
+  // The id the client sent, if any (the engine overwrites the message's id when it commits).
+  std::string client_id;
   Dossier::Builder root() { return message.getRoot<Dossier>(); }
   Dossier::Reader reader() { return message.getRoot<Dossier>().asReader(); }
 };

@@ -45,6 +45,15 @@ class StringOutput final : public kj::OutputStream {
 };
 }  // namespace
 
+std::size_t FlatSize(capnp::MessageBuilder& message) {
+  return capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word);
+}
+
+void WriteFlat(capnp::MessageBuilder& message, char* out, std::size_t size) {
+  kj::ArrayOutputStream stream(kj::arrayPtr(reinterpret_cast<kj::byte*>(out), size));
+  capnp::writeMessage(stream, message);
+}
+
 std::string FlatBytes(capnp::MessageBuilder& message) {
   std::string out;
   out.reserve(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word));
@@ -67,7 +76,9 @@ void StampList(capnp::DynamicList::Builder rows, const capnp::DynamicList::Reade
     auto row = rows[i].as<capnp::DynamicStruct>();
     kj::Maybe<capnp::Text::Reader> kept;
     if (old_rows != nullptr) {
-      for (unsigned j = 0; j < old_rows->size(); ++j) {
+      // Rows usually keep their place: try the same position first, then the others.
+      for (unsigned k = 0; k < old_rows->size(); ++k) {
+        const unsigned j = (i + k) % old_rows->size();
         if (used[j]) continue;
         auto old = (*old_rows)[j].as<capnp::DynamicStruct>();
         if (ValuesEqual(old, row.asReader())) {
@@ -87,23 +98,44 @@ void StampList(capnp::DynamicList::Builder rows, const capnp::DynamicList::Reade
 
 }  // namespace
 
+namespace {
+
+// The event lists and their recordedAt field, found by reflection once.
+struct StampField {
+  capnp::StructSchema::Field list;
+  capnp::StructSchema::Field recorded_at;
+};
+
+const std::vector<StampField>& StampPlan() {
+  static const std::vector<StampField> plan = [] {
+    std::vector<StampField> p;
+    for (auto f : capnp::Schema::from<Dossier>().getFields()) {
+      const capnp::Type t = f.getType();
+      if (!t.isList() || !t.asList().getElementType().isStruct()) continue;
+      KJ_IF_MAYBE(recorded_at, RecordedAtOf(t.asList().getElementType().asStruct())) {
+        p.push_back({f, *recorded_at});
+      }
+    }
+    return p;
+  }();
+  return plan;
+}
+
+}  // namespace
+
 void StampEngineFields(Dossier::Builder next, std::string_view id, const Dossier::Reader* previous,
                        std::string_view now_iso) {
   next.setId(capnp::Text::Reader(id.data(), id.size()));
   capnp::DynamicStruct::Builder dyn = next;
-  for (auto f : dyn.getSchema().getFields()) {
-    const capnp::Type t = f.getType();
-    if (!t.isList() || !t.asList().getElementType().isStruct()) continue;
-    KJ_IF_MAYBE(recorded_at, RecordedAtOf(t.asList().getElementType().asStruct())) {
-      if (!dyn.has(f)) continue;
-      auto rows = dyn.get(f).as<capnp::DynamicList>();
-      if (previous != nullptr) {
-        capnp::DynamicStruct::Reader prev = *previous;
-        auto old_rows = prev.get(f).as<capnp::DynamicList>();
-        StampList(rows, &old_rows, *recorded_at, now_iso);
-      } else {
-        StampList(rows, nullptr, *recorded_at, now_iso);
-      }
+  for (const StampField& s : StampPlan()) {
+    if (!dyn.has(s.list)) continue;
+    auto rows = dyn.get(s.list).as<capnp::DynamicList>();
+    if (previous != nullptr) {
+      capnp::DynamicStruct::Reader prev = *previous;
+      auto old_rows = prev.get(s.list).as<capnp::DynamicList>();
+      StampList(rows, &old_rows, s.recorded_at, now_iso);
+    } else {
+      StampList(rows, nullptr, s.recorded_at, now_iso);
     }
   }
 }

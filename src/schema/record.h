@@ -39,6 +39,10 @@ Status CheckStoredDossier(const std::uint64_t* words, std::size_t size_bytes,
 // The flat bytes of a message (plaintext: the caller wipes them).
 std::string FlatBytes(capnp::MessageBuilder& message);
 
+// The size of FlatBytes(message), and writing them into `out` (exactly that many bytes).
+std::size_t FlatSize(capnp::MessageBuilder& message);
+void WriteFlat(capnp::MessageBuilder& message, char* out, std::size_t size);
+
 // Sets the engine-owned fields of `next`: its id, and each event row's recordedAt, kept from an
 // equal row of `previous` (if any) or else set to `now_iso`.
 void StampEngineFields(Dossier::Builder next, std::string_view id, const Dossier::Reader* previous,

@@ -1,5 +1,9 @@
 #include "schema/reflect.h"
 
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 namespace hsdt::schema {
 
 FieldRules RulesOf(capnp::StructSchema::Field field) {
@@ -30,6 +34,18 @@ FieldRules RulesOf(capnp::StructSchema::Field field) {
     }
   }
   return r;
+}
+
+const std::vector<FieldRules>& RulesFor(capnp::StructSchema schema) {
+  static std::mutex mu;
+  static auto* tables = new std::unordered_map<std::uint64_t, std::unique_ptr<std::vector<FieldRules>>>();
+  std::lock_guard lock(mu);
+  auto& table = (*tables)[schema.getProto().getId()];
+  if (!table) {
+    table = std::make_unique<std::vector<FieldRules>>();
+    for (auto f : schema.getFields()) table->push_back(RulesOf(f));
+  }
+  return *table;
 }
 
 namespace {

@@ -45,6 +45,10 @@ struct FieldRules {
 
 FieldRules RulesOf(capnp::StructSchema::Field field);
 
+// The rules of every field of `schema`, indexed by field index; computed once per struct type
+// and kept for the life of the process. Thread-safe.
+const std::vector<FieldRules>& RulesFor(capnp::StructSchema schema);
+
 // Appends to `out` the JSON paths ("$.rank.step", "$.training[2]") whose values differ between
 // `a` and `b`, in schema order. Engine-set fields (id, recordedAt) are not compared. A struct
 // present on one side only, or a list row beyond the other side's length, is one path.

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <set>
 
 #include <hsdt/reference.h>
 
@@ -61,7 +60,8 @@ class Validator {
 
   Status Struct(JsonValue::Builder v, capnp::StructSchema schema) {
     if (!v.isObject()) return Error("expected an object, got " + std::string(KindName(v.which())));
-    std::set<std::string_view> seen;
+    const std::vector<FieldRules>& rules = RulesFor(schema);
+    std::vector<bool> seen(rules.size(), false);
     for (auto entry : v.getObject()) {
       const capnp::Text::Reader name = entry.getName();
       const std::size_t len = path_.size();
@@ -70,20 +70,19 @@ class Validator {
         return Error("field name is not valid UTF-8");
       }
       KJ_IF_MAYBE(field, schema.findFieldByName(name)) {
-        if (!seen.insert(std::string_view(name.cStr(), name.size())).second) {
-          return Error("duplicate field");
-        }
-        HSDT_RETURN_IF_ERROR(Field(entry.getValue(), *field));
+        const unsigned index = field->getIndex();
+        if (seen[index]) return Error("duplicate field");
+        seen[index] = true;
+        HSDT_RETURN_IF_ERROR(Field(entry.getValue(), *field, rules[index]));
       } else {
         return Error("unknown field");
       }
       path_.resize(len);
     }
-    for (auto field : schema.getFields()) {
-      const auto name = field.getProto().getName();
-      if (RulesOf(field).required && seen.count(std::string_view(name.cStr(), name.size())) == 0) {
+    for (unsigned i = 0; i < rules.size(); ++i) {
+      if (rules[i].required && !seen[i]) {
         const std::size_t len = path_.size();
-        path_.append(".").append(name.cStr());
+        path_.append(".").append(schema.getFields()[i].getProto().getName().cStr());
         Status s = Error("missing required field");
         path_.resize(len);
         return s;
@@ -95,8 +94,7 @@ class Validator {
  private:
   Status Error(std::string what) const { return Status::InvalidArgument(path_ + ": " + what); }
 
-  Status Field(JsonValue::Builder v, capnp::StructSchema::Field field) {
-    const FieldRules rules = RulesOf(field);
+  Status Field(JsonValue::Builder v, capnp::StructSchema::Field field, const FieldRules& rules) {
     const capnp::Type type = field.getType();
     if (type.isList()) {
       if (!v.isArray()) return Error("expected an array, got " + std::string(KindName(v.which())));

@@ -345,7 +345,7 @@ Result<StoredRecord> Store::ReadRecord(std::uint64_t id, std::uint32_t version) 
 }
 
 Status Store::SealVersionMeta(std::uint64_t id, const VersionMeta& m, std::string* out) const {
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(64);
   auto info = message.initRoot<schema::VersionInfo>();
   info.setVersion(m.version);
   info.setRecordedAtMicros(m.recorded_at_micros);
@@ -390,6 +390,15 @@ Result<VersionMeta> Store::OpenVersionMeta(std::uint64_t id, std::string_view va
   } catch (const kj::Exception& e) {
     return Status::Corruption(std::string("version record does not decode: ") +
                               e.getDescription().cStr());
+  }
+}
+
+std::int64_t Store::NextCommitMicros() {
+  std::int64_t now = clock_->NowMicros();
+  std::int64_t last = last_commit_micros_.load();
+  while (true) {
+    const std::int64_t next = std::max(now, last + 1);
+    if (last_commit_micros_.compare_exchange_weak(last, next)) return next;
   }
 }
 
@@ -449,7 +458,7 @@ Result<VersionMeta> Store::Commit(CommitRequest r) {
   }
   VersionMeta meta = std::move(r.meta);
   meta.version = latest + 1;
-  meta.recorded_at_micros = clock_->NowMicros();
+  if (meta.recorded_at_micros == 0) meta.recorded_at_micros = NextCommitMicros();
 
   rocksdb::WriteBatch batch;
   std::string sealed;

@@ -71,7 +71,7 @@ struct CommitRequest {
   std::uint64_t id = 0;
   std::uint32_t expected_version = 0;  // 0: create
   std::string_view record;             // plaintext flat message of version expected_version + 1
-  VersionMeta meta;                    // meta.version is set by Commit
+  VersionMeta meta;  // meta.version is set by Commit; recorded_at_micros 0: NextCommitMicros()
   std::vector<std::string> index_deletes;
   std::vector<IndexPut> index_puts;
   // Index keys that must not exist unless deleted by this commit (unique values); the caller
@@ -140,6 +140,9 @@ class Store final {
 
   Status Sync();
   std::int64_t NowMicros() const { return clock_->NowMicros(); }
+  // The transaction time for a new commit: the clock, but strictly after every earlier commit of
+  // this process, so versions are ordered in time even if the clock steps back.
+  std::int64_t NextCommitMicros();
 
   // Opens a history version record (value of key HistoryKey(id, 'i', v)).
   Result<VersionMeta> OpenVersionMeta(std::uint64_t id, std::string_view value) const;
@@ -208,6 +211,7 @@ class Store final {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_mutex stripes_[kStripes];
   std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<std::int64_t> last_commit_micros_{0};
   std::atomic<std::uint64_t> dossier_count_{0};
   std::atomic<std::uint32_t> current_dict_{0};
   std::atomic<std::uint64_t> undictionaried_writes_{0};

@@ -22,7 +22,11 @@ void WipeBytes(void* p, std::size_t n) {
 }  // namespace
 
 hsdt_status SetError(hsdt_status status, std::string_view message) {
-  last_error.assign(message);
+  try {
+    last_error.assign(message);
+  } catch (...) {
+    last_error.clear();  // out of memory: the status still says what happened
+  }
   return status;
 }
 

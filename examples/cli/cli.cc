@@ -8,7 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <iterator>
 
 namespace hsdt::cli {
 
@@ -86,6 +86,13 @@ std::string ReadPassphrase(const char* prompt) {
   return s;
 }
 
+// Wipes a string that held a passphrase or key bytes (the library keeps its own guarded copy).
+void Wipe(std::string* s) {
+  volatile char* p = s->data();
+  for (std::size_t i = 0; i < s->size(); ++i) p[i] = 0;
+  s->clear();
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -99,11 +106,11 @@ Result<Key> LoadKey(const Args& args, const char* file_option, const char* env, 
   if (args.Has(file_option)) {
     std::ifstream f(args.Get(file_option), std::ios::binary);
     if (!f) return Status::NotFound("--" + std::string(file_option) + ": cannot read " + args.Get(file_option));
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string bytes = ss.str();
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     if (bytes.size() == kRawKeyBytes) {
-      return Key::Raw(std::as_bytes(std::span(bytes.data(), bytes.size())));
+      auto key = Key::Raw(std::as_bytes(std::span(bytes.data(), bytes.size())));
+      Wipe(&bytes);
+      return key;
     }
     while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r')) bytes.pop_back();
     if (bytes.size() == 2 * kRawKeyBytes) {
@@ -114,9 +121,15 @@ Result<Key> LoadKey(const Args& args, const char* file_option, const char* env, 
         hex = hi >= 0 && lo >= 0;
         raw[i] = std::byte(static_cast<unsigned char>(hi * 16 + lo));
       }
-      if (hex) return Key::Raw(raw);
+      Result<Key> key = hex ? Key::Raw(raw) : Key::Passphrase(bytes);
+      volatile std::byte* r = raw;
+      for (std::size_t i = 0; i < kRawKeyBytes; ++i) r[i] = std::byte{0};
+      Wipe(&bytes);
+      return key;
     }
-    return Key::Passphrase(bytes);
+    auto key = Key::Passphrase(bytes);
+    Wipe(&bytes);
+    return key;
   }
   if (const char* p = std::getenv(env); p != nullptr && *p != '\0') return Key::Passphrase(p);
   std::string first = ReadPassphrase("Passphrase: ");
@@ -124,10 +137,18 @@ Result<Key> LoadKey(const Args& args, const char* file_option, const char* env, 
     return Status::InvalidArgument(std::string("no key: give --") + file_option + ", set " + env +
                                    ", or run on a terminal to be asked");
   }
-  if (confirm && ReadPassphrase("Passphrase again: ") != first) {
-    return Status::InvalidArgument("the two passphrases differ");
+  if (confirm) {
+    std::string again = ReadPassphrase("Passphrase again: ");
+    const bool same = again == first;
+    Wipe(&again);
+    if (!same) {
+      Wipe(&first);
+      return Status::InvalidArgument("the two passphrases differ");
+    }
   }
-  return Key::Passphrase(first);
+  auto key = Key::Passphrase(first);
+  Wipe(&first);
+  return key;
 }
 
 ChangeContext ContextFrom(const Args& args) {

@@ -46,7 +46,7 @@ struct DatabaseStats {
   std::uint32_t dictionary_id = 0;  // compression dictionary used for new writes (0: none)
   std::uint64_t record_cache_hits = 0;
   std::uint64_t record_cache_misses = 0;
-  std::uint64_t disk_bytes = 0;     // live SST + WAL bytes
+  std::uint64_t disk_bytes = 0;     // bytes of every file in the database directory
   bool read_only = false;
   std::string read_only_reason;
 };

@@ -1,6 +1,7 @@
 #include "base/clock.h"
 #include "base/coding.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -42,6 +43,10 @@ std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
 
 std::string FormatMicrosUtc(std::int64_t micros) {
   using namespace std::chrono;
+  // Years 0001 to 9999 only: chrono arithmetic overflows near the ends of int64.
+  constexpr std::int64_t kMin = -62135596800LL * 1000000;  // 0001-01-01
+  constexpr std::int64_t kMax = 253402300799LL * 1000000;  // 9999-12-31T23:59:59
+  micros = std::clamp(micros, kMin, kMax);
   const sys_time<microseconds> tp{microseconds{micros}};
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/coding.h"
+#include "base/guard.h"
 #include "db/database_impl.h"
 #include "schema/record.h"
 
@@ -34,9 +35,17 @@ struct Chain {
 }  // namespace
 
 Result<CheckReport> Database::Check() {
-  try {
+  return base::Guard([&]() -> Result<CheckReport> { try {
     CheckReport report;
     storage::Store& store = impl_->store();
+    // One snapshot for every scan: commits made meanwhile are not half seen.
+    const rocksdb::Snapshot* snapshot = store.Snapshot();
+    if (snapshot == nullptr) return Status::IOError("the database is closed");
+    struct Release {
+      storage::Store& store;
+      const rocksdb::Snapshot* snapshot;
+      ~Release() { store.ReleaseSnapshot(snapshot); }
+    } release{store, snapshot};
     const storage::Sealer& sealer = store.sealer();
     std::map<std::uint64_t, Chain> chains;
     std::map<std::string, std::string> expected_index;  // key -> value
@@ -76,7 +85,7 @@ Result<CheckReport> Database::Check() {
       check_record(id, v, "current/" + db::FormatId(id), &version);
       chains[id].latest = version;
       return Status::Ok();
-    }));
+    }, snapshot));
 
     HSDT_RETURN_IF_ERROR(store.ForEach(storage::kHistoryCf, "", [&](std::string_view k, std::string_view v) {
       if (k.size() != 13 || (k[8] != 'i' && k[8] != 'r')) {
@@ -104,7 +113,7 @@ Result<CheckReport> Database::Check() {
         chain.records.insert(version);
       }
       return Status::Ok();
-    }));
+    }, snapshot));
 
     for (const auto& [id, chain] : chains) {
       const std::string name = db::FormatId(id);
@@ -138,17 +147,15 @@ Result<CheckReport> Database::Check() {
         expected_index.erase(it);
       }
       return Status::Ok();
-    }));
+    }, snapshot));
     for (const auto& [k, v] : expected_index) {
       problem(std::string("index/") + IndexName(k[0]) + "/" + db::FormatId(IndexTarget(k, v)) +
               ": entry missing");
     }
     return report;
-  } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory during check");
   } catch (const kj::Exception& e) {
     return Status::Internal(std::string("check: ") + e.getDescription().cStr());
-  }
+  } });
 }
 
 }  // namespace hsdt

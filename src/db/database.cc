@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/clock.h"
+#include "base/guard.h"
 #include "crypto/secret.h"
 #include "db/database_impl.h"
 #include "schema/reflect.h"
@@ -49,16 +50,14 @@ std::string StatusName(schema::DossierStatus s) {
 
 // Maps anything thrown below the public API to a Status (no exception leaves the library).
 template <typename Fn>
-auto Guard(Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory");
-  } catch (const kj::Exception& e) {
-    return Status::Internal(std::string("unexpected Cap'n Proto error: ") + e.getDescription().cStr());
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("unexpected error: ") + e.what());
-  }
+auto Guard(Fn&& fn) noexcept -> decltype(fn()) {
+  return base::Guard([&]() -> decltype(fn()) {
+    try {
+      return fn();
+    } catch (const kj::Exception& e) {
+      return Status::Internal(std::string("unexpected Cap'n Proto error: ") + e.getDescription().cStr());
+    }
+  });
 }
 
 }  // namespace
@@ -92,6 +91,7 @@ Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::u
 }
 
 Result<Dossier> Database::Impl::Read(std::string_view id_text, std::uint32_t version) {
+  if (store_->closed()) return Status::IOError("the database is closed");
   HSDT_ASSIGN_OR_RETURN(std::uint64_t id, IdOf(id_text));
   HSDT_ASSIGN_OR_RETURN(auto record, Load(id, version));
   return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(record)));
@@ -103,9 +103,7 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
                                            ChangeKind kind, const ChangeContext& ctx,
                                            std::vector<std::string> warnings) {
   auto root = next.getRoot<schema::Dossier>();
-  const std::int64_t now = store_->NextCommitMicros();
-  schema::StampEngineFields(root, db::FormatId(id), previous, base::FormatMicrosUtc(now));
-
+  // Index entries depend on the content only, so they are found before taking the locks.
   db::IndexEntries after = db::IndexEntriesOf(root.asReader(), id);
   storage::CommitRequest req;
   req.id = id;
@@ -128,14 +126,7 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   std::vector<std::string> lock_keys = req.unique_keys;
   lock_keys.insert(lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
 
-  // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
-  auto record = std::make_shared<storage::CachedRecord>();
-  record->id = id;
-  record->bytes = storage::PlainBytes(schema::FlatSize(next));
-  schema::WriteFlat(next, record->bytes.data(), record->bytes.size());
-  req.record = record->bytes.view();
   req.meta.kind = kind;
-  req.meta.recorded_at_micros = now;
   req.meta.status = StatusName(root.getStatus());
   req.meta.actor = ctx.actor;
   req.meta.reason = ctx.reason;
@@ -143,6 +134,17 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   req.meta.source_date = ctx.source.date;
 
   storage::StripeLock lock = store_->LockStripes(id, lock_keys);
+  // Under the dossier's lock: the transaction time of version v+1 is after that of version v,
+  // and every new row's recordedAt is exactly the version's time.
+  const std::int64_t now = store_->NextCommitMicros();
+  schema::StampEngineFields(root, db::FormatId(id), previous, base::FormatMicrosUtc(now));
+  req.meta.recorded_at_micros = now;
+  // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
+  auto record = std::make_shared<storage::CachedRecord>();
+  record->id = id;
+  record->bytes = storage::PlainBytes(schema::FlatSize(next));
+  schema::WriteFlat(next, record->bytes.data(), record->bytes.size());
+  req.record = record->bytes.view();
   auto committed = store_->Commit(std::move(req));
   if (!committed.ok()) {
     if (committed.status().code() == StatusCode::kAlreadyExists) {

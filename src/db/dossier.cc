@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/coding.h"
+#include "base/guard.h"
 #include "db/internal.h"
 
 namespace hsdt {
@@ -13,16 +14,16 @@ DossierDraft& DossierDraft::operator=(DossierDraft&&) noexcept = default;
 DossierDraft::~DossierDraft() = default;
 
 Result<DossierDraft> DossierDraft::FromJson(std::string_view json) {
-  try {
-    HSDT_ASSIGN_OR_RETURN(auto message, schema::ParseDossierJson(json));
-    auto impl = std::make_unique<Impl>();
-    impl->message = std::move(message);
-    return DossierDraft(std::move(impl));
-  } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory parsing a dossier");
-  } catch (const kj::Exception& e) {
-    return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
-  }
+  return base::Guard([&]() -> Result<DossierDraft> {
+    try {
+      HSDT_ASSIGN_OR_RETURN(auto message, schema::ParseDossierJson(json));
+      auto impl = std::make_unique<Impl>();
+      impl->message = std::move(message);
+      return DossierDraft(std::move(impl));
+    } catch (const kj::Exception& e) {
+      return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
+    }
+  });
 }
 
 const std::vector<std::string>& DossierDraft::warnings() const { return impl_->message->warnings; }
@@ -35,13 +36,15 @@ std::uint32_t Dossier::version() const { return impl_->record().version; }
 namespace {
 std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
+// Reads one field; "" if the record cannot be read (it was checked when it was loaded, so only
+// memory exhaustion gets here).
 template <typename Fn>
-std::string ReadField(const Dossier::Impl& impl, Fn fn) {
+std::string ReadField(const Dossier::Impl& impl, Fn fn) noexcept {
   try {
     auto r = impl.Reader();
     return fn(r.dossier());
-  } catch (const kj::Exception&) {
-    return std::string();  // checked when the record was read; unreachable for stored records
+  } catch (...) {
+    return std::string();
   }
 }
 }  // namespace
@@ -76,12 +79,14 @@ std::string Dossier::birth_date() const {
 }
 
 Result<std::string> Dossier::ToJson(bool pretty) const {
-  try {
-    auto r = impl_->Reader();
-    return schema::EncodeJson(r.dossier(), pretty);
-  } catch (const kj::Exception& e) {
-    return Status::Corruption(id() + ": record does not decode: " + e.getDescription().cStr());
-  }
+  return base::Guard([&]() -> Result<std::string> {
+    try {
+      auto r = impl_->Reader();
+      return schema::EncodeJson(r.dossier(), pretty);
+    } catch (const kj::Exception& e) {
+      return Status::Corruption(id() + ": record does not decode: " + e.getDescription().cStr());
+    }
+  });
 }
 
 namespace db {

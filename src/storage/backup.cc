@@ -7,6 +7,7 @@
 
 #include <hsdt/backup.h>
 
+#include "base/guard.h"
 #include "storage/store.h"
 
 namespace hsdt::storage {
@@ -81,17 +82,15 @@ Result<std::uint32_t> ResolveId(rocksdb::BackupEngineReadOnly& engine, std::uint
 }  // namespace
 
 Result<BackupInfo> Store::Backup(const std::string& backup_dir) {
-  if (closed_) return Status::IOError("the database is closed");
+  HSDT_STORE_ENTER();
   std::error_code ec;
   std::filesystem::create_directories(backup_dir, ec);
   if (ec) return Status::IOError(backup_dir + ": cannot create: " + ec.message());
-  std::string keyring_bytes;
-  {
-    std::lock_guard lock(keyring_mu_);
-    keyring_bytes = keyring_->Serialize();
-  }
+  // Held for the whole backup: no re-key can switch the backup key between the keyring copy
+  // and the files it must open.
+  std::lock_guard keyring_lock(keyring_mu_);
   // The keyring is written first: it must open every backup the directory will hold.
-  HSDT_RETURN_IF_ERROR(Keyring::Write(backup_dir, keyring_bytes));
+  HSDT_RETURN_IF_ERROR(Keyring::Write(backup_dir, keyring_->Serialize()));
   std::unique_ptr<rocksdb::Env> backup_env =
       rocksdb::NewCompositeEnv(NewEncryptedFileSystem(rocksdb::FileSystem::Default(), backup_keys_));
   rocksdb::BackupEngineOptions opts(backup_dir, backup_env.get());
@@ -113,25 +112,30 @@ Result<BackupInfo> Store::Backup(const std::string& backup_dir) {
 namespace hsdt {
 
 Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir, const Key& key) {
+  return base::Guard([&]() -> Result<std::vector<BackupInfo>> {
   HSDT_ASSIGN_OR_RETURN(auto ro, storage::OpenReadOnly(backup_dir, key));
   std::vector<rocksdb::BackupInfo> infos;
   ro.engine->GetBackupInfo(&infos);
   std::vector<BackupInfo> out;
   for (const auto& b : infos) out.push_back(storage::InfoOf(b));
   return out;
+  });
 }
 
 Status VerifyBackup(const std::string& backup_dir, const Key& key, std::uint32_t backup_id) {
+  return base::Guard([&]() -> Status {
   HSDT_ASSIGN_OR_RETURN(auto ro, storage::OpenReadOnly(backup_dir, key));
   HSDT_ASSIGN_OR_RETURN(std::uint32_t id, storage::ResolveId(*ro.engine, backup_id, backup_dir));
   const rocksdb::IOStatus s = ro.engine->VerifyBackup(id, /*verify_with_checksum=*/true);
   if (s.IsNotFound()) return Status::NotFound(backup_dir + ": no backup " + std::to_string(id));
   if (!s.ok()) return Status::Corruption("backup " + std::to_string(id) + ": " + s.ToString());
   return Status::Ok();
+  });
 }
 
 Status RestoreBackup(const std::string& backup_dir, const Key& key, std::uint32_t backup_id,
                      const std::string& db_dir) {
+  return base::Guard([&]() -> Status {
   std::error_code ec;
   if (std::filesystem::exists(db_dir + "/" + storage::kKeyringFile, ec)) {
     return Status::AlreadyExists(db_dir + ": holds a database; restore into an empty directory");
@@ -145,6 +149,7 @@ Status RestoreBackup(const std::string& backup_dir, const Key& key, std::uint32_
   HSDT_RETURN_IF_ERROR(storage::FromRocks(s, "restore"));
   // Last: only a complete restore is a database.
   return storage::Keyring::Write(db_dir, ro.keyring.Serialize());
+  });
 }
 
 }  // namespace hsdt

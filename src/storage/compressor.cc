@@ -70,7 +70,9 @@ Status Compressor::AddDictionary(std::uint32_t id, std::string_view dictionary) 
     return Status::Corruption("dictionary " + std::to_string(id) + ": zstd rejects it");
   }
   std::unique_lock lock(mu_);
-  dicts_[id] = std::move(d);
+  if (!dicts_.emplace(id, std::move(d)).second) {
+    return Status::Internal("dictionary " + std::to_string(id) + " exists already");
+  }
   return Status::Ok();
 }
 
@@ -132,6 +134,9 @@ Result<PlainBytes> Compressor::Decompress(std::uint32_t dict_id, std::string_vie
 Result<std::string> Compressor::Train(const std::vector<std::string>& samples,
                                       std::size_t capacity) {
   std::string joined;
+  std::size_t total = 0;
+  for (const auto& s : samples) total += s.size();
+  joined.reserve(total);  // no reallocation: no unwiped copies of plaintext left behind
   std::vector<std::size_t> sizes;
   for (const auto& s : samples) {
     joined += s;

@@ -66,6 +66,21 @@ Result<Keyring> Keyring::Create(const Key& key, int kdf_cost) {
   return k;
 }
 
+Result<Keyring> Keyring::Clone() const {
+  Keyring k;
+  k.kdf_ = kdf_;
+  k.params_ = params_;
+  HSDT_ASSIGN_OR_RETURN(k.wrap_key_, wrap_key_.Clone());
+  k.current_ = current_;
+  k.target_ = target_;
+  for (const auto& [gen, key] : data_keys_) {
+    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes copy, key.Clone());
+    k.data_keys_.emplace(gen, std::move(copy));
+  }
+  k.created_ = created_;
+  return k;
+}
+
 Status Keyring::Rewrap(const Key& new_key, int kdf_cost) {
   params_ = crypto::NewPwhashParams(kdf_cost);
   return SetWrapKey(new_key);
@@ -174,9 +189,10 @@ Result<Keyring> Keyring::Unlock(std::string_view bytes, const Key& key) {
       return Status::BadKey("the key does not open this database (data key " +
                             std::to_string(gen) + " fails to unwrap)");
     }
-    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes data, crypto::SecretBytes::CopyOf(plain));
+    auto data = crypto::SecretBytes::CopyOf(plain);
     crypto::Wipe(plain.data(), plain.size());
-    k.data_keys_.emplace(gen, std::move(data));
+    if (!data.ok()) return data.status();
+    k.data_keys_.emplace(gen, std::move(data).value());
     k.created_[gen] = static_cast<std::int64_t>(created);
     in.remove_prefix(kWrappedBytes);
   }

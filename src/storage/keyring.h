@@ -18,6 +18,8 @@ namespace hsdt::storage {
 
 inline constexpr char kKeyringFile[] = "KEYRING";
 
+// Changes are made on a Clone(), written to disk, and only then swapped in: a failed change
+// leaves both the file and the keyring in memory as they were.
 // Threads: not synchronised; the Store guards it.
 class Keyring final {
  public:
@@ -34,6 +36,9 @@ class Keyring final {
   Keyring& operator=(Keyring&&) noexcept = default;
 
   std::string Serialize() const;
+
+  // A copy, so that a change can be prepared, written and only then swapped in.
+  Result<Keyring> Clone() const;
 
   // Replaces the wrapping key (the data keys stay the same).
   Status Rewrap(const Key& new_key, int kdf_cost);

@@ -61,10 +61,6 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsCorruption()) return Status::Corruption(std::move(m));
   if (s.IsNoSpace()) return Status::ResourceExhausted(std::move(m));
   if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Busy(std::move(m));
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return Status::Busy(std::string(what) + ": the database is open in another process (" +
-                        s.ToString() + ")");
-  }
   if (s.IsInvalidArgument()) return Status::InvalidArgument(std::move(m));
   return Status::IOError(std::move(m));
 }
@@ -187,13 +183,40 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
       {CfName(kHistoryCf), cf_options(true)},
       {CfName(kIndexCf), cf_options(false)},
   };
+  if (!create) HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db, dir_, descriptors, &handles, &raw), dir_));
+  const rocksdb::Status opened = rocksdb::DB::Open(db, dir_, descriptors, &handles, &raw);
+  if (opened.IsIOError() && opened.ToString().find(dir_ + "/LOCK") != std::string::npos) {
+    return Status::Busy(dir_ + ": the database is open in another process or handle");
+  }
+  HSDT_RETURN_IF_ERROR(FromRocks(opened, dir_));
   db_.reset(raw);
   // handles[0] is the default family, unused; keep it for destruction order.
   cfs_.assign(handles.begin() + 1, handles.end());
   cfs_.push_back(handles[0]);
+  return Status::Ok();
+}
+
+Status Store::RefuseNewerFormat(const rocksdb::DBOptions& options) {
+  // Read-only first: a newer database must not be touched (no WAL replay, no new column family)
+  // by a library that will refuse it.
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {CfName(kMetaCf), rocksdb::ColumnFamilyOptions()}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(options, dir_, descriptors, &handles, &raw), dir_));
+  std::string value;
+  const rocksdb::Status got = raw->Get({}, handles[1], kFormatKey, &value);
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  if (got.ok() && value.size() == 4 && base::GetBigEndian32(value.data()) > kFormatVersion) {
+    return Status::UnsupportedFormat(dir_ + ": on-disk format " +
+                                     std::to_string(base::GetBigEndian32(value.data())) +
+                                     " is newer than this library's " +
+                                     std::to_string(kFormatVersion) + "; upgrade hsdt");
+  }
   return Status::Ok();
 }
 
@@ -219,7 +242,7 @@ Status Store::CheckFormat() {
 }
 
 Status Store::LoadDictionaries() {
-  HSDT_RETURN_IF_ERROR(ForEach(kMetaCf, kDictPrefix, [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(ForEachImpl(kMetaCf, kDictPrefix, [&](std::string_view k, std::string_view v) {
     if (k.size() != sizeof(kDictPrefix) - 1 + 4) return Status::Corruption("meta/dict: bad key");
     const std::uint32_t id = base::GetBigEndian32(k.data() + k.size() - 4);
     auto dict = sealer_.Open(ValueType::kDictionary, id, v);
@@ -243,15 +266,15 @@ Status Store::LoadDictionaries() {
 Store::~Store() { (void)Close(); }
 
 Status Store::Close() {
-  std::lock_guard lock(close_mu_);
-  if (closed_ || db_ == nullptr) return Status::Ok();
-  closed_ = true;
+  std::unique_lock life(life_mu_);  // waits for every call in progress
+  if (closed_.load() || db_ == nullptr) return Status::Ok();
   Status result;
   if (!failed_) result = FromRocks(db_->FlushWAL(true), "closing: syncing the log");
   for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
   cfs_.clear();
   const Status closed = FromRocks(db_->Close(), "closing");
   db_.reset();
+  closed_ = true;
   return result.ok() ? closed : result;
 }
 
@@ -261,7 +284,7 @@ std::string Store::failure() const {
 }
 
 Status Store::Writable() const {
-  if (closed_) return Status::IOError("the database is closed");
+  if (closed_.load()) return Status::IOError("the database is closed");
   if (failed_.load()) {
     return Status::IOError("the database is read-only after an earlier write failure (" +
                            failure() + "); reopen it once the cause is fixed");
@@ -290,7 +313,6 @@ Status Store::Write(rocksdb::WriteBatch* batch) {
 }
 
 Status Store::ReadValue(Cf cf, std::string_view key, std::string* value, bool* found) {
-  if (closed_) return Status::IOError("the database is closed");
   const rocksdb::Status s = db_->Get({}, cfs_[cf], SliceOf(key), value);
   *found = s.ok();
   if (s.ok() || s.IsNotFound()) return Status::Ok();
@@ -308,6 +330,7 @@ StripeLock Store::LockStripes(std::uint64_t id, const std::vector<std::string>& 
 }
 
 Result<std::uint32_t> Store::LatestVersion(std::uint64_t id) {
+  HSDT_STORE_ENTER();
   std::string value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, IdKey(id), &value, &found));
@@ -317,6 +340,7 @@ Result<std::uint32_t> Store::LatestVersion(std::uint64_t id) {
 }
 
 Result<StoredRecord> Store::ReadRecord(std::uint64_t id, std::uint32_t version) {
+  HSDT_STORE_ENTER();
   std::string value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, IdKey(id), &value, &found));
@@ -330,7 +354,14 @@ Result<StoredRecord> Store::ReadRecord(std::uint64_t id, std::uint32_t version) 
     }
     const std::string hkey = HistoryKey(id, 'r', version);
     HSDT_RETURN_IF_ERROR(ReadValue(kHistoryCf, hkey, &value, &found));
-    if (!found) return Status::Corruption("history/" + std::to_string(id) + "/r/" + std::to_string(version) + ": missing");
+    const std::string where = "history/" + std::to_string(id) + "/r" + std::to_string(version);
+    if (!found) return Status::Corruption(where + ": missing");
+    auto h = PeekEnvelope(value);
+    if (!h.ok()) return h.status().WithPrefix(where);
+    // The seal binds the version in the header; the key's version must be that one.
+    if (h->version != version) {
+      return Status::Corruption(where + ": holds version " + std::to_string(h->version));
+    }
   }
   auto plain = sealer_.Open(ValueType::kRecord, id, value);
   if (!plain.ok()) {
@@ -403,6 +434,7 @@ std::int64_t Store::NextCommitMicros() {
 }
 
 Result<std::uint32_t> Store::VersionAsOf(std::uint64_t id, std::int64_t micros) {
+  HSDT_STORE_ENTER();
   const std::string prefix = IdKey(id) + 'i';
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[kHistoryCf]));
   for (it->SeekForPrev(HistoryKey(id, 'i', 0xFFFFFFFFu)); it->Valid(); it->Prev()) {
@@ -411,7 +443,14 @@ Result<std::uint32_t> Store::VersionAsOf(std::uint64_t id, std::int64_t micros) 
     const std::string_view v = View(it->value());
     if (v.size() < 8) return Status::Corruption("history/" + std::to_string(id) + ": short version record");
     if (static_cast<std::int64_t>(base::GetBigEndian64(v.data())) <= micros) {
-      return base::GetBigEndian32(k.data() + prefix.size());
+      // The clear time chose this version; its seal must confirm both the time and the version.
+      const std::uint32_t version = base::GetBigEndian32(k.data() + prefix.size());
+      auto meta = OpenVersionMeta(id, v);
+      if (!meta.ok()) return meta.status().WithPrefix("history/" + base::HexOf(k));
+      if (meta->version != version || meta->recorded_at_micros > micros) {
+        return Status::Corruption("history/" + base::HexOf(k) + ": version record does not match its key");
+      }
+      return version;
     }
   }
   HSDT_RETURN_IF_ERROR(FromRocks(it->status(), "history scan"));
@@ -420,11 +459,15 @@ Result<std::uint32_t> Store::VersionAsOf(std::uint64_t id, std::int64_t micros) 
 }
 
 Result<std::vector<VersionMeta>> Store::History(std::uint64_t id) {
+  HSDT_STORE_ENTER();
   std::vector<VersionMeta> out;
   const std::string prefix = IdKey(id) + 'i';
-  HSDT_RETURN_IF_ERROR(ForEach(kHistoryCf, prefix, [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(ForEachImpl(kHistoryCf, prefix, [&](std::string_view k, std::string_view v) {
     auto m = OpenVersionMeta(id, v);
     if (!m.ok()) return m.status().WithPrefix("history/" + base::HexOf(k));
+    if (k.size() != prefix.size() + 4 || m->version != base::GetBigEndian32(k.data() + prefix.size())) {
+      return Status::Corruption("history/" + base::HexOf(k) + ": version record does not match its key");
+    }
     out.push_back(std::move(m).value());
     return Status::Ok();
   }));
@@ -433,6 +476,7 @@ Result<std::vector<VersionMeta>> Store::History(std::uint64_t id) {
 }
 
 Result<VersionMeta> Store::Commit(CommitRequest r) {
+  HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   const std::string key = IdKey(r.id);
   std::string old;
@@ -458,6 +502,18 @@ Result<VersionMeta> Store::Commit(CommitRequest r) {
   }
   VersionMeta meta = std::move(r.meta);
   meta.version = latest + 1;
+  {
+    // History is never rewritten: if version latest+1 is recorded already, the current record is
+    // not the latest one (replayed or damaged) and nothing may be written over it.
+    std::string ignored;
+    bool exists = false;
+    HSDT_RETURN_IF_ERROR(ReadValue(kHistoryCf, HistoryKey(r.id, 'i', meta.version), &ignored, &exists));
+    if (exists) {
+      return Status::Corruption(IdName(r.id) + ": history already holds version " +
+                                std::to_string(meta.version) +
+                                ", so the current record is stale; run Check");
+    }
+  }
   if (meta.recorded_at_micros == 0) meta.recorded_at_micros = NextCommitMicros();
 
   rocksdb::WriteBatch batch;
@@ -484,13 +540,20 @@ void Store::MaybeTrainDictionary() {
   std::unique_lock lock(train_mu_, std::try_to_lock);
   if (!lock.owns_lock() || current_dict_.load() != 0) return;
   // A failure only means later records stay without a dictionary; do not retry on every write.
-  if (!TrainDictionary().ok()) training_threshold_ = 0;
+  if (!TrainDictionaryLocked().ok()) training_threshold_ = 0;
 }
 
 Result<std::uint32_t> Store::TrainDictionary() {
+  HSDT_STORE_ENTER();
+  std::lock_guard lock(train_mu_);
+  return TrainDictionaryLocked();
+}
+
+Result<std::uint32_t> Store::TrainDictionaryLocked() {
   HSDT_RETURN_IF_ERROR(Writable());
   std::vector<std::string> samples;
-  Status scan = ForEach(kCurrentCf, "", [&](std::string_view k, std::string_view v) {
+  samples.reserve(kTrainingSamples);
+  Status scan = ForEachImpl(kCurrentCf, "", [&](std::string_view k, std::string_view v) {
     if (k.size() != 8) return Status::Corruption("current: bad key " + base::HexOf(k));
     auto plain = sealer_.Open(ValueType::kRecord, base::GetBigEndian64(k.data()), v);
     if (!plain.ok()) return plain.status().WithPrefix("current/" + base::HexOf(k));
@@ -514,9 +577,10 @@ Result<std::uint32_t> Store::TrainDictionary() {
   std::uint32_t id = 1;
   while (compressor_.HasDictionary(id)) ++id;
   std::string sealed;
-  HSDT_RETURN_IF_ERROR(sealer_.Seal(ValueType::kDictionary, id, 0, *dict, false, 0, &sealed));
-  HSDT_RETURN_IF_ERROR(compressor_.AddDictionary(id, *dict));
+  Status added = sealer_.Seal(ValueType::kDictionary, id, 0, *dict, false, 0, &sealed);
+  if (added.ok()) added = compressor_.AddDictionary(id, *dict);
   crypto::Wipe(dict->data(), dict->size());
+  HSDT_RETURN_IF_ERROR(added);
   std::string current;
   base::PutBigEndian32(&current, id);
   rocksdb::WriteBatch batch;
@@ -528,6 +592,7 @@ Result<std::uint32_t> Store::TrainDictionary() {
 }
 
 Result<bool> Store::IndexKeyExists(std::string_view key) {
+  HSDT_STORE_ENTER();
   std::string ignored;
   bool found = false;
   HSDT_RETURN_IF_ERROR(ReadValue(kIndexCf, key, &ignored, &found));
@@ -535,6 +600,7 @@ Result<bool> Store::IndexKeyExists(std::string_view key) {
 }
 
 Result<std::vector<std::uint64_t>> Store::ListIds(std::uint64_t after, std::size_t limit) {
+  HSDT_STORE_ENTER();
   std::vector<std::uint64_t> ids;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[kCurrentCf]));
   for (it->Seek(IdKey(after + 1)); it->Valid() && ids.size() < limit; it->Next()) {
@@ -545,9 +611,18 @@ Result<std::vector<std::uint64_t>> Store::ListIds(std::uint64_t after, std::size
 }
 
 Status Store::ForEach(Cf cf, std::string_view prefix,
-                      const std::function<Status(std::string_view, std::string_view)>& fn) {
-  if (closed_) return Status::IOError("the database is closed");
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[cf]));
+                      const std::function<Status(std::string_view, std::string_view)>& fn,
+                      const rocksdb::Snapshot* snapshot) {
+  HSDT_STORE_ENTER();
+  return ForEachImpl(cf, prefix, fn, snapshot);
+}
+
+Status Store::ForEachImpl(Cf cf, std::string_view prefix,
+                          const std::function<Status(std::string_view, std::string_view)>& fn,
+                          const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cfs_[cf]));
   for (it->Seek(SliceOf(prefix)); it->Valid(); it->Next()) {
     const std::string_view k = View(it->key());
     if (k.substr(0, prefix.size()) != prefix) break;
@@ -556,22 +631,41 @@ Status Store::ForEach(Cf cf, std::string_view prefix,
   return FromRocks(it->status(), std::string("scanning ") + CfName(cf));
 }
 
+const rocksdb::Snapshot* Store::Snapshot() {
+  std::shared_lock<std::shared_mutex> life(life_mu_);
+  return closed_.load() ? nullptr : db_->GetSnapshot();
+}
+
+void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
+  std::shared_lock<std::shared_mutex> life(life_mu_);
+  if (snapshot != nullptr && !closed_.load()) db_->ReleaseSnapshot(snapshot);
+}
+
 Status Store::Sync() {
+  HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   const rocksdb::Status s = db_->FlushWAL(true);
   if (!s.ok()) return Fail(s, "sync");
   return Status::Ok();
 }
 
+Status Store::ChangeKeyring(const std::function<Status(Keyring*)>& change) {
+  HSDT_ASSIGN_OR_RETURN(Keyring next, keyring_->Clone());
+  HSDT_RETURN_IF_ERROR(change(&next));
+  HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, next.Serialize()));
+  *keyring_ = std::move(next);
+  return Status::Ok();
+}
+
 Status Store::ChangeKey(const Key& new_key, int kdf_cost) {
+  HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   std::lock_guard lock(keyring_mu_);
-  HSDT_RETURN_IF_ERROR(keyring_->Rewrap(new_key, kdf_cost));
-  return Keyring::Write(dir_, keyring_->Serialize());
+  return ChangeKeyring([&](Keyring* k) { return k->Rewrap(new_key, kdf_cost); });
 }
 
 Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_values,
-                                       std::uint64_t* remaining) {
+                                       std::uint64_t* remaining, bool reseal) {
   std::uint64_t resealed = 0;
   *remaining = 0;
   rocksdb::WriteBatch batch;
@@ -581,10 +675,11 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
     batch.Clear();
     return Status::Ok();
   };
-  auto budget = [&] { return max_values == 0 || resealed < max_values; };
-  // Dictionaries (meta) and the immutable history first; then current records under their stripe.
-  for (Cf cf : {kMetaCf, kHistoryCf, kCurrentCf}) {
-    HSDT_RETURN_IF_ERROR(ForEach(cf, cf == kMetaCf ? kDictPrefix : "", [&](std::string_view k,
+  auto budget = [&] { return reseal && (max_values == 0 || resealed < max_values); };
+  // Dictionaries, then current records (under their stripe), then history: a commit during the
+  // current pass moves its old value into history, where the later history pass still finds it.
+  for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf}) {
+    HSDT_RETURN_IF_ERROR(ForEachImpl(cf, cf == kMetaCf ? kDictPrefix : "", [&](std::string_view k,
                                                                           std::string_view v) {
       const bool info = cf == kHistoryCf && k.size() == 13 && k[8] == 'i';
       const std::string_view env = info ? v.substr(std::min<std::size_t>(8, v.size())) : v;
@@ -627,16 +722,19 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
 }
 
 Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
+  HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   std::lock_guard lock(keyring_mu_);
   if (keyring_->target_generation() == 0) {
-    HSDT_RETURN_IF_ERROR(keyring_->BeginRekey(clock_->NowMicros()));
-    HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, keyring_->Serialize()));
+    HSDT_RETURN_IF_ERROR(ChangeKeyring([&](Keyring* k) { return k->BeginRekey(clock_->NowMicros()); }));
     HSDT_RETURN_IF_ERROR(InstallKeys());
   }
   RekeyProgress p;
   p.key_generation = keyring_->target_generation();
-  HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining));
+  HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining, true));
+  if (p.remaining != 0) return p;
+  // Done only when a fresh scan finds nothing left under an older key.
+  HSDT_RETURN_IF_ERROR(ResealOld(p.key_generation, 0, &p.remaining, false).status());
   if (p.remaining != 0) return p;
   // Every value is under the new key: rewrite every file onto it too.
   rocksdb::FlushOptions fo;
@@ -650,13 +748,16 @@ Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
     s = db_->CompactRange(co, cf, nullptr, nullptr);
     if (!s.ok()) return Fail(s, "re-key: compaction");
   }
-  keyring_->FinishRekey();
-  HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, keyring_->Serialize()));
+  HSDT_RETURN_IF_ERROR(ChangeKeyring([](Keyring* k) {
+    k->FinishRekey();
+    return Status::Ok();
+  }));
   p.done = true;
   return p;
 }
 
 Result<DatabaseStats> Store::Stats() {
+  HSDT_STORE_ENTER();
   DatabaseStats st;
   st.dossiers = dossier_count_.load();
   {

@@ -2,9 +2,8 @@
 // formats and the single atomic commit described in docs/format.md. Records are opaque plaintext
 // bytes here; what they mean is the db layer's business.
 //
-// Threads: safe. Writers of one dossier serialise on its stripe (LockStripes); the Store checks
-// the expected version again inside Commit, so a caller that forgot the lock gets Conflict, never
-// a lost update.
+// Threads: safe. Writers of one dossier must hold its stripe (LockStripes) across reading the
+// previous version and Commit: Commit's version check is only atomic under that lock.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -31,6 +30,11 @@
 #include "storage/encrypted_fs.h"
 #include "storage/envelope.h"
 #include "storage/keyring.h"
+
+// Enters a public Store call: holds the lifetime lock shared and refuses a closed store.
+#define HSDT_STORE_ENTER()                                 \
+  std::shared_lock<std::shared_mutex> life_lock_(life_mu_); \
+  if (closed_.load()) return Status::IOError("the database is closed")
 
 namespace hsdt::storage {
 
@@ -134,9 +138,16 @@ class Store final {
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
   // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
-  // it returns non-OK.
+  // it returns non-OK; reads at `snapshot` if given (see Snapshot()).
   Status ForEach(Cf cf, std::string_view prefix,
-                 const std::function<Status(std::string_view, std::string_view)>& fn);
+                 const std::function<Status(std::string_view, std::string_view)>& fn,
+                 const rocksdb::Snapshot* snapshot = nullptr);
+
+  // A consistent view for multi-family scans (Check); released with ReleaseSnapshot.
+  const rocksdb::Snapshot* Snapshot();
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot);
+
+  bool closed() const { return closed_.load(); }
 
   Status Sync();
   std::int64_t NowMicros() const { return clock_->NowMicros(); }
@@ -180,23 +191,32 @@ class Store final {
   Store() = default;
   Status OpenDb(const StoreOptions& options, bool create);
   Status InstallKeys();
+  // Applies `change` to a copy of the keyring, writes it, then swaps it in. REQUIRES keyring_mu_.
+  Status ChangeKeyring(const std::function<Status(Keyring*)>& change);
   Status CheckFormat();
+  Status RefuseNewerFormat(const rocksdb::DBOptions& options);
   Status LoadDictionaries();
   Status Writable() const;
   Status Fail(const rocksdb::Status& s, std::string_view what);
   Status Write(rocksdb::WriteBatch* batch);
   Status SealVersionMeta(std::uint64_t id, const VersionMeta& meta, std::string* out) const;
   void MaybeTrainDictionary();
+  Result<std::uint32_t> TrainDictionaryLocked();  // REQUIRES train_mu_
+  // Re-seals up to `max_values` values (0: all) not under `target`; counts the rest in
+  // *remaining. With reseal false it only counts.
   Result<std::uint64_t> ResealOld(std::uint32_t target, std::uint64_t max_values,
-                                  std::uint64_t* remaining);
+                                  std::uint64_t* remaining, bool reseal);
   Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
+  Status ForEachImpl(Cf cf, std::string_view prefix,
+                     const std::function<Status(std::string_view, std::string_view)>& fn,
+                     const rocksdb::Snapshot* snapshot = nullptr);
 
   static constexpr int kStripes = 256;
 
   std::string dir_;
   const base::Clock* clock_ = nullptr;
   bool sync_ = true;
-  std::uint32_t training_threshold_ = 0;
+  std::atomic<std::uint32_t> training_threshold_{0};
 
   std::mutex keyring_mu_;  // guards keyring_ and the KEYRING file
   std::unique_ptr<Keyring> keyring_;
@@ -215,13 +235,15 @@ class Store final {
   std::atomic<std::uint64_t> dossier_count_{0};
   std::atomic<std::uint32_t> current_dict_{0};
   std::atomic<std::uint64_t> undictionaried_writes_{0};
-  std::mutex train_mu_;
+  std::mutex train_mu_;  // one dictionary training at a time
 
   mutable std::mutex failure_mu_;
   std::atomic<bool> failed_{false};
   std::string failure_;
-  bool closed_ = false;
-  std::mutex close_mu_;
+  // Every public call holds life_mu_ shared; Close holds it exclusively, so nothing runs on a
+  // closing database and every call after Close fails with IOError.
+  mutable std::shared_mutex life_mu_;
+  std::atomic<bool> closed_{false};
 };
 
 // Maps a RocksDB status to an hsdt Status with `what` as context.

@@ -99,12 +99,29 @@ TEST_F(TamperTest, EditedVersionHeaderFailsAuthentication) {
   EXPECT_TRUE(Mentions(db->Check()->problems, "history/HS00000001/r1"));
 }
 
-TEST_F(TamperTest, ReplayedOldVersionIsReportedByCheck) {
+TEST_F(TamperTest, ReplayedOldVersionIsReportedAndHistoryIsNeverOverwritten) {
   Tamper([&](rocksdb::DB* db, Store& s) {
     const std::string old = Raw(db, s, storage::kHistoryCf, Store::HistoryKey(1, 'r', 1));
     ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kCurrentCf), Store::IdKey(1), old).ok());
   });
   EXPECT_TRUE(Mentions(Problems(), "history/HS00000001: versions beyond the current one"));
+  // An update on top of the replayed record would write version 2 again: refused.
+  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
+  auto u = db->Update("HS00000001", 1, testing::TestData("sample-dossier.json"), Ctx());
+  EXPECT_EQ(u.status().code(), StatusCode::kCorruption) << u.status().ToString();
+  EXPECT_EQ(db->History("HS00000001")->size(), 3u);
+}
+
+TEST_F(TamperTest, RecordMovedToAnotherVersionKeyIsCorruption) {
+  Tamper([&](rocksdb::DB* db, Store& s) {
+    const std::string v1 = Raw(db, s, storage::kHistoryCf, Store::HistoryKey(1, 'r', 1));
+    ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kHistoryCf), Store::HistoryKey(1, 'r', 2), v1).ok());
+  });
+  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
+  auto d = db->GetVersion("HS00000001", 2);
+  EXPECT_EQ(d.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(d.status().message().find("holds version 1"), std::string_view::npos);
+  EXPECT_TRUE(Mentions(db->Check()->problems, "history/HS00000001/r2: record says version 1"));
 }
 
 TEST_F(TamperTest, DroppedHistoryEntryIsReportedByCheck) {

@@ -495,8 +495,11 @@ class RatioReporter final : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
       if (r.error_occurred) continue;
-      times_[r.benchmark_name()] = r.GetAdjustedRealTime();
-      if (r.counters.count("bytes")) bytes_[r.benchmark_name()] = r.counters.at("bytes");
+      // With --benchmark_repetitions the median stands for the benchmark (it comes last).
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      const std::string name = r.run_name.str();
+      times_[name] = r.GetAdjustedRealTime();
+      if (r.counters.count("bytes")) bytes_[name] = r.counters.at("bytes");
     }
   }
   void PrintRatios() const {

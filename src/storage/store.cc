@@ -481,7 +481,8 @@ Result<VersionMeta> Store::Commit(CommitRequest r) {
   const std::string key = IdKey(r.id);
   std::string old;
   bool found = false;
-  HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, key, &old, &found));
+  // A create uses a fresh id from AllocateId, which no record can have: nothing to read.
+  if (r.expected_version != 0) HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, key, &old, &found));
   std::uint32_t latest = 0;
   if (found) {
     auto h = PeekEnvelope(old);
@@ -502,7 +503,7 @@ Result<VersionMeta> Store::Commit(CommitRequest r) {
   }
   VersionMeta meta = std::move(r.meta);
   meta.version = latest + 1;
-  {
+  if (found) {
     // History is never rewritten: if version latest+1 is recorded already, the current record is
     // not the latest one (replayed or damaged) and nothing may be written over it.
     std::string ignored;

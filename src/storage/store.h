@@ -73,7 +73,8 @@ struct IndexPut {
 // atomic RocksDB batch.
 struct CommitRequest {
   std::uint64_t id = 0;
-  std::uint32_t expected_version = 0;  // 0: create
+  // 0: create, and then `id` must come from AllocateId (the store does not look for a record).
+  std::uint32_t expected_version = 0;
   std::string_view record;             // plaintext flat message of version expected_version + 1
   VersionMeta meta;  // meta.version is set by Commit; recorded_at_micros 0: NextCommitMicros()
   std::vector<std::string> index_deletes;

@@ -50,6 +50,8 @@ const char* CfName(Cf cf) {
     case kCurrentCf: return "current";
     case kHistoryCf: return "history";
     case kIndexCf: return "index";
+    case kAuditCf: return "audit";
+    case kRegistryCf: return "registry";
     default: return "?";
   }
 }
@@ -132,6 +134,12 @@ Status Store::InstallKeys() {
   HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kRecords, [&](auto gen, const auto& k) {
     return sealer_.AddKey(gen, k);
   }));
+  HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kAudit, [&](auto gen, const auto& k) -> Status {
+    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes copy, k.Clone());
+    std::unique_lock lock(audit_keys_mu_);
+    audit_keys_[gen] = std::move(copy);
+    return Status::Ok();
+  }));
   const std::uint32_t w = keyring_->write_generation();
   file_keys_->SetWriteGeneration(w);
   backup_keys_->SetWriteGeneration(w);
@@ -182,6 +190,8 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
       {CfName(kCurrentCf), cf_options(true)},
       {CfName(kHistoryCf), cf_options(true)},
       {CfName(kIndexCf), cf_options(false)},
+      {CfName(kAuditCf), cf_options(false)},
+      {CfName(kRegistryCf), cf_options(true)},
   };
   if (!create) HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -590,6 +600,60 @@ Result<std::uint32_t> Store::TrainDictionaryLocked() {
   HSDT_RETURN_IF_ERROR(Write(&batch));
   current_dict_ = id;
   return id;
+}
+
+Status Store::WriteOps(const std::vector<BatchOp>& ops, bool sync) {
+  HSDT_STORE_ENTER();
+  rocksdb::WriteBatch batch;
+  for (const auto& op : ops) {
+    if (op.erase) {
+      batch.Delete(cfs_[op.cf], SliceOf(op.key));
+    } else {
+      batch.Put(cfs_[op.cf], SliceOf(op.key), SliceOf(op.value));
+    }
+  }
+  HSDT_RETURN_IF_ERROR(Writable());
+  rocksdb::WriteOptions wo;
+  wo.sync = sync && sync_;
+  const rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return Fail(s, "write");
+  return Status::Ok();
+}
+
+Status Store::Last(Cf cf, std::string* key, std::string* value, bool* found) {
+  HSDT_STORE_ENTER();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[cf]));
+  it->SeekToLast();
+  *found = it->Valid();
+  if (*found) {
+    key->assign(it->key().data(), it->key().size());
+    value->assign(it->value().data(), it->value().size());
+  }
+  return FromRocks(it->status(), std::string("reading the end of ") + CfName(cf));
+}
+
+Status Store::Get(Cf cf, std::string_view key, std::string* value, bool* found) {
+  HSDT_STORE_ENTER();
+  return ReadValue(cf, key, value, found);
+}
+
+Status Store::ForEachFrom(Cf cf, std::string_view start,
+                          const std::function<Status(std::string_view, std::string_view)>& fn) {
+  HSDT_STORE_ENTER();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[cf]));
+  for (it->Seek(SliceOf(start)); it->Valid(); it->Next()) {
+    HSDT_RETURN_IF_ERROR(fn(View(it->key()), View(it->value())));
+  }
+  return FromRocks(it->status(), std::string("scanning ") + CfName(cf));
+}
+
+Result<crypto::SecretBytes> Store::AuditKey(std::uint32_t generation) const {
+  std::shared_lock lock(audit_keys_mu_);
+  auto it = audit_keys_.find(generation);
+  if (it == audit_keys_.end()) {
+    return Status::Corruption("key generation " + std::to_string(generation) + " is not in the keyring");
+  }
+  return it->second.Clone();
 }
 
 Result<bool> Store::IndexKeyExists(std::string_view key) {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -38,7 +39,7 @@
 
 namespace hsdt::storage {
 
-enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kCfCount };
+enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kCfCount };
 const char* CfName(Cf cf);
 
 struct StoreOptions {
@@ -62,6 +63,14 @@ struct VersionMeta {
   std::string reason;
   std::string source_number;
   std::string source_date;
+};
+
+// One put or delete of a write batch.
+struct BatchOp {
+  Cf cf = kMetaCf;
+  std::string key;
+  std::string value;
+  bool erase = false;
 };
 
 struct IndexPut {
@@ -136,6 +145,21 @@ class Store final {
   Result<VersionMeta> Commit(CommitRequest request);
 
   Result<bool> IndexKeyExists(std::string_view key);
+
+  // Writes `ops` in one atomic batch (fsynced with `sync` and a syncing store). A failure turns
+  // the store read-only, as for commits.
+  Status WriteOps(const std::vector<BatchOp>& ops, bool sync);
+  // The last key and value of `cf`, if any.
+  Status Last(Cf cf, std::string* key, std::string* value, bool* found);
+  // Point read of any family.
+  Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
+  // Like ForEach, from `start` to the end of the family.
+  Status ForEachFrom(Cf cf, std::string_view start,
+                     const std::function<Status(std::string_view, std::string_view)>& fn);
+  // The audit sub-key of key generation `generation` (a copy). Takes no lock a writer can hold.
+  Result<crypto::SecretBytes> AuditKey(std::uint32_t generation) const;
+  std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
+  bool syncs() const { return sync_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
   // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
@@ -223,6 +247,8 @@ class Store final {
   std::unique_ptr<Keyring> keyring_;
   std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
+  mutable std::shared_mutex audit_keys_mu_;
+  std::map<std::uint32_t, crypto::SecretBytes> audit_keys_;
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
   Compressor compressor_;

@@ -1,0 +1,37 @@
+// The audit log as callers see it: entries, the chain's digest, and what verification found.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hsdt {
+
+// One audit entry. Never a password, hash, key or dossier content.
+struct AuditRecord {
+  std::uint64_t sequence = 0;
+  std::int64_t recorded_at_micros = 0;
+  std::uint32_t key_generation = 0;
+  std::string actor;    // user name, "-" before login
+  std::string action;   // "read_dossier", "login", "create_account", ...
+  std::string target;   // dossier id, user name, unit code, grant or hand-over id
+  bool allowed = false;
+  std::string purpose;  // article 11 purpose, if any
+  std::string reason;   // why it was denied, or the stated reason of a change
+  std::string rule;     // the policy rule or grant that decided
+};
+
+// The head of the chain: keep it outside the database; verifying against it later proves that
+// nothing up to it was rewritten or dropped.
+struct AuditDigest {
+  std::uint64_t sequence = 0;
+  std::string head_hex;  // link of entry `sequence`, 64 hex digits
+};
+
+struct AuditVerification {
+  bool ok = false;
+  std::uint64_t entries = 0;
+  std::uint64_t first_bad_sequence = 0;  // 0 when ok
+  std::string problem;                   // what is wrong with it
+};
+
+}  // namespace hsdt

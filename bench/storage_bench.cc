@@ -20,12 +20,17 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <hsdt/database.h>
+
+#include <optional>
+
+#include "db/testing.h"
 
 #include "demo_data.h"
 #include "sqlite_dl.h"
@@ -97,7 +102,7 @@ std::string Changed(std::string json, int n) {
   return json;
 }
 
-ChangeContext Ctx() { return {"bench", "benchmark", {"1/QĐ-UBND", "2024-01-01"}}; }
+ChangeContext Ctx() { return {"benchmark", {"1/QĐ-UBND", "2024-01-01"}}; }
 
 std::string Key8(std::uint64_t id, char kind = 0, std::uint32_t version = 0) {
   std::string k(8, '\0');
@@ -113,13 +118,19 @@ std::string Key8(std::uint64_t id, char kind = 0, std::uint32_t version = 0) {
 struct HsdtSystem {
   std::string dir = Root() + "/hsdt";
   std::unique_ptr<Database> db;
+  std::optional<Session> admin;
+  std::map<std::string, Session> editors;  // one per unit: only a unit's editor writes its dossiers
   std::vector<std::string> ids;
+  std::vector<std::string> units;  // managing unit of ids[i]
   std::map<std::string, std::uint32_t> versions;
   std::vector<std::string> updated;
   bool sync = false;
-  int next_person = kDossiers;
 
   static Key TheKey() { return Key::Passphrase("benchmark passphrase").value(); }
+  static constexpr char kAdmin[] = "bench.admin";
+  static constexpr char kAdminPassword[] = "quản trị đo hiệu năng 2026";
+  static std::string EditorPassword(const std::string& unit) { return "biên tập đo hiệu năng " + unit; }
+
   void Open(bool want_sync) {
     if (db && sync == want_sync) return;
     if (db) (void)db->Close();
@@ -127,6 +138,8 @@ struct HsdtSystem {
     OpenOptions o;
     o.create_if_missing = true;
     o.kdf_cost = KdfCost::kMinimum;
+    o.password_cost = KdfCost::kMinimum;
+    o.first_admin = {kAdmin, kAdmin, kAdminPassword};
     o.durability = want_sync ? Durability::kSync : Durability::kNoSync;
     o.record_cache_bytes = 2 * kSmallCache;
     o.block_cache_bytes = kSmallCache;
@@ -137,16 +150,30 @@ struct HsdtSystem {
     }
     db = std::move(r).value();
     sync = want_sync;
+    admin = db->Login(kAdmin, kAdminPassword).value();
+    for (auto& [unit, session] : editors) session = db->Login("bench." + unit, EditorPassword(unit)).value();
+  }
+  const Session& Editor(const std::string& unit) {
+    auto it = editors.find(unit);
+    if (it != editors.end()) return it->second;
+    const std::string user = "bench." + unit;
+    const std::string temporary = "tạm thời đo hiệu năng " + unit;
+    if (!db->CreateAccount(*admin, {user, user, unit, Role::kUnitEditor, temporary}, Ctx()).ok()) std::abort();
+    Session s = db->Login(user, temporary).value();
+    if (!db->ChangePassword(s, temporary, EditorPassword(unit)).ok()) std::abort();
+    return editors.emplace(unit, std::move(s)).first->second;
   }
   HsdtSystem() {
     Open(false);
     for (int i = 0; i < kDossiers; ++i) {
-      auto w = db->Create(PersonAt(i).json, Ctx());
+      Person p = PersonAt(i);
+      auto w = db->Create(Editor(p.unit), p.json, Ctx());
       if (!w.ok()) std::abort();
       ids.push_back(w->id);
+      units.push_back(p.unit);
       versions[w->id] = 1;
     }
-    (void)db->Sync();
+    (void)db->Sync(*admin);
   }
 };
 HsdtSystem& Hsdt() {
@@ -273,7 +300,10 @@ void BM_Create(benchmark::State& state, Sys sys, bool sync) {
   std::vector<DossierDraft> drafts;
   if (sys == Sys::kHsdt) {
     Hsdt().Open(sync);
-    for (const auto& p : people) drafts.push_back(DossierDraft::FromJson(p.json).value());
+    for (const auto& p : people) {
+      drafts.push_back(DossierDraft::FromJson(p.json).value());
+      Hsdt().Editor(p.unit);
+    }
   } else if (sys != Sys::kRaw) {
     Sql(sys).SetSync(sync);
   } else {
@@ -283,7 +313,7 @@ void BM_Create(benchmark::State& state, Sys sys, bool sync) {
   for (auto _ : state) {
     switch (sys) {
       case Sys::kHsdt:
-        if (!Hsdt().db->Create(drafts[i], Ctx()).ok()) state.SkipWithError("create failed");
+        if (!Hsdt().db->Create(Hsdt().Editor(people[i].unit), drafts[i], Ctx()).ok()) state.SkipWithError("create failed");
         break;
       case Sys::kRaw: Raw().Create(people[i], sync); break;
       default: Sql(sys).Create(people[i]); break;
@@ -301,9 +331,11 @@ void BM_CreateJson(benchmark::State& state, bool sync) {
   for (int i = 0; i < ops; ++i) people.push_back(PersonAt(next + i));
   next += ops;
   Hsdt().Open(sync);
+  for (const auto& p : people) Hsdt().Editor(p.unit);
   int i = 0;
   for (auto _ : state) {
-    if (!Hsdt().db->Create(people[i++].json, Ctx()).ok()) state.SkipWithError("create failed");
+    const Person& p = people[i++];
+    if (!Hsdt().db->Create(Hsdt().Editor(p.unit), p.json, Ctx()).ok()) state.SkipWithError("create failed");
   }
   Finish(state);
 }
@@ -332,7 +364,7 @@ void BM_Update(benchmark::State& state, Sys sys, bool sync) {
       case Sys::kHsdt: {
         HsdtSystem& h = Hsdt();
         const std::string& id = h.ids[who[i]];
-        auto r = h.db->Update(id, h.versions[id], drafts[i], Ctx());
+        auto r = h.db->Update(h.Editor(h.units[who[i]]), id, h.versions[id], drafts[i], Ctx());
         if (!r.ok()) {
           state.SkipWithError(r.status().ToString().c_str());
           break;
@@ -365,7 +397,7 @@ void BM_GetLatest(benchmark::State& state, Sys sys, bool hot) {
     const int i = static_cast<int>(rng() % range);
     switch (sys) {
       case Sys::kHsdt: {
-        auto d = Hsdt().db->Get(Hsdt().ids[i]);
+        auto d = Hsdt().db->Get(*Hsdt().admin, Hsdt().ids[i], Purpose::kStatistics);
         benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
         break;
       }
@@ -385,7 +417,7 @@ void BM_GetVersion(benchmark::State& state, Sys sys) {
     const int i = static_cast<int>(rng() % kDossiers);
     switch (sys) {
       case Sys::kHsdt: {
-        auto d = Hsdt().db->GetVersion(Hsdt().ids[i], 1);
+        auto d = Hsdt().db->GetVersion(*Hsdt().admin, Hsdt().ids[i], 1, Purpose::kStatistics);
         benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
         break;
       }
@@ -413,7 +445,7 @@ void BM_AsOf(benchmark::State& state, Sys sys) {
     const int i = static_cast<int>(rng() % kDossiers);
     switch (sys) {
       case Sys::kHsdt: {
-        auto d = Hsdt().db->GetAsOf(Hsdt().ids[i], t);
+        auto d = Hsdt().db->GetAsOf(*Hsdt().admin, Hsdt().ids[i], t, Purpose::kStatistics);
         benchmark::DoNotOptimize(d.ok() ? d->version() : 0);
         break;
       }
@@ -443,7 +475,7 @@ void BM_History(benchmark::State& state, Sys sys) {
     const int i = static_cast<int>(rng() % kDossiers);
     switch (sys) {
       case Sys::kHsdt: {
-        auto h = Hsdt().db->History(Hsdt().ids[i]);
+        auto h = Hsdt().db->History(*Hsdt().admin, Hsdt().ids[i], Purpose::kStatistics);
         benchmark::DoNotOptimize(h.ok() ? h->size() : 0);
         break;
       }
@@ -460,6 +492,27 @@ void BM_History(benchmark::State& state, Sys sys) {
     }
   }
   Finish(state);
+}
+
+// Hot reads through the whole API (session, policy, audit) with read auditing on or off, at
+// 1 and 4 threads: what the audit log costs a reader.
+void BM_AuditedReads(benchmark::State& state, bool audit) {
+  static std::mutex mu;
+  if (state.thread_index() == 0) {
+    std::lock_guard lock(mu);
+    Hsdt().Open(true);
+    testing_hooks::SetAuditReads(*Hsdt().db, audit);
+  }
+  std::mt19937 rng(23 + state.thread_index());
+  const int range = std::min(kHotSet, kDossiers);
+  for (auto _ : state) {
+    auto d = Hsdt().db->Get(*Hsdt().admin, Hsdt().ids[rng() % range], Purpose::kStatistics);
+    if (!d.ok()) state.SkipWithError(d.status().ToString().c_str());
+  }
+  if (state.thread_index() == 0) {
+    state.counters["rss_MiB"] = RssMiB();
+  }
+  state.SetItemsProcessed(state.iterations());
 }
 
 // Bytes on disk after loading the same dossiers (and the writes of the runs before).
@@ -531,6 +584,17 @@ class RatioReporter final : public benchmark::ConsoleReporter {
     for (const char* other : {"rocksdb", "sqlite", "sqlcipher", "sqlcipher4k"}) {
       if (bytes_of(other) > 0) std::printf("disk: hsdt / %s = %.2f\n", other, bytes_of("hsdt") / bytes_of(other));
     }
+    for (const char* threads : {"threads:1", "threads:4"}) {
+      double on = 0, off = 0;
+      for (const auto& [name, t] : times_) {
+        if (name.find(threads) == std::string::npos) continue;
+        if (name.rfind("audited_reads/on", 0) == 0) on = t;
+        if (name.rfind("audited_reads/off", 0) == 0) off = t;
+      }
+      if (on > 0 && off > 0) {
+        std::printf("reads with auditing on / off, %s: %.2f (%.2f us vs %.2f us per read)\n", threads, off / on, on, off);
+      }
+    }
     std::printf("peak RSS of the whole run: %.0f MiB\n", PeakRssMiB());
   }
 
@@ -567,6 +631,10 @@ void Register() {
     benchmark::RegisterBenchmark(name("get_version", s).c_str(), BM_GetVersion, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("as_of", s).c_str(), BM_AsOf, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("history", s).c_str(), BM_History, s)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  }
+  for (bool audit : {true, false}) {
+    benchmark::RegisterBenchmark(audit ? "audited_reads/on" : "audited_reads/off", BM_AuditedReads, audit)
+        ->Threads(1)->Threads(4)->UseRealTime()->Unit(benchmark::kMicrosecond);
   }
   for (Sys s : all) {
     benchmark::RegisterBenchmark(name("disk", s).c_str(), BM_Disk, s)->Iterations(1)->UseRealTime();

@@ -13,11 +13,17 @@
 
 inline constexpr std::uint32_t kDbMagic = 0x68736462;       // "hsdb"
 inline constexpr std::uint32_t kOptionsMagic = 0x68736f70;  // "hsop"
+inline constexpr std::uint32_t kSessionMagic = 0x68737373;  // "hsss"
 inline constexpr std::uint32_t kPoison = 0xdeadbeef;
 
 struct hsdt_db {
   std::uint32_t magic = kDbMagic;
   std::unique_ptr<hsdt::Database> db;
+};
+
+struct hsdt_session {
+  std::uint32_t magic = kSessionMagic;
+  hsdt::Session session;
 };
 
 struct hsdt_options {
@@ -53,9 +59,17 @@ char* MakeBuffer(std::string_view s);
 hsdt_status Output(std::string_view s, char** out, std::size_t* out_len);
 
 hsdt_status CheckDb(const hsdt_db* db);
+// Checks both handles.
+hsdt_status CheckDbSession(const hsdt_db* db, const hsdt_session* session);
 Result<Key> KeyFrom(hsdt_key_kind kind, const std::uint8_t* key, std::size_t key_len);
-Result<ChangeContext> ContextFrom(const char* actor, const char* reason, const char* number,
-                                  const char* date);
+// `reason` may be NULL; number and date may be NULL where no source document is required.
+ChangeContext ContextFrom(const char* reason, const char* number, const char* date);
+// NULL -> "".
+inline std::string Str(const char* s) { return s != nullptr ? s : ""; }
+// Appends "key":value pairs to a JSON object under construction.
+void JsonField(std::string* out, std::string_view key, std::string_view string_value);
+void JsonField(std::string* out, std::string_view key, long long number);
+void JsonBool(std::string* out, std::string_view key, bool value);
 
 // JSON string literal of `s` (quotes and escapes added).
 std::string JsonString(std::string_view s);

@@ -72,17 +72,33 @@ Result<Key> KeyFrom(hsdt_key_kind kind, const std::uint8_t* key, std::size_t key
                                  " is not HSDT_KEY_PASSPHRASE (1) or HSDT_KEY_RAW (2)");
 }
 
-Result<ChangeContext> ContextFrom(const char* actor, const char* reason, const char* number,
-                                  const char* date) {
+ChangeContext ContextFrom(const char* reason, const char* number, const char* date) {
   ChangeContext c;
-  if (actor == nullptr) return Status::InvalidArgument("actor: NULL");
-  if (number == nullptr || date == nullptr) {
-    return Status::InvalidArgument("source_number/source_date: NULL; every change cites its source document");
-  }
-  c.actor = actor;
-  c.reason = reason != nullptr ? reason : "";
-  c.source = {number, date};
+  c.reason = Str(reason);
+  c.source = {Str(number), Str(date)};
   return c;
+}
+
+hsdt_status CheckDbSession(const hsdt_db* db, const hsdt_session* session) {
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (session == nullptr) return SetError(HSDT_MISUSE, "session: NULL handle");
+  if (session->magic != kSessionMagic) return SetError(HSDT_MISUSE, "session: freed or invalid handle");
+  return HSDT_OK;
+}
+
+void JsonField(std::string* out, std::string_view key, std::string_view value) {
+  if (out->back() != '{') out->push_back(',');
+  *out += JsonString(key) + ":" + JsonString(value);
+}
+
+void JsonField(std::string* out, std::string_view key, long long number) {
+  if (out->back() != '{') out->push_back(',');
+  *out += JsonString(key) + ":" + std::to_string(number);
+}
+
+void JsonBool(std::string* out, std::string_view key, bool value) {
+  if (out->back() != '{') out->push_back(',');
+  *out += JsonString(key) + (value ? ":true" : ":false");
 }
 
 std::string JsonString(std::string_view s) {
@@ -178,6 +194,23 @@ hsdt_status hsdt_options_set_kdf_cost(hsdt_options* o, int cost) {
 }
 hsdt_status hsdt_options_set_record_cache_bytes(hsdt_options* o, size_t bytes) {
   return SetOption(o, [&](hsdt::OpenOptions& x) { x.record_cache_bytes = bytes; return HSDT_OK; });
+}
+hsdt_status hsdt_options_set_first_admin(hsdt_options* o, const char* user, const char* display,
+                                         const char* password) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    return Guard([&] {
+      if (user == nullptr || password == nullptr) return SetError(HSDT_MISUSE, "user_name/password: NULL");
+      x.first_admin = {user, hsdt::c::Str(display), password};
+      return HSDT_OK;
+    });
+  });
+}
+hsdt_status hsdt_options_set_password_cost(hsdt_options* o, int cost) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    if (cost < 0 || cost > 3) return SetError(HSDT_INVALID_ARGUMENT, "cost: expected 0 to 3, got " + std::to_string(cost));
+    x.password_cost = static_cast<hsdt::KdfCost>(cost);
+    return HSDT_OK;
+  });
 }
 
 }  // extern "C"

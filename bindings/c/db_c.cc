@@ -2,6 +2,7 @@
 #include "c_common.h"
 
 using hsdt::c::CheckDb;
+using hsdt::c::CheckDbSession;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::SetError;
@@ -38,17 +39,17 @@ hsdt_status hsdt_db_close(hsdt_db* db) {
   });
 }
 
-hsdt_status hsdt_db_sync(hsdt_db* db) {
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
-  return Guard([&] { return FromStatus(db->db->Sync()); });
+hsdt_status hsdt_db_sync(hsdt_db* db, hsdt_session* session) {
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  return Guard([&] { return FromStatus(db->db->Sync(session->session)); });
 }
 
-hsdt_status hsdt_db_check(hsdt_db* db, char** out_json, size_t* out_len) {
+hsdt_status hsdt_db_check(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
   if (out_json != nullptr) *out_json = nullptr;
   if (out_len != nullptr) *out_len = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   return Guard([&] {
-    auto r = db->db->Check();
+    auto r = db->db->Check(session->session);
     if (!r.ok()) return FromStatus(r.status());
     std::string json = "{\"dossiers\":" + std::to_string(r->dossiers) + ",\"versions\":" +
                        std::to_string(r->versions) + ",\"indexEntries\":" +
@@ -61,21 +62,23 @@ hsdt_status hsdt_db_check(hsdt_db* db, char** out_json, size_t* out_len) {
   });
 }
 
-hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_key_kind kind, const uint8_t* key, size_t key_len) {
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_session* session, hsdt_key_kind kind,
+                               const uint8_t* key, size_t key_len) {
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   return Guard([&] {
     auto k = hsdt::c::KeyFrom(kind, key, key_len);
     if (!k.ok()) return FromStatus(k.status());
-    return FromStatus(db->db->ChangeKey(*k));
+    return FromStatus(db->db->ChangeKey(session->session, *k));
   });
 }
 
-hsdt_status hsdt_db_rekey(hsdt_db* db, uint64_t max_values, bool* out_done, uint64_t* out_remaining) {
+hsdt_status hsdt_db_rekey(hsdt_db* db, hsdt_session* session, uint64_t max_values, bool* out_done,
+                          uint64_t* out_remaining) {
   if (out_done != nullptr) *out_done = false;
   if (out_remaining != nullptr) *out_remaining = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   return Guard([&] {
-    auto p = db->db->Rekey(max_values);
+    auto p = db->db->Rekey(session->session, max_values);
     if (!p.ok()) return FromStatus(p.status());
     if (out_done != nullptr) *out_done = p->done;
     if (out_remaining != nullptr) *out_remaining = p->remaining;
@@ -83,12 +86,13 @@ hsdt_status hsdt_db_rekey(hsdt_db* db, uint64_t max_values, bool* out_done, uint
   });
 }
 
-hsdt_status hsdt_db_backup(hsdt_db* db, const char* backup_dir, uint32_t* out_backup_id) {
+hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backup_dir,
+                           uint32_t* out_backup_id) {
   if (out_backup_id != nullptr) *out_backup_id = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (backup_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir: NULL");
   return Guard([&] {
-    auto b = db->db->Backup(backup_dir);
+    auto b = db->db->Backup(session->session, backup_dir);
     if (!b.ok()) return FromStatus(b.status());
     if (out_backup_id != nullptr) *out_backup_id = b->id;
     return HSDT_OK;

@@ -1,7 +1,8 @@
 // C wrappers: dossiers in and out as JSON.
 #include "c_common.h"
 
-using hsdt::c::CheckDb;
+using hsdt::c::CheckDbSession;
+using hsdt::c::Str;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::SetError;
@@ -13,6 +14,7 @@ const char* KindName(hsdt::ChangeKind k) {
     case hsdt::ChangeKind::kCreate: return "create";
     case hsdt::ChangeKind::kUpdate: return "update";
     case hsdt::ChangeKind::kStatusChange: return "statusChange";
+    case hsdt::ChangeKind::kHandOver: return "handOver";
   }
   return "unknown";
 }
@@ -35,89 +37,88 @@ hsdt_status OutputDossier(const hsdt::Result<hsdt::Dossier>& d, char** out_json,
 
 extern "C" {
 
-hsdt_status hsdt_dossier_create(hsdt_db* db, const char* json, size_t json_len, const char* actor,
-                                const char* reason, const char* source_number,
+hsdt_status hsdt_dossier_create(hsdt_db* db, hsdt_session* session, const char* json,
+                                size_t json_len, const char* reason, const char* source_number,
                                 const char* source_date, char** out_id, uint32_t* out_version) {
   if (out_id != nullptr) *out_id = nullptr;
   if (out_version != nullptr) *out_version = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (json == nullptr) return SetError(HSDT_MISUSE, "json: NULL");
   return Guard([&] {
-    auto ctx = hsdt::c::ContextFrom(actor, reason, source_number, source_date);
-    if (!ctx.ok()) return FromStatus(ctx.status());
-    auto w = db->db->Create(std::string_view(json, json_len), *ctx);
+    auto w = db->db->Create(session->session, std::string_view(json, json_len),
+                            hsdt::c::ContextFrom(reason, source_number, source_date));
     if (!w.ok()) return FromStatus(w.status());
     if (out_version != nullptr) *out_version = w->version;
     return out_id != nullptr ? hsdt::c::Output(w->id, out_id, nullptr) : HSDT_OK;
   });
 }
 
-hsdt_status hsdt_dossier_update(hsdt_db* db, const char* id, uint32_t expected_version,
-                                const char* json, size_t json_len, const char* actor,
+hsdt_status hsdt_dossier_update(hsdt_db* db, hsdt_session* session, const char* id,
+                                uint32_t expected_version, const char* json, size_t json_len,
                                 const char* reason, const char* source_number,
                                 const char* source_date, uint32_t* out_version) {
   if (out_version != nullptr) *out_version = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr || json == nullptr) return SetError(HSDT_MISUSE, "id/json: NULL");
   return Guard([&] {
-    auto ctx = hsdt::c::ContextFrom(actor, reason, source_number, source_date);
-    if (!ctx.ok()) return FromStatus(ctx.status());
-    auto w = db->db->Update(id, expected_version, std::string_view(json, json_len), *ctx);
+    auto w = db->db->Update(session->session, id, expected_version, std::string_view(json, json_len),
+                            hsdt::c::ContextFrom(reason, source_number, source_date));
     if (!w.ok()) return FromStatus(w.status());
     if (out_version != nullptr) *out_version = w->version;
     return HSDT_OK;
   });
 }
 
-hsdt_status hsdt_dossier_change_status(hsdt_db* db, const char* id, uint32_t expected_version,
-                                       const char* status, const char* actor, const char* reason,
-                                       const char* source_number, const char* source_date,
-                                       uint32_t* out_version) {
+hsdt_status hsdt_dossier_change_status(hsdt_db* db, hsdt_session* session, const char* id,
+                                       uint32_t expected_version, const char* status,
+                                       const char* reason, const char* source_number,
+                                       const char* source_date, uint32_t* out_version) {
   if (out_version != nullptr) *out_version = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr || status == nullptr) return SetError(HSDT_MISUSE, "id/status: NULL");
   return Guard([&] {
-    auto ctx = hsdt::c::ContextFrom(actor, reason, source_number, source_date);
-    if (!ctx.ok()) return FromStatus(ctx.status());
-    auto w = db->db->ChangeStatus(id, expected_version, status, *ctx);
+    auto w = db->db->ChangeStatus(session->session, id, expected_version, status,
+                                  hsdt::c::ContextFrom(reason, source_number, source_date));
     if (!w.ok()) return FromStatus(w.status());
     if (out_version != nullptr) *out_version = w->version;
     return HSDT_OK;
   });
 }
 
-hsdt_status hsdt_dossier_get(hsdt_db* db, const char* id, char** out_json, size_t* out_len,
-                             uint32_t* out_version) {
+hsdt_status hsdt_dossier_get(hsdt_db* db, hsdt_session* session, const char* id, int purpose,
+                             char** out_json, size_t* out_len, uint32_t* out_version) {
   ClearOut(out_json, out_len);
   if (out_version != nullptr) *out_version = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
-  return Guard([&] { return OutputDossier(db->db->Get(id), out_json, out_len, out_version); });
+  return Guard([&] { return OutputDossier(db->db->Get(session->session, id, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, out_version); });
 }
 
-hsdt_status hsdt_dossier_get_version(hsdt_db* db, const char* id, uint32_t version, char** out_json,
-                                     size_t* out_len) {
+hsdt_status hsdt_dossier_get_version(hsdt_db* db, hsdt_session* session, const char* id,
+                                     uint32_t version, int purpose, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
-  return Guard([&] { return OutputDossier(db->db->GetVersion(id, version), out_json, out_len, nullptr); });
+  return Guard([&] { return OutputDossier(db->db->GetVersion(session->session, id, version, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, nullptr); });
 }
 
-hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, const char* id, int64_t micros, char** out_json,
-                                   size_t* out_len, uint32_t* out_version) {
+hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, hsdt_session* session, const char* id,
+                                   int64_t micros, int purpose, char** out_json, size_t* out_len,
+                                   uint32_t* out_version) {
   ClearOut(out_json, out_len);
   if (out_version != nullptr) *out_version = 0;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
-  return Guard([&] { return OutputDossier(db->db->GetAsOf(id, micros), out_json, out_len, out_version); });
+  return Guard([&] { return OutputDossier(db->db->GetAsOf(session->session, id, micros, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, out_version); });
 }
 
-hsdt_status hsdt_dossier_history(hsdt_db* db, const char* id, char** out_json, size_t* out_len) {
+hsdt_status hsdt_dossier_history(hsdt_db* db, hsdt_session* session, const char* id, int purpose,
+                                 char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
   return Guard([&] {
-    auto h = db->db->History(id);
+    auto h = db->db->History(session->session, id, static_cast<hsdt::Purpose>(purpose));
     if (!h.ok()) return FromStatus(h.status());
     using hsdt::c::JsonString;
     std::string json = "[";
@@ -135,13 +136,14 @@ hsdt_status hsdt_dossier_history(hsdt_db* db, const char* id, char** out_json, s
   });
 }
 
-hsdt_status hsdt_dossier_diff(hsdt_db* db, const char* id, uint32_t from_version, uint32_t to_version,
+hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id,
+                              uint32_t from_version, uint32_t to_version, int purpose,
                               char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
   return Guard([&] {
-    auto d = db->db->Diff(id, from_version, to_version);
+    auto d = db->db->Diff(session->session, id, from_version, to_version, static_cast<hsdt::Purpose>(purpose));
     if (!d.ok()) return FromStatus(d.status());
     std::string json = "[";
     for (std::size_t i = 0; i < d->size(); ++i) {

@@ -65,6 +65,19 @@ typedef enum hsdt_key_kind {
 
 typedef struct hsdt_db hsdt_db;
 typedef struct hsdt_options hsdt_options;
+typedef struct hsdt_session hsdt_session;
+
+/* Roles, account states, purposes and actions: the numbers of hsdt/policy.h. */
+enum { HSDT_ROLE_DISTRICT_ADMIN = 1, HSDT_ROLE_DISTRICT_AUDITOR = 2, HSDT_ROLE_UNIT_EDITOR = 3, HSDT_ROLE_UNIT_VIEWER = 4 };
+enum { HSDT_ACCOUNT_ACTIVE = 1, HSDT_ACCOUNT_RESTRICTED = 2, HSDT_ACCOUNT_REVOKED = 3 };
+enum {
+  HSDT_PURPOSE_NONE = 0, HSDT_PURPOSE_RECRUITMENT = 1, HSDT_PURPOSE_RANK_PROMOTION = 2,
+  HSDT_PURPOSE_SALARY_RAISE = 3, HSDT_PURPOSE_TRAINING = 4, HSDT_PURPOSE_APPOINTMENT = 5,
+  HSDT_PURPOSE_REWARD = 6, HSDT_PURPOSE_DISCIPLINE = 7, HSDT_PURPOSE_INSPECTION = 8,
+  HSDT_PURPOSE_STATISTICS = 9
+};
+/* Grant rights (bit flags). */
+enum { HSDT_GRANT_READ = 1, HSDT_GRANT_READ_PERSONAL = 2, HSDT_GRANT_READ_CONFIDENTIAL = 4, HSDT_GRANT_EXPORT = 8 };
 
 /* (HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR of the loaded library. */
 HSDT_EXPORT uint32_t hsdt_abi_version(void);
@@ -90,6 +103,11 @@ HSDT_EXPORT hsdt_status hsdt_options_set_sync(hsdt_options* options, bool value)
 /* 0 (tests only) to 3 (sensitive): Argon2id cost when a passphrase is first set. */
 HSDT_EXPORT hsdt_status hsdt_options_set_kdf_cost(hsdt_options* options, int cost);
 HSDT_EXPORT hsdt_status hsdt_options_set_record_cache_bytes(hsdt_options* options, size_t bytes);
+/* The first district administrator, required to create a database (copied). */
+HSDT_EXPORT hsdt_status hsdt_options_set_first_admin(hsdt_options* options, const char* user_name,
+                                                     const char* display_name, const char* password);
+/* 0 (tests only) to 3: Argon2id cost of account password hashes. */
+HSDT_EXPORT hsdt_status hsdt_options_set_password_cost(hsdt_options* options, int cost);
 
 /* Opens (or creates, per options) the database in `dir`. `options` may be NULL (defaults).
  * Returns HSDT_BAD_KEY for a wrong key, HSDT_NOT_FOUND if there is no database. */
@@ -97,18 +115,34 @@ HSDT_EXPORT hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const 
                                      size_t key_len, const hsdt_options* options, hsdt_db** out);
 /* Closes and releases `db` (always, even when it returns an error of the final sync). */
 HSDT_EXPORT hsdt_status hsdt_db_close(hsdt_db* db);
+
+/* ---- sessions: every call below that takes an hsdt_session is checked by the policy and
+ * audited. A refusal is HSDT_PERMISSION_DENIED with the reason in hsdt_last_error(). */
+
+/* Logs in; *out is released with hsdt_session_free (which does not log out). An unknown user and
+ * a wrong password get the same HSDT_PERMISSION_DENIED. */
+HSDT_EXPORT hsdt_status hsdt_login(hsdt_db* db, const char* user_name, const char* password,
+                                   hsdt_session** out);
+HSDT_EXPORT hsdt_status hsdt_logout(hsdt_db* db, hsdt_session* session);
+HSDT_EXPORT void hsdt_session_free(hsdt_session* session);
+/* Changes the session's own password (the old one is required). */
+HSDT_EXPORT hsdt_status hsdt_change_password(hsdt_db* db, hsdt_session* session,
+                                             const char* old_password, const char* new_password);
+
 /* Makes every acknowledged commit durable (for databases opened without sync). */
-HSDT_EXPORT hsdt_status hsdt_db_sync(hsdt_db* db);
+HSDT_EXPORT hsdt_status hsdt_db_sync(hsdt_db* db, hsdt_session* session);
 /* Integrity check; *out_json is {"dossiers":N,"versions":N,"indexEntries":N,"problems":[...]}. */
-HSDT_EXPORT hsdt_status hsdt_db_check(hsdt_db* db, char** out_json, size_t* out_len);
+HSDT_EXPORT hsdt_status hsdt_db_check(hsdt_db* db, hsdt_session* session, char** out_json,
+                                      size_t* out_len);
 /* Re-wraps the data key under a new key. */
-HSDT_EXPORT hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_key_kind kind, const uint8_t* key,
-                                           size_t key_len);
+HSDT_EXPORT hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_session* session, hsdt_key_kind kind,
+                                           const uint8_t* key, size_t key_len);
 /* Re-encrypts up to `max_values` values (0: all) under a fresh data key; resumable. */
-HSDT_EXPORT hsdt_status hsdt_db_rekey(hsdt_db* db, uint64_t max_values, bool* out_done,
-                                      uint64_t* out_remaining);
+HSDT_EXPORT hsdt_status hsdt_db_rekey(hsdt_db* db, hsdt_session* session, uint64_t max_values,
+                                      bool* out_done, uint64_t* out_remaining);
 /* Makes an encrypted backup into `backup_dir`; *out_backup_id is its number. */
-HSDT_EXPORT hsdt_status hsdt_db_backup(hsdt_db* db, const char* backup_dir, uint32_t* out_backup_id);
+HSDT_EXPORT hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backup_dir,
+                                       uint32_t* out_backup_id);
 /* Verifies backup `backup_id` (0: the latest) file by file. */
 HSDT_EXPORT hsdt_status hsdt_backup_verify(const char* backup_dir, hsdt_key_kind kind,
                                            const uint8_t* key, size_t key_len, uint32_t backup_id);
@@ -117,42 +151,118 @@ HSDT_EXPORT hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kin
                                             const uint8_t* key, size_t key_len,
                                             uint32_t backup_id, const char* db_dir);
 
-/* Every change names its actor, a reason (may be "") and its source document (number, and date
- * YYYY-MM-DD). */
+/* Every change names a reason (may be "") and its source document (number, and date YYYY-MM-DD);
+ * the actor is the session's account. Reads outside one's own unit name a purpose. */
 
 /* Creates a dossier from `json` (json_len bytes). *out_id (hsdt_free) and *out_version. */
-HSDT_EXPORT hsdt_status hsdt_dossier_create(hsdt_db* db, const char* json, size_t json_len,
-                                            const char* actor, const char* reason,
+HSDT_EXPORT hsdt_status hsdt_dossier_create(hsdt_db* db, hsdt_session* session, const char* json,
+                                            size_t json_len, const char* reason,
                                             const char* source_number, const char* source_date,
                                             char** out_id, uint32_t* out_version);
 /* Replaces dossier `id`, expecting its latest version to be `expected_version`;
  * HSDT_CONFLICT if it moved (nothing written). */
-HSDT_EXPORT hsdt_status hsdt_dossier_update(hsdt_db* db, const char* id, uint32_t expected_version,
-                                            const char* json, size_t json_len, const char* actor,
-                                            const char* reason, const char* source_number,
-                                            const char* source_date, uint32_t* out_version);
+HSDT_EXPORT hsdt_status hsdt_dossier_update(hsdt_db* db, hsdt_session* session, const char* id,
+                                            uint32_t expected_version, const char* json,
+                                            size_t json_len, const char* reason,
+                                            const char* source_number, const char* source_date,
+                                            uint32_t* out_version);
 /* Records a status change (e.g. "nghiHuu") as a new version. */
-HSDT_EXPORT hsdt_status hsdt_dossier_change_status(hsdt_db* db, const char* id,
-                                                   uint32_t expected_version, const char* status,
-                                                   const char* actor, const char* reason,
+HSDT_EXPORT hsdt_status hsdt_dossier_change_status(hsdt_db* db, hsdt_session* session,
+                                                   const char* id, uint32_t expected_version,
+                                                   const char* status, const char* reason,
                                                    const char* source_number,
                                                    const char* source_date, uint32_t* out_version);
 /* The latest version as JSON. out_version may be NULL. */
-HSDT_EXPORT hsdt_status hsdt_dossier_get(hsdt_db* db, const char* id, char** out_json,
-                                         size_t* out_len, uint32_t* out_version);
-HSDT_EXPORT hsdt_status hsdt_dossier_get_version(hsdt_db* db, const char* id, uint32_t version,
+HSDT_EXPORT hsdt_status hsdt_dossier_get(hsdt_db* db, hsdt_session* session, const char* id,
+                                         int purpose, char** out_json, size_t* out_len,
+                                         uint32_t* out_version);
+HSDT_EXPORT hsdt_status hsdt_dossier_get_version(hsdt_db* db, hsdt_session* session,
+                                                 const char* id, uint32_t version, int purpose,
                                                  char** out_json, size_t* out_len);
 /* The version recorded at or before `micros` (microseconds since the Unix epoch, UTC). */
-HSDT_EXPORT hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, const char* id, int64_t micros,
-                                               char** out_json, size_t* out_len,
-                                               uint32_t* out_version);
+HSDT_EXPORT hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, hsdt_session* session, const char* id,
+                                               int64_t micros, int purpose, char** out_json,
+                                               size_t* out_len, uint32_t* out_version);
 /* A JSON array of {"version","recordedAtMicros","kind","status","actor","reason",
  * "sourceNumber","sourceDate"}, oldest first. */
-HSDT_EXPORT hsdt_status hsdt_dossier_history(hsdt_db* db, const char* id, char** out_json,
-                                             size_t* out_len);
+HSDT_EXPORT hsdt_status hsdt_dossier_history(hsdt_db* db, hsdt_session* session, const char* id,
+                                             int purpose, char** out_json, size_t* out_len);
 /* A JSON array of the changed paths between two versions, e.g. ["$.rank.step"]. */
-HSDT_EXPORT hsdt_status hsdt_dossier_diff(hsdt_db* db, const char* id, uint32_t from_version,
-                                          uint32_t to_version, char** out_json, size_t* out_len);
+HSDT_EXPORT hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id,
+                                          uint32_t from_version, uint32_t to_version, int purpose,
+                                          char** out_json, size_t* out_len);
+
+/* ---- hand-over (article 10) */
+/* An editor of the receiving unit asks for a dossier; *out_id (hsdt_free) names the request. */
+HSDT_EXPORT hsdt_status hsdt_handover_request(hsdt_db* db, hsdt_session* session,
+                                              const char* dossier_id, const char* request_number,
+                                              const char* request_date, const char* reason,
+                                              char** out_id);
+/* The managing unit's editor or a district admin approves (approve true) or rejects. */
+HSDT_EXPORT hsdt_status hsdt_handover_decide(hsdt_db* db, hsdt_session* session,
+                                             const char* handover_id, bool approve,
+                                             const char* reason, const char* source_number,
+                                             const char* source_date);
+/* A JSON array of {"id","dossierId","fromUnit","toUnit","state","requestedBy","decidedBy"}. */
+HSDT_EXPORT hsdt_status hsdt_handover_list(hsdt_db* db, hsdt_session* session, char** out_json,
+                                           size_t* out_len);
+
+/* ---- accounts, units, grants (district administrators) */
+HSDT_EXPORT hsdt_status hsdt_account_create(hsdt_db* db, hsdt_session* session,
+                                            const char* user_name, const char* display_name,
+                                            const char* unit, int role, const char* password,
+                                            const char* reason);
+HSDT_EXPORT hsdt_status hsdt_account_set_state(hsdt_db* db, hsdt_session* session,
+                                               const char* user_name, int state,
+                                               const char* reason);
+HSDT_EXPORT hsdt_status hsdt_account_set_role(hsdt_db* db, hsdt_session* session,
+                                              const char* user_name, int role, const char* reason);
+/* Article 17.6: *out_password (hsdt_free) is the temporary password. */
+HSDT_EXPORT hsdt_status hsdt_account_reset_password(hsdt_db* db, hsdt_session* session,
+                                                    const char* user_name,
+                                                    const char* report_number,
+                                                    const char* report_date, char** out_password);
+/* A JSON array of {"userName","displayName","unit","role","state","mustChangePassword",
+ * "failedLogins","lockedUntilMicros","version"}. */
+HSDT_EXPORT hsdt_status hsdt_account_list(hsdt_db* db, hsdt_session* session, char** out_json,
+                                          size_t* out_len);
+HSDT_EXPORT hsdt_status hsdt_unit_create(hsdt_db* db, hsdt_session* session, const char* code,
+                                         const char* name_vi, const char* kind, const char* reason);
+/* A JSON array of {"code","nameVi","kind","tier","active"}. */
+HSDT_EXPORT hsdt_status hsdt_unit_list(hsdt_db* db, hsdt_session* session, char** out_json,
+                                       size_t* out_len);
+/* A grant to an account (grantee_user) or a unit (grantee_unit), over listed dossiers or every
+ * dossier of scope_unit, with `rights` (HSDT_GRANT_* flags) for `purposes` (n_purposes may be 0:
+ * any named purpose), citing the written approval. *out_id (hsdt_free) is its id. */
+HSDT_EXPORT hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session,
+                                         const char* grantee_user, const char* grantee_unit,
+                                         const char* const* dossier_ids, size_t n_dossiers,
+                                         const char* scope_unit, uint32_t rights,
+                                         const int* purposes, size_t n_purposes,
+                                         const char* legal_number, const char* legal_date,
+                                         const char* signer, int64_t valid_from_micros,
+                                         int64_t valid_until_micros, const char* reason,
+                                         char** out_id);
+HSDT_EXPORT hsdt_status hsdt_grant_revoke(hsdt_db* db, hsdt_session* session, const char* grant_id,
+                                          const char* reason);
+/* Replays the decision for `user_name` doing `action` on `dossier_id` at `micros`: *out_json is
+ * {"allowed":bool,"rule","grantId","reason","visibility"}. */
+HSDT_EXPORT hsdt_status hsdt_explain(hsdt_db* db, hsdt_session* session, const char* user_name,
+                                     int action, const char* dossier_id, int64_t micros,
+                                     int purpose, char** out_json, size_t* out_len);
+
+/* ---- audit (district administrators and auditors) */
+/* Walks the chain; with digest_sequence > 0 also checks it against that earlier digest.
+ * *out_json is {"ok":bool,"entries":N,"firstBadSequence":N,"problem":"..."}. */
+HSDT_EXPORT hsdt_status hsdt_audit_verify(hsdt_db* db, hsdt_session* session,
+                                          uint64_t digest_sequence, const char* digest_head_hex,
+                                          char** out_json, size_t* out_len);
+/* The head of the chain: keep it outside the database. *out_head_hex (hsdt_free). */
+HSDT_EXPORT hsdt_status hsdt_audit_digest(hsdt_db* db, hsdt_session* session,
+                                          uint64_t* out_sequence, char** out_head_hex);
+/* A JSON array of entries from `from_sequence`, at most `limit`. */
+HSDT_EXPORT hsdt_status hsdt_audit_read(hsdt_db* db, hsdt_session* session, uint64_t from_sequence,
+                                        size_t limit, char** out_json, size_t* out_len);
 
 #ifdef __cplusplus
 }

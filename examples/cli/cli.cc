@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 
 namespace hsdt::cli {
 
@@ -17,8 +18,8 @@ int ExitCodeOf(StatusCode code) {
     case StatusCode::kOk: return kExitOk;
     case StatusCode::kNotFound: return kExitNotFound;
     case StatusCode::kConflict: return kExitConflict;
-    case StatusCode::kBadKey:
-    case StatusCode::kPermissionDenied: return kExitBadKey;
+    case StatusCode::kBadKey: return kExitBadKey;
+    case StatusCode::kPermissionDenied: return kExitDenied;
     case StatusCode::kCorruption: return kExitCorrupt;
     case StatusCode::kIOError:
     case StatusCode::kBusy:
@@ -31,7 +32,7 @@ int ExitCodeOf(StatusCode code) {
 }
 
 std::optional<Args> ParseArgs(int argc, char** argv, std::string* error) {
-  static const char* kFlags[] = {"pretty", "help", "json"};
+  static const char* kFlags[] = {"pretty", "help", "json", "approve", "reject"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
@@ -153,12 +154,55 @@ Result<Key> LoadKey(const Args& args, const char* file_option, const char* env, 
 
 ChangeContext ContextFrom(const Args& args) {
   ChangeContext c;
-  const char* user = std::getenv("USER");
-  c.actor = args.Get("actor", user != nullptr ? user : "cli");
   c.reason = args.Get("reason");
   c.source.number = args.Get("source-number");
   c.source.date = args.Get("source-date");
   return c;
+}
+
+Result<std::string> Secret(const char* env, const char* prompt, bool confirm) {
+  if (const char* p = std::getenv(env); p != nullptr && *p != '\0') return std::string(p);
+  std::string first = ReadPassphrase(prompt);
+  if (first.empty()) {
+    return Status::InvalidArgument(std::string("no password: set ") + env + " or run on a terminal to be asked");
+  }
+  if (confirm) {
+    std::string again = ReadPassphrase("Again: ");
+    const bool same = again == first;
+    Wipe(&again);
+    if (!same) {
+      Wipe(&first);
+      return Status::InvalidArgument("the two entries differ");
+    }
+  }
+  return first;
+}
+
+Result<Connection> Connect(const Args& args) {
+  if (!args.Has("db")) return Status::InvalidArgument("--db DIR is required");
+  const char* env_user = std::getenv("HSDT_USER");
+  const std::string user = args.Get("user", env_user != nullptr ? env_user : "");
+  if (user.empty()) return Status::InvalidArgument("--user USER (or $HSDT_USER) is required");
+  HSDT_ASSIGN_OR_RETURN(Key key, LoadKey(args));
+  Connection c;
+  HSDT_ASSIGN_OR_RETURN(c.db, Database::Open(args.Get("db"), key, OpenOptions{}));
+  HSDT_ASSIGN_OR_RETURN(std::string password, Secret("HSDT_PASSWORD", "Password: ", false));
+  auto session = c.db->Login(user, password);
+  Wipe(&password);
+  if (!session.ok()) return session.status();
+  c.session = std::move(session).value();
+  return c;
+}
+
+Result<Purpose> PurposeFrom(const Args& args) {
+  if (!args.Has("purpose")) return Purpose::kNone;
+  auto p = ParsePurpose(args.Get("purpose"));
+  if (!p) {
+    return Status::InvalidArgument("--purpose: \"" + args.Get("purpose") +
+                                   "\" is not one of recruitment, rank_promotion, salary_raise, training, "
+                                   "appointment, reward, discipline, inspection, statistics");
+  }
+  return *p;
 }
 
 int Fail(const Status& status) {

@@ -4,6 +4,7 @@
 #include <hsdt/database.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ enum Exit : int {
   kExitCorrupt = 6,     // integrity problem (check found problems, authentication failed)
   kExitIo = 7,          // file system error, database busy or read-only
   kExitInvalid = 8,     // the input was rejected (message names the field)
+  kExitDenied = 9,      // the policy refused (or the login failed); the refusal is audited
 };
 
 int ExitCodeOf(StatusCode code);
@@ -44,8 +46,23 @@ std::optional<Args> ParseArgs(int argc, char** argv, std::string* error);
 Result<Key> LoadKey(const Args& args, const char* file_option = "key-file",
                     const char* env = "HSDT_PASSPHRASE", bool confirm = false);
 
-// The change context from --actor, --reason, --source-number, --source-date.
+// The change context from --reason, --source-number, --source-date.
 ChangeContext ContextFrom(const Args& args);
+
+// A secret from the environment variable `env`, else a prompt (twice when `confirm`).
+Result<std::string> Secret(const char* env, const char* prompt, bool confirm);
+
+// An open database and a logged-in session (--user; password from $HSDT_PASSWORD or a prompt).
+struct Connection {
+  std::unique_ptr<Database> db;
+  std::optional<Session> session;
+};
+Result<Connection> Connect(const Args& args);
+
+// The purpose of a read: --purpose NAME (recruitment, rank_promotion, ...), default none.
+Result<Purpose> PurposeFrom(const Args& args);
+
+int RunAdminCommand(const Args& args);
 
 // Prints "hsdt: <status>" on stderr and returns its exit code.
 int Fail(const Status& status);

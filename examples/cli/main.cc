@@ -9,45 +9,53 @@ namespace {
 
 constexpr char kUsage[] = R"(usage: hsdt <command> [options]
 
-Commands (every one takes --db DIR; demo defaults to ./hsdt-demo):
-  init                          create a new, empty database
+Every command takes --db DIR (demo defaults to ./hsdt-demo) and, except init, restore, the
+backup-* commands and demo, logs in as --user USER (or $HSDT_USER) with $HSDT_PASSWORD or a
+prompt. Every call is checked by the access policy and written to the audit log.
+
+Database:
+  init --admin USER [--admin-name NAME]   create a database; its first district administrator's
+                                password comes from $HSDT_ADMIN_PASSWORD or a prompt
+  password                      change your own password (new one: $HSDT_NEW_PASSWORD or prompt)
+  check | stats                 integrity check (exit 6 on a problem) | counts and sizes
+  backup --to DIR               encrypted backup;  backup-verify DIR;  backup-list DIR
+  restore --from DIR [--backup N]  restore into --db DIR (must not exist)
+  rekey [--batch N]             re-encrypt everything under a fresh data key (resumable)
+  passwd                        change the database key (--new-key-file or $HSDT_NEW_PASSPHRASE)
+Dossiers (reads outside your unit need --purpose recruitment|rank_promotion|salary_raise|
+training|appointment|reward|discipline|inspection|statistics):
   put [--id ID --expect N]      create a dossier from the JSON on stdin (update ID if given)
   get ID [--version N | --as-of TIME] [--pretty]
   status ID --expect N STATUS   record a status change (nghiHuu, thoiViec, tuTran, ...)
-  history ID                    list every version with its time, actor and source document
-  diff ID FROM TO               changed JSON paths between two versions
-  list [--after ID] [--limit N] dossier ids
-  check                         authenticate and decode everything; exit 6 on a problem
-  stats                         counts, key generation, cache, size on disk
-  backup --to DIR               make an encrypted backup into DIR
-  backup-verify DIR [--backup N]  check a backup's files against their checksums
-  backup-list DIR               list the backups in DIR
-  restore --from DIR [--backup N]  restore a backup into --db DIR (must not exist)
-  rekey [--batch N]             re-encrypt everything under a fresh data key (resumable)
-  passwd                        change the key (new one: --new-key-file or HSDT_NEW_PASSPHRASE)
-  demo [--people N] [--seed S]  build the demo district and play the scenario
+  history ID | diff ID FROM TO | list [--unit U] [--after ID] [--limit N]
+Registry and audit (district administrators; audit also district auditors):
+  account create USER --unit U --role ROLE [--display-name N]   (password: $HSDT_NEW_PASSWORD)
+  account state USER active|restricted|revoked | account role USER ROLE | account list
+  account reset USER --report-number N --report-date D   prints a temporary password
+  unit create CODE --name NAME [--kind KIND] | unit list
+  grant issue (--to-user U | --to-unit U) (--dossiers ID,ID | --scope-unit U)
+        --rights read[,personal,confidential,export] [--purposes p,p] --legal-number N
+        --legal-date D --signer S --from DATE --until DATE
+  grant revoke ID | grant list
+  handover request ID --request-number N --request-date D | handover decide HO --approve|--reject
+  handover list
+  audit verify [--digest SEQ:HEX] | audit digest | audit read [--from N] [--limit N]
+  explain USER ACTION DOSSIER --at TIME [--purpose P]
+Demo:
+  demo [--people N] [--seed S]  build the demo district and play the tiered scenario
 
-Key: --key-file FILE (32 raw bytes, 64 hex digits or a passphrase), else $HSDT_PASSPHRASE,
-else a prompt. Changes cite --source-number NUMBER --source-date YYYY-MM-DD, with --actor NAME
-and --reason TEXT.
+Key: --key-file FILE (32 raw bytes, 64 hex digits or a passphrase), else $HSDT_PASSPHRASE, else
+a prompt. Changes cite --source-number NUMBER --source-date YYYY-MM-DD, with --reason TEXT.
 
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 not found, 4 version conflict (reread and retry),
-5 wrong key, 6 integrity problem, 7 I/O error or busy, 8 input rejected.
+5 wrong database key, 6 integrity problem, 7 I/O error or busy, 8 input rejected, 9 denied by the
+access policy or login refused.
 )";
 
 int Usage(const std::string& why) {
   if (!why.empty()) std::cerr << "hsdt: " << why << "\n";
   std::cerr << kUsage;
   return kExitUsage;
-}
-
-Result<std::unique_ptr<Database>> OpenDb(const Args& args, bool create = false) {
-  if (!args.Has("db")) return Status::InvalidArgument("--db DIR is required");
-  HSDT_ASSIGN_OR_RETURN(Key key, LoadKey(args, "key-file", "HSDT_PASSPHRASE", create));
-  OpenOptions o;
-  o.create_if_missing = create;
-  o.error_if_exists = create;
-  return Database::Open(args.Get("db"), key, o);
 }
 
 std::optional<std::uint32_t> Number(const std::string& s) {
@@ -60,19 +68,37 @@ const char* KindName(ChangeKind k) {
     case ChangeKind::kCreate: return "create";
     case ChangeKind::kUpdate: return "update";
     case ChangeKind::kStatusChange: return "status";
+    case ChangeKind::kHandOver: return "hand-over";
   }
   return "?";
 }
 
-int Put(const Args& args, Database& db) {
+int Init(const Args& args) {
+  if (!args.Has("db") || !args.Has("admin")) return Usage("init needs --db DIR and --admin USER");
+  auto key = LoadKey(args, "key-file", "HSDT_PASSPHRASE", true);
+  if (!key.ok()) return Fail(key.status());
+  auto password = Secret("HSDT_ADMIN_PASSWORD", "Administrator password: ", true);
+  if (!password.ok()) return Fail(password.status());
+  OpenOptions o;
+  o.create_if_missing = true;
+  o.error_if_exists = true;
+  o.first_admin = {args.Get("admin"), args.Get("admin-name", args.Get("admin")), *password};
+  auto db = Database::Open(args.Get("db"), *key, o);
+  if (!db.ok()) return Fail(db.status());
+  if (Status s = (*db)->Close(); !s.ok()) return Fail(s);
+  std::cout << "created " << args.Get("db") << " with district administrator " << args.Get("admin") << "\n";
+  return kExitOk;
+}
+
+int Put(const Args& args, Database& db, const Session& s) {
   std::string json(std::istreambuf_iterator<char>(std::cin), {});
   Result<WriteResult> r = Status::Internal("unreached");
   if (args.Has("id")) {
     auto expect = Number(args.Get("expect"));
     if (!expect) return Usage("put --id needs --expect N (the version you read)");
-    r = db.Update(args.Get("id"), *expect, json, ContextFrom(args));
+    r = db.Update(s, args.Get("id"), *expect, json, ContextFrom(args));
   } else {
-    r = db.Create(json, ContextFrom(args));
+    r = db.Create(s, json, ContextFrom(args));
   }
   if (!r.ok()) return Fail(r.status());
   for (const auto& w : r->warnings) std::cerr << "warning: " << w << "\n";
@@ -80,20 +106,20 @@ int Put(const Args& args, Database& db) {
   return kExitOk;
 }
 
-int Get(const Args& args, Database& db) {
+int Get(const Args& args, Database& db, const Session& s, Purpose purpose) {
   if (args.positional.size() != 1) return Usage("get takes one dossier id");
   const std::string& id = args.positional[0];
   Result<Dossier> d = Status::Internal("unreached");
   if (args.Has("version")) {
     auto v = Number(args.Get("version"));
     if (!v) return Usage("--version takes a number");
-    d = db.GetVersion(id, *v);
+    d = db.GetVersion(s, id, *v, purpose);
   } else if (args.Has("as-of")) {
     auto t = ParseTime(args.Get("as-of"));
     if (!t) return Usage("--as-of takes YYYY-MM-DD[THH:MM:SS[.ffffff]Z] or microseconds");
-    d = db.GetAsOf(id, *t);
+    d = db.GetAsOf(s, id, *t, purpose);
   } else {
-    d = db.Get(id);
+    d = db.Get(s, id, purpose);
   }
   if (!d.ok()) return Fail(d.status());
   auto json = d->ToJson(args.Has("pretty"));
@@ -102,9 +128,9 @@ int Get(const Args& args, Database& db) {
   return kExitOk;
 }
 
-int History(const Args& args, Database& db) {
+int History(const Args& args, Database& db, const Session& s, Purpose purpose) {
   if (args.positional.size() != 1) return Usage("history takes one dossier id");
-  auto h = db.History(args.positional[0]);
+  auto h = db.History(s, args.positional[0], purpose);
   if (!h.ok()) return Fail(h.status());
   for (const auto& v : *h) {
     std::cout << v.version << "\t" << FormatTime(v.recorded_at_micros) << "\t" << KindName(v.kind) << "\t"
@@ -114,36 +140,37 @@ int History(const Args& args, Database& db) {
   return kExitOk;
 }
 
-int Diff(const Args& args, Database& db) {
+int Diff(const Args& args, Database& db, const Session& s, Purpose purpose) {
   if (args.positional.size() != 3) return Usage("diff takes ID FROM TO");
   auto from = Number(args.positional[1]), to = Number(args.positional[2]);
   if (!from || !to) return Usage("diff: FROM and TO are version numbers");
-  auto d = db.Diff(args.positional[0], *from, *to);
+  auto d = db.Diff(s, args.positional[0], *from, *to, purpose);
   if (!d.ok()) return Fail(d.status());
   for (const auto& p : *d) std::cout << p << "\n";
   return kExitOk;
 }
 
-int StatusChange(const Args& args, Database& db) {
+int StatusChange(const Args& args, Database& db, const Session& s) {
   auto expect = Number(args.Get("expect"));
   if (args.positional.size() != 2 || !expect) return Usage("status takes ID STATUS and --expect N");
-  auto r = db.ChangeStatus(args.positional[0], *expect, args.positional[1], ContextFrom(args));
+  auto r = db.ChangeStatus(s, args.positional[0], *expect, args.positional[1], ContextFrom(args));
   if (!r.ok()) return Fail(r.status());
   std::cout << r->id << " " << r->version << "\n";
   return kExitOk;
 }
 
-int List(const Args& args, Database& db) {
+int List(const Args& args, Database& db, const Session& s) {
   auto limit = Number(args.Get("limit", "1000"));
   if (!limit) return Usage("--limit takes a number");
-  auto ids = db.ListIds(args.Get("after"), *limit);
+  auto ids = db.ListIds(s, args.Get("unit", s.role() == Role::kDistrictAdmin || s.role() == Role::kDistrictAuditor ? "" : s.unit()),
+                        args.Get("after"), *limit);
   if (!ids.ok()) return Fail(ids.status());
   for (const auto& id : *ids) std::cout << id << "\n";
   return kExitOk;
 }
 
-int Check(Database& db) {
-  auto r = db.Check();
+int Check(Database& db, const Session& s) {
+  auto r = db.Check(s);
   if (!r.ok()) return Fail(r.status());
   std::cout << "dossiers " << r->dossiers << ", versions " << r->versions << ", index entries "
             << r->index_entries << ", problems " << r->problems.size() << "\n";
@@ -151,43 +178,34 @@ int Check(Database& db) {
   return r->problems.empty() ? kExitOk : kExitCorrupt;
 }
 
-int Stats(Database& db) {
-  auto s = db.Stats();
-  if (!s.ok()) return Fail(s.status());
-  std::cout << "dossiers " << s->dossiers << "\nkey generation " << s->key_generation
-            << "\ndictionary " << s->dictionary_id << "\nbytes on disk " << s->disk_bytes
-            << "\nread-only " << (s->read_only ? "yes: " + s->read_only_reason : "no") << "\n";
+int Stats(Database& db, const Session& s) {
+  auto st = db.Stats(s);
+  if (!st.ok()) return Fail(st.status());
+  std::cout << "dossiers " << st->dossiers << "\nkey generation " << st->key_generation
+            << "\ndictionary " << st->dictionary_id << "\nbytes on disk " << st->disk_bytes
+            << "\nread-only " << (st->read_only ? "yes: " + st->read_only_reason : "no") << "\n";
   return kExitOk;
 }
 
-int Rekey(const Args& args, Database& db) {
+int Rekey(const Args& args, Database& db, const Session& s) {
   auto batch = Number(args.Get("batch", "0"));
   if (!batch) return Usage("--batch takes a number");
-  auto p = db.Rekey(*batch);
+  auto p = db.Rekey(s, *batch);
   if (!p.ok()) return Fail(p.status());
   std::cout << "key generation " << p->key_generation << ": re-sealed " << p->resealed << ", remaining "
             << p->remaining << (p->done ? ", done" : ", run again to continue") << "\n";
   return kExitOk;
 }
 
-int Passwd(const Args& args, Database& db) {
+int Passwd(const Args& args, Database& db, const Session& s) {
   auto key = LoadKey(args, "new-key-file", "HSDT_NEW_PASSPHRASE", true);
   if (!key.ok()) return Fail(key.status());
-  if (Status s = db.ChangeKey(*key); !s.ok()) return Fail(s);
-  std::cout << "key changed\n";
+  if (Status st = db.ChangeKey(s, *key); !st.ok()) return Fail(st);
+  std::cout << "database key changed\n";
   return kExitOk;
 }
 
 int BackupCommands(const Args& args) {
-  if (args.command == "backup") {
-    if (!args.Has("to")) return Usage("backup needs --to DIR");
-    auto db = OpenDb(args);
-    if (!db.ok()) return Fail(db.status());
-    auto b = (*db)->Backup(args.Get("to"));
-    if (!b.ok()) return Fail(b.status());
-    std::cout << "backup " << b->id << ": " << b->file_count << " files, " << b->size_bytes << " bytes\n";
-    return kExitOk;
-  }
   const std::string dir = args.command == "restore" ? args.Get("from") : (args.positional.empty() ? "" : args.positional[0]);
   if (dir.empty()) return Usage(args.command + " needs a backup directory");
   auto key = LoadKey(args);
@@ -214,6 +232,48 @@ int BackupCommands(const Args& args) {
   return kExitOk;
 }
 
+// Commands that run in a session.
+int SessionCommand(const Args& args) {
+  const std::string& cmd = args.command;
+  auto c = Connect(args);
+  if (!c.ok()) return Fail(c.status());
+  Database& db = *c->db;
+  const Session& s = *c->session;
+  if (s.must_change_password() && cmd != "password") {
+    std::cerr << "hsdt: " << s.user() << " must change the temporary password first: hsdt password\n";
+    return kExitDenied;
+  }
+  auto purpose = PurposeFrom(args);
+  if (!purpose.ok()) return Fail(purpose.status());
+  int rc = kExitOk;
+  if (cmd == "password") {
+    auto old_password = Secret("HSDT_PASSWORD", "Current password: ", false);
+    auto new_password = Secret("HSDT_NEW_PASSWORD", "New password: ", true);
+    if (!old_password.ok()) return Fail(old_password.status());
+    if (!new_password.ok()) return Fail(new_password.status());
+    if (Status st = db.ChangePassword(s, *old_password, *new_password); !st.ok()) return Fail(st);
+    std::cout << "password changed\n";
+  }
+  if (cmd == "put") rc = Put(args, db, s);
+  if (cmd == "get") rc = Get(args, db, s, *purpose);
+  if (cmd == "status") rc = StatusChange(args, db, s);
+  if (cmd == "history") rc = History(args, db, s, *purpose);
+  if (cmd == "diff") rc = Diff(args, db, s, *purpose);
+  if (cmd == "list") rc = List(args, db, s);
+  if (cmd == "check") rc = Check(db, s);
+  if (cmd == "stats") rc = Stats(db, s);
+  if (cmd == "rekey") rc = Rekey(args, db, s);
+  if (cmd == "passwd") rc = Passwd(args, db, s);
+  if (cmd == "backup") {
+    if (!args.Has("to")) return Usage("backup needs --to DIR");
+    auto b = db.Backup(s, args.Get("to"));
+    if (!b.ok()) return Fail(b.status());
+    std::cout << "backup " << b->id << ": " << b->file_count << " files, " << b->size_bytes << " bytes\n";
+  }
+  if (Status st = db.Close(); !st.ok() && rc == kExitOk) return Fail(st);
+  return rc;
+}
+
 int Run(int argc, char** argv) {
   std::string error;
   auto parsed = ParseArgs(argc, argv, &error);
@@ -225,31 +285,17 @@ int Run(int argc, char** argv) {
     return cmd.empty() ? kExitUsage : kExitOk;
   }
   if (cmd == "demo") return RunDemo(args);
-  if (cmd == "backup" || cmd == "backup-verify" || cmd == "backup-list" || cmd == "restore") {
-    return BackupCommands(args);
+  if (cmd == "init") return Init(args);
+  if (cmd == "backup-verify" || cmd == "backup-list" || cmd == "restore") return BackupCommands(args);
+  if (cmd == "account" || cmd == "unit" || cmd == "grant" || cmd == "handover" || cmd == "audit" || cmd == "explain") {
+    return RunAdminCommand(args);
   }
-  static const char* kDbCommands[] = {"init", "put", "get", "status", "history", "diff", "list",
-                                      "check", "stats", "rekey", "passwd"};
-  bool known = false;
-  for (const char* c : kDbCommands) known |= cmd == c;
-  if (!known) return Usage("unknown command \"" + cmd + "\"");
-  auto db = OpenDb(args, cmd == "init");
-  if (!db.ok()) return Fail(db.status());
-  Database& d = **db;
-  int rc = kExitOk;
-  if (cmd == "init") std::cout << "created " << args.Get("db") << "\n";
-  if (cmd == "put") rc = Put(args, d);
-  if (cmd == "get") rc = Get(args, d);
-  if (cmd == "status") rc = StatusChange(args, d);
-  if (cmd == "history") rc = History(args, d);
-  if (cmd == "diff") rc = Diff(args, d);
-  if (cmd == "list") rc = List(args, d);
-  if (cmd == "check") rc = Check(d);
-  if (cmd == "stats") rc = Stats(d);
-  if (cmd == "rekey") rc = Rekey(args, d);
-  if (cmd == "passwd") rc = Passwd(args, d);
-  if (Status s = d.Close(); !s.ok() && rc == kExitOk) return Fail(s);
-  return rc;
+  static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
+                                           "check", "stats", "rekey", "passwd", "backup"};
+  for (const char* c : kSessionCommands) {
+    if (cmd == c) return SessionCommand(args);
+  }
+  return Usage("unknown command \"" + cmd + "\"");
 }
 
 }  // namespace

@@ -18,9 +18,9 @@ struct SourceDocument {
   std::string date;    // YYYY-MM-DD
 };
 
-// Who changes a dossier, why, and on what authority. Stored with every version.
+// Why a change is made and on what authority; stored with every version (the acting account
+// comes from the session).
 struct ChangeContext {
-  std::string actor;   // acting account id
   std::string reason;  // free text, at most 512 bytes
   SourceDocument source;
 };
@@ -29,6 +29,7 @@ enum class ChangeKind : std::uint8_t {
   kCreate = 1,
   kUpdate = 2,
   kStatusChange = 3,
+  kHandOver = 4,  // the managing unit changed through an approved hand-over
 };
 
 // One entry of a dossier's history.
@@ -37,7 +38,7 @@ struct VersionInfo {
   std::int64_t recorded_at_micros = 0;  // transaction time, microseconds since the Unix epoch (UTC)
   ChangeKind kind = ChangeKind::kCreate;
   std::string status;  // the dossier's status in this version
-  std::string actor;
+  std::string actor;  // the account that made the change
   std::string reason;
   SourceDocument source;
 };

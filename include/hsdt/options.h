@@ -4,6 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <hsdt/accounts.h>
+#include <hsdt/clock.h>
+
 namespace hsdt {
 
 // When a commit reaches stable storage.
@@ -44,6 +47,21 @@ struct OpenOptions {
   // After this many records have been written without a compression dictionary, train one on
   // them (zstd, 32 KiB), seal it into the metadata and use it for later writes. 0: never.
   std::uint32_t dictionary_training_records = 1000;
+
+  // Creating a database requires its first district administrator (account in unit 777-NV).
+  // Ignored when the database exists.
+  AdminCredentials first_admin;
+  // Argon2id cost of account password hashes; hashes made with lower parameters are redone at
+  // the holder's next login.
+  KdfCost password_cost = KdfCost::kInteractive;
+  // Consecutive failed logins that lock an account, and for how long (article 5).
+  std::uint32_t lockout_failures = 5;
+  std::int64_t lockout_micros = std::int64_t{15} * 60 * 1000000;
+  // A session ends after this long unused, and this long after login, whichever comes first.
+  std::int64_t session_idle_micros = std::int64_t{15} * 60 * 1000000;
+  std::int64_t session_lifetime_micros = std::int64_t{12} * 3600 * 1000000;
+  // Time source; null: the system clock. Must outlive the database.
+  const Clock* clock = nullptr;
 };
 
 }  // namespace hsdt

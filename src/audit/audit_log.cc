@@ -16,13 +16,48 @@ namespace {
 constexpr std::size_t kMaxGroup = 1024;
 constexpr std::size_t kMaxQueued = 1 << 16;  // readers wait beyond this (back-pressure)
 constexpr std::size_t kLinkBytes = crypto::kMacBytes;
+constexpr std::size_t kTailBytes = 4 + kLinkBytes;  // key generation, link
 
+// A stored value is a block: the entries of one group, numbered from the block's key:
+//   count u32 || count x ( length u32 || entry bytes || key generation u32 || link[32] )
+struct Stored {
+  std::string_view entry;
+  std::uint32_t generation = 0;
+  std::string_view link;
+};
+
+// Splits a block into its entries; false if it is malformed.
+bool SplitBlock(std::string_view block, std::vector<Stored>* out) {
+  out->clear();
+  std::uint32_t count = 0;
+  if (!base::ConsumeBigEndian32(&block, &count) || count == 0) return false;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t length = 0;
+    if (!base::ConsumeBigEndian32(&block, &length) || block.size() < std::size_t{length} + kTailBytes) return false;
+    Stored s;
+    s.entry = block.substr(0, length);
+    s.generation = base::GetBigEndian32(block.data() + length);
+    s.link = block.substr(length + 4, kLinkBytes);
+    block.remove_prefix(length + kTailBytes);
+    out->push_back(s);
+  }
+  return block.empty();
+}
+
+std::string DigestOf(std::string_view entry) {
+  std::string d(crypto::kMacBytes, '\0');
+  crypto::Checksum(entry, reinterpret_cast<std::uint8_t*>(d.data()));
+  return d;
+}
+
+// The entry's bytes: everything but its sequence and key generation, which the sequencer
+// assigns and the chain binds (they live in the key and beside the link).
 std::string Encode(const AuditRecord& e) {
-  capnp::MallocMessageBuilder message(64);
+  capnp::word scratch[64];
+  std::memset(scratch, 0, sizeof scratch);
+  capnp::MallocMessageBuilder message(kj::arrayPtr(scratch, 64));
   auto b = message.initRoot<schema::AuditEntry>();
-  b.setSequence(e.sequence);
   b.setRecordedAtMicros(e.recorded_at_micros);
-  b.setKeyGeneration(e.key_generation);
   b.setActor(e.actor);
   b.setAction(e.action);
   b.setTarget(e.target);
@@ -30,9 +65,10 @@ std::string Encode(const AuditRecord& e) {
   b.setPurpose(e.purpose);
   b.setReason(e.reason);
   b.setRule(e.rule);
-  auto words = capnp::messageToFlatArray(message);
-  auto chars = words.asChars();
-  return std::string(chars.begin(), chars.size());
+  std::string out(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream stream(kj::arrayPtr(reinterpret_cast<kj::byte*>(out.data()), out.size()));
+  capnp::writeMessage(stream, message);
+  return out;
 }
 
 Result<AuditRecord> Decode(std::string_view bytes) {
@@ -48,9 +84,7 @@ Result<AuditRecord> Decode(std::string_view bytes) {
     capnp::FlatArrayMessageReader reader(kj::arrayPtr(words.data(), words.size()), limits);
     auto r = reader.getRoot<schema::AuditEntry>();
     AuditRecord e;
-    e.sequence = r.getSequence();
     e.recorded_at_micros = r.getRecordedAtMicros();
-    e.key_generation = r.getKeyGeneration();
     e.actor = r.getActor();
     e.action = r.getAction();
     e.target = r.getTarget();
@@ -80,9 +114,10 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   bool found = false;
   HSDT_RETURN_IF_ERROR(store->Last(storage::kAuditCf, &key, &value, &found));
   if (found) {
-    if (key.size() != 8 || value.size() < kLinkBytes) return Status::Corruption("audit: malformed last entry");
-    log->last_sequence_ = base::GetBigEndian64(key.data());
-    log->last_link_ = value.substr(value.size() - kLinkBytes);
+    std::vector<Stored> entries;
+    if (key.size() != 8 || !SplitBlock(value, &entries)) return Status::Corruption("audit: malformed last block");
+    log->last_sequence_ = base::GetBigEndian64(key.data()) + entries.size() - 1;
+    log->last_link_ = std::string(entries.back().link);
   }
   log->thread_ = std::thread([raw = log.get()] { raw->Run(); });
   return log;
@@ -90,21 +125,36 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
 
 AuditLog::~AuditLog() { (void)Stop(); }
 
+Result<const crypto::SecretBytes*> AuditLog::KeyOf(std::uint32_t generation) {
+  std::lock_guard lock(keys_mu_);
+  auto it = keys_.find(generation);
+  if (it == keys_.end()) {
+    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes key, store_->AuditKey(generation));
+    it = keys_.emplace(generation, std::move(key)).first;
+  }
+  return &it->second;  // entries are never erased: the pointer stays valid
+}
+
 Result<std::string> AuditLog::Link(std::uint32_t generation, std::uint64_t sequence,
-                                   std::string_view entry, std::string_view previous_link) {
-  HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes key, store_->AuditKey(generation));
-  std::string in = "hsdt-audit-entry";
-  in.push_back('\0');
-  base::PutBigEndian64(&in, sequence);
-  in.append(entry);
+                                   std::string_view entry_digest, std::string_view previous_link) {
+  HSDT_ASSIGN_OR_RETURN(const crypto::SecretBytes* key_ptr, KeyOf(generation));
+  const crypto::SecretBytes& key = *key_ptr;
+  static constexpr char kEntryDomain[] = "hsdt-audit-entry";  // with its NUL: domain separation
+  static constexpr char kLinkDomain[] = "hsdt-audit-link";
+  char numbers[12];
+  const std::string seq_gen = [&] {
+    std::string n;
+    base::PutBigEndian64(&n, sequence);
+    base::PutBigEndian32(&n, generation);
+    return n;
+  }();
+  std::memcpy(numbers, seq_gen.data(), sizeof numbers);
   std::uint8_t entry_hash[kLinkBytes];
-  crypto::Mac(key, in, entry_hash);
-  std::string link_in = "hsdt-audit-link";
-  link_in.push_back('\0');
-  link_in.append(previous_link);
-  link_in.append(reinterpret_cast<const char*>(entry_hash), kLinkBytes);
+  crypto::MacParts(key, {std::string_view(kEntryDomain, sizeof kEntryDomain), std::string_view(numbers, sizeof numbers),
+                         entry_digest}, entry_hash);
   std::uint8_t link[kLinkBytes];
-  crypto::Mac(key, link_in, link);
+  crypto::MacParts(key, {std::string_view(kLinkDomain, sizeof kLinkDomain), previous_link,
+                         std::string_view(reinterpret_cast<const char*>(entry_hash), kLinkBytes)}, link);
   return std::string(reinterpret_cast<const char*>(link), kLinkBytes);
 }
 
@@ -112,7 +162,9 @@ Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::B
                                        bool wait, bool sync) {
   auto p = std::make_shared<Pending>();
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
-  p->entry = std::move(entry);
+  // Encoding and hashing happen here, on the caller's thread; the sequencer only links.
+  p->bytes = Encode(entry);
+  p->digest = DigestOf(p->bytes);
   p->ops = std::move(ops);
   p->wait = wait;
   p->sync = sync;
@@ -177,17 +229,20 @@ Status AuditLog::WriteGroup(std::vector<std::shared_ptr<Pending>>& group) {
   bool sync = false;
   const std::uint32_t generation = store_->WriteGeneration();
   std::uint64_t sequence = first;
+  // One block per group: one key, however many entries (docs/security.md).
+  std::string block;
+  base::PutBigEndian32(&block, static_cast<std::uint32_t>(group.size()));
   for (auto& p : group) {
     p->sequence = ++sequence;
-    p->entry.sequence = sequence;
-    p->entry.key_generation = generation;
-    std::string bytes = Encode(p->entry);
-    HSDT_ASSIGN_OR_RETURN(link, Link(generation, sequence, bytes, link));
-    bytes += link;
-    ops.push_back({storage::kAuditCf, Key(sequence), std::move(bytes), false});
+    HSDT_ASSIGN_OR_RETURN(link, Link(generation, sequence, p->digest, link));
+    base::PutBigEndian32(&block, static_cast<std::uint32_t>(p->bytes.size()));
+    block += p->bytes;
+    base::PutBigEndian32(&block, generation);
+    block += link;
     for (auto& op : p->ops) ops.push_back(std::move(op));
     sync |= p->sync;
   }
+  ops.push_back({storage::kAuditCf, Key(first + 1), std::move(block), false});
   HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, sync));
   std::lock_guard lock(mu_);
   last_sequence_ = sequence;
@@ -211,28 +266,30 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
     v.problem = std::move(what);
     return Status::NotFound("stop");
   };
+  std::vector<Stored> entries;
   Status walked = store_->ForEach(storage::kAuditCf, "", [&](std::string_view k, std::string_view val) {
     if (k.size() != 8) return bad(expected, "malformed key " + base::HexOf(k));
-    const std::uint64_t seq = base::GetBigEndian64(k.data());
-    if (seq != expected) {
-      return bad(expected, seq > expected ? "entry " + std::to_string(expected) + " is missing"
-                                          : "entry out of order");
+    const std::uint64_t first = base::GetBigEndian64(k.data());
+    if (first != expected) {
+      return bad(expected, first > expected ? "entry " + std::to_string(expected) + " is missing"
+                                            : "entry out of order");
     }
-    if (val.size() <= kLinkBytes) return bad(seq, "entry too short");
-    const std::string_view bytes = val.substr(0, val.size() - kLinkBytes);
-    auto entry = Decode(bytes);
-    if (!entry.ok()) return bad(seq, std::string(entry.status().message()));
-    if (entry->sequence != seq) return bad(seq, "entry says it is number " + std::to_string(entry->sequence));
-    auto computed = Link(entry->key_generation, seq, bytes, link);
-    if (!computed.ok()) return bad(seq, std::string(computed.status().message()));
-    if (!crypto::SecretEquals({reinterpret_cast<const std::uint8_t*>(computed->data()), kLinkBytes},
-                              {reinterpret_cast<const std::uint8_t*>(val.data()) + bytes.size(), kLinkBytes})) {
-      return bad(seq, "link does not match: the entry or one before it was altered");
+    if (!SplitBlock(val, &entries)) return bad(first, "block malformed");
+    for (const Stored& stored : entries) {
+      const std::uint64_t seq = expected;
+      auto entry = Decode(stored.entry);
+      if (!entry.ok()) return bad(seq, std::string(entry.status().message()));
+      auto computed = Link(stored.generation, seq, DigestOf(stored.entry), link);
+      if (!computed.ok()) return bad(seq, std::string(computed.status().message()));
+      if (!crypto::SecretEquals({reinterpret_cast<const std::uint8_t*>(computed->data()), kLinkBytes},
+                                {reinterpret_cast<const std::uint8_t*>(stored.link.data()), kLinkBytes})) {
+        return bad(seq, "link does not match: the entry, its number or one before it was altered");
+      }
+      link = *computed;
+      if (against != nullptr && seq == against->sequence) link_at_digest = base::HexOf(link);
+      v.entries = seq;
+      ++expected;
     }
-    link = *computed;
-    if (against != nullptr && seq == against->sequence) link_at_digest = base::HexOf(link);
-    v.entries = seq;
-    ++expected;
     return Status::Ok();
   });
   if (!walked.ok() && walked.code() != StatusCode::kNotFound) return walked;
@@ -253,11 +310,26 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
 Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std::size_t limit) {
   HSDT_RETURN_IF_ERROR(Flush());
   std::vector<AuditRecord> out;
-  Status s = store_->ForEachFrom(storage::kAuditCf, Key(from_sequence), [&](std::string_view, std::string_view v) {
-    if (out.size() >= limit) return Status::NotFound("enough");
-    if (v.size() <= kLinkBytes) return Status::Corruption("audit entry too short");
-    HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(v.substr(0, v.size() - kLinkBytes)));
-    out.push_back(std::move(e));
+  std::vector<Stored> entries;
+  // The block holding `from_sequence` starts at or before it.
+  std::string start;
+  bool found = false;
+  std::string ignored;
+  HSDT_RETURN_IF_ERROR(store_->Floor(storage::kAuditCf, Key(std::max<std::uint64_t>(from_sequence, 1)), &start, &ignored, &found));
+  if (!found) start = Key(1);
+  Status s = store_->ForEachFrom(storage::kAuditCf, start, [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
+    std::uint64_t seq = base::GetBigEndian64(k.data());
+    for (const Stored& stored : entries) {
+      if (out.size() >= limit) return Status::NotFound("enough");
+      if (seq >= from_sequence) {
+        HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
+        e.sequence = seq;
+        e.key_generation = stored.generation;
+        out.push_back(std::move(e));
+      }
+      ++seq;
+    }
     return Status::Ok();
   });
   if (!s.ok() && s.code() != StatusCode::kNotFound) return s;

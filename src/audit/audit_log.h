@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,7 +62,8 @@ class AuditLog final {
 
  private:
   struct Pending {
-    AuditRecord entry;
+    std::string bytes;   // the encoded entry
+    std::string digest;  // BLAKE2b-256 of `bytes`
     std::vector<storage::BatchOp> ops;
     bool sync = false;
     bool wait = false;
@@ -73,10 +75,15 @@ class AuditLog final {
   explicit AuditLog(storage::Store* store) : store_(store) {}
   void Run();
   Status WriteGroup(std::vector<std::shared_ptr<Pending>>& group);
-  Result<std::string> Link(std::uint32_t generation, std::uint64_t sequence, std::string_view entry,
-                           std::string_view previous_link);
+  Result<std::string> Link(std::uint32_t generation, std::uint64_t sequence,
+                           std::string_view entry_digest, std::string_view previous_link);
+
+  // The audit key of a generation, fetched once (guarded memory is costly to allocate).
+  Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);
 
   storage::Store* store_;
+  std::mutex keys_mu_;
+  std::map<std::uint32_t, crypto::SecretBytes> keys_;
   std::mutex mu_;
   std::condition_variable queued_;
   std::condition_variable written_;

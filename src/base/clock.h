@@ -4,14 +4,11 @@
 #include <cstdint>
 #include <string>
 
+#include <hsdt/clock.h>
+
 namespace hsdt::base {
 
-class Clock {
- public:
-  virtual ~Clock() = default;
-  // Microseconds since the Unix epoch, UTC.
-  virtual std::int64_t NowMicros() const = 0;
-};
+using Clock = hsdt::Clock;
 
 // The system's real-time clock. Stateless; safe from any thread.
 const Clock& SystemClock();

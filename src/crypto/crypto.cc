@@ -108,6 +108,26 @@ Result<SecretBytes> StretchPassphrase(const SecretBytes& passphrase, const Pwhas
   return out;
 }
 
+Result<std::string> HashPassword(std::string_view password, const PwhashParams& params) {
+  HSDT_RETURN_IF_ERROR(EnsureSodium());
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), params.opslimit,
+                            static_cast<std::size_t>(params.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::ResourceExhausted("Argon2id: cannot allocate " + std::to_string(params.memlimit) + " bytes");
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(const std::string& hash, std::string_view password) {
+  if (!EnsureSodium().ok()) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool PasswordNeedsRehash(const std::string& hash, const PwhashParams& params) {
+  return crypto_pwhash_str_needs_rehash(hash.c_str(), params.opslimit,
+                                        static_cast<std::size_t>(params.memlimit)) != 0;
+}
+
 void XorKeystream(const std::uint8_t* key, const std::uint8_t* nonce, std::uint64_t offset,
                   std::uint8_t* data, std::size_t n) {
   constexpr std::uint64_t kBlock = 64;
@@ -130,6 +150,14 @@ void XorKeystream(const std::uint8_t* key, const std::uint8_t* nonce, std::uint6
 
 void Mac(const SecretBytes& key, std::string_view in, std::uint8_t* out) {
   crypto_generichash(out, kMacBytes, U(in), in.size(), key.data(), key.size());
+}
+
+void MacParts(const SecretBytes& key, std::initializer_list<std::string_view> parts, std::uint8_t* out) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, key.data(), key.size(), kMacBytes);
+  for (std::string_view p : parts) crypto_generichash_update(&state, U(p), p.size());
+  crypto_generichash_final(&state, out, kMacBytes);
+  sodium_memzero(&state, sizeof state);
 }
 
 void Checksum(std::string_view in, std::uint8_t* out) {

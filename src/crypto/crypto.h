@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,14 @@ PwhashParams NewPwhashParams(int cost_level);
 // libsodium's range, ResourceExhausted if the memory cannot be had.
 Result<SecretBytes> StretchPassphrase(const SecretBytes& passphrase, const PwhashParams& params);
 
+// Argon2id password hashes in libsodium's string form (crypto_pwhash_str): the parameters and the
+// salt travel inside the string.
+Result<std::string> HashPassword(std::string_view password, const PwhashParams& params);
+// Constant-work verification; false for a wrong password or a malformed hash.
+bool VerifyPassword(const std::string& hash, std::string_view password);
+// True if `hash` was made with other parameters than `params` (rehash on next login).
+bool PasswordNeedsRehash(const std::string& hash, const PwhashParams& params);
+
 // XORs `n` bytes at byte `offset` of the XChaCha20 keystream for (key, nonce) into `data`.
 // Seekable: any offset, any length.
 void XorKeystream(const std::uint8_t* key, const std::uint8_t* nonce, std::uint64_t offset,
@@ -56,6 +65,9 @@ void XorKeystream(const std::uint8_t* key, const std::uint8_t* nonce, std::uint6
 
 // Keyed BLAKE2b-256 of `in` under `key` (kKeyBytes); writes kMacBytes to `out`.
 void Mac(const SecretBytes& key, std::string_view in, std::uint8_t* out);
+
+// Keyed BLAKE2b-256 of the concatenation of `parts`, without building it.
+void MacParts(const SecretBytes& key, std::initializer_list<std::string_view> parts, std::uint8_t* out);
 
 // Unkeyed BLAKE2b-256 checksum.
 void Checksum(std::string_view in, std::uint8_t* out);

@@ -34,10 +34,10 @@ struct Chain {
 
 }  // namespace
 
-Result<CheckReport> Database::Check() {
+Result<CheckReport> Database::Impl::Check() {
   return base::Guard([&]() -> Result<CheckReport> { try {
     CheckReport report;
-    storage::Store& store = impl_->store();
+    storage::Store& store = *store_;
     // One snapshot for every scan: commits made meanwhile are not half seen.
     const rocksdb::Snapshot* snapshot = store.Snapshot();
     if (snapshot == nullptr) return Status::IOError("the database is closed");

@@ -1,45 +1,28 @@
-// The Database: the one write path (validate -> stamp -> index -> commit under the dossier's
-// stripe) and the one read path (cache -> store -> decode check -> cache).
+// The Database's dossier calls: the one write path (authorize -> validate -> stamp -> index ->
+// seal -> one batch with the audit entry) and the one read path (cache or store -> authorize ->
+// redact -> audit).
 #include <hsdt/database.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "base/clock.h"
-#include "base/guard.h"
-#include "crypto/secret.h"
+#include "base/coding.h"
 #include "db/database_impl.h"
+#include "db/testing.h"
 #include "schema/reflect.h"
 #include "schema/validate.h"
 
 namespace hsdt {
 
-namespace {
+namespace db {
 
 Result<std::uint64_t> IdOf(std::string_view id) {
-  auto v = db::ParseId(id);
+  auto v = ParseId(id);
   if (!v) return Status::InvalidArgument("id: \"" + std::string(id.substr(0, 32)) +
                                          "\" is not a dossier id; expected HS and 8 or more digits");
   return *v;
-}
-
-Status CheckContext(const ChangeContext& c) {
-  if (c.actor.empty() || c.actor.size() > 128) {
-    return Status::InvalidArgument("context.actor: expected 1 to 128 bytes");
-  }
-  if (c.reason.size() > schema::kShortTextBytes) {
-    return Status::InvalidArgument("context.reason: " + std::to_string(c.reason.size()) +
-                                   " bytes; limit 512");
-  }
-  if (c.source.number.empty() || c.source.number.size() > 128) {
-    return Status::InvalidArgument(
-        "context.source.number: every change cites its source document; expected 1 to 128 bytes");
-  }
-  if (!schema::IsValidDate(c.source.date, schema::DateForm::FULL)) {
-    return Status::InvalidArgument("context.source.date: \"" + c.source.date.substr(0, 32) +
-                                   "\" is not a date; expected YYYY-MM-DD");
-  }
-  return Status::Ok();
 }
 
 std::string StatusName(schema::DossierStatus s) {
@@ -48,22 +31,42 @@ std::string StatusName(schema::DossierStatus s) {
   return raw < en.size() ? en[raw].getProto().getName().cStr() : "";
 }
 
-// Maps anything thrown below the public API to a Status (no exception leaves the library).
-template <typename Fn>
-auto Guard(Fn&& fn) noexcept -> decltype(fn()) {
-  return base::Guard([&]() -> decltype(fn()) {
-    try {
-      return fn();
-    } catch (const kj::Exception& e) {
-      return Status::Internal(std::string("unexpected Cap'n Proto error: ") + e.getDescription().cStr());
-    }
-  });
+}  // namespace db
+
+namespace {
+
+// The copy of `record` a session may see: fields above `visible` removed.
+Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
+    const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible) {
+  if (visible == Visibility::kConfidential) return record;
+  schema::FlatRecord reader(record->bytes.words(), record->bytes.size());
+  capnp::MallocMessageBuilder copy;
+  copy.setRoot(reader.dossier());
+  schema::Redact(copy.getRoot<schema::Dossier>(), static_cast<schema::Sensitivity>(visible));
+  auto out = std::make_shared<storage::CachedRecord>();
+  out->id = record->id;
+  out->version = record->version;
+  out->recorded_at_micros = record->recorded_at_micros;
+  out->bytes = storage::PlainBytes(schema::FlatSize(copy));
+  schema::WriteFlat(copy, out->bytes.data(), out->bytes.size());
+  return std::shared_ptr<const storage::CachedRecord>(std::move(out));
+}
+
+std::string VersionTarget(std::uint64_t id, std::uint32_t version) {
+  return db::FormatId(id) + "@v" + std::to_string(version);
 }
 
 }  // namespace
 
+std::string Database::Impl::ManagingUnitOf(const storage::CachedRecord& record) {
+  schema::FlatRecord r(record.bytes.words(), record.bytes.size());
+  auto d = r.dossier();
+  return std::string(d.getManagingUnit().cStr(), d.getManagingUnit().size());
+}
+
 Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::uint64_t id,
                                                                           std::uint32_t version) {
+  if (store_->closed()) return Status::IOError("the database is closed");
   if (auto hit = cache_.Lookup(id, 0); hit && (version == 0 || hit->version == version)) return hit;
   if (version != 0) {
     if (auto hit = cache_.Lookup(id, version)) return hit;
@@ -81,27 +84,40 @@ Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::u
   record->id = id;
   record->version = stored.version;
   record->bytes = std::move(stored.bytes);
-  // The transaction time lives in the version record; read it only for explicit versions.
-  if (version == 0) {
-    cache_.Insert(id, 0, record);
-  } else {
-    cache_.Insert(id, version, record);
-  }
+  cache_.Insert(id, version == 0 ? 0 : version, record);
   return std::shared_ptr<const storage::CachedRecord>(std::move(record));
 }
 
-Result<Dossier> Database::Impl::Read(std::string_view id_text, std::uint32_t version) {
-  if (store_->closed()) return Status::IOError("the database is closed");
-  HSDT_ASSIGN_OR_RETURN(std::uint64_t id, IdOf(id_text));
-  HSDT_ASSIGN_OR_RETURN(auto record, Load(id, version));
-  return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(record)));
+Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::LoadFor(
+    const Session& s, std::uint64_t id, std::uint32_t version, Action action, Purpose purpose) {
+  auto record = Load(id, version);
+  if (!record.ok() && record.status().code() == StatusCode::kNotFound) {
+    return AuditMiss(s, action, db::FormatId(id), purpose, record.status());
+  }
+  return record;
+}
+
+Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
+                                     std::uint32_t version, Purpose purpose, Action action) {
+  HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(id_text));
+  auto record = LoadFor(s, id, version, action, purpose);
+  if (!record.ok()) return record.status();
+  policy::Resource what;
+  what.dossier_id = db::FormatId(id);
+  what.managing_unit = ManagingUnitOf(**record);
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, purpose,
+                                                 VersionTarget(id, (*record)->version)));
+  HSDT_ASSIGN_OR_RETURN(auto visible, Redacted(*record, access.decision.visibility));
+  HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, action, VersionTarget(id, (*record)->version), purpose, "")));
+  return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
 }
 
 Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expected,
                                            capnp::MessageBuilder& next,
                                            const schema::Dossier::Reader* previous,
                                            ChangeKind kind, const ChangeContext& ctx,
-                                           std::vector<std::string> warnings) {
+                                           std::vector<std::string> warnings, AuditRecord entry,
+                                           std::vector<storage::BatchOp> extra) {
   auto root = next.getRoot<schema::Dossier>();
   // Index entries depend on the content only, so they are found before taking the locks.
   db::IndexEntries after = db::IndexEntriesOf(root.asReader(), id);
@@ -127,8 +143,8 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   lock_keys.insert(lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
 
   req.meta.kind = kind;
-  req.meta.status = StatusName(root.getStatus());
-  req.meta.actor = ctx.actor;
+  req.meta.status = db::StatusName(root.getStatus());
+  req.meta.actor = entry.actor;
   req.meta.reason = ctx.reason;
   req.meta.source_number = ctx.source.number;
   req.meta.source_date = ctx.source.date;
@@ -145,42 +161,74 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   record->bytes = storage::PlainBytes(schema::FlatSize(next));
   schema::WriteFlat(next, record->bytes.data(), record->bytes.size());
   req.record = record->bytes.view();
-  auto committed = store_->Commit(std::move(req));
-  if (!committed.ok()) {
-    if (committed.status().code() == StatusCode::kAlreadyExists) {
+  auto prepared = store_->PrepareCommit(std::move(req));
+  if (!prepared.ok()) {
+    if (prepared.status().code() == StatusCode::kAlreadyExists) {
       return Status::AlreadyExists("$.nationalId.number: another dossier already has this number");
     }
-    return committed.status();
+    return prepared.status();
   }
-  record->version = committed->version;
-  record->recorded_at_micros = committed->recorded_at_micros;
+  entry.target = VersionTarget(id, prepared->meta.version);
+  entry.recorded_at_micros = now;
+  for (auto& op : extra) prepared->ops.push_back(std::move(op));
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(prepared->ops), true, true).status());
+  store_->FinishCommit(*prepared);
+  record->version = prepared->meta.version;
+  record->recorded_at_micros = now;
   cache_.Insert(id, 0, std::move(record));
 
   WriteResult result;
   result.id = db::FormatId(id);
-  result.version = committed->version;
-  result.recorded_at_micros = committed->recorded_at_micros;
+  result.version = prepared->meta.version;
+  result.recorded_at_micros = now;
   result.warnings = std::move(warnings);
   return result;
 }
 
-Result<WriteResult> Database::Impl::Create(const DossierDraft& draft, const ChangeContext& ctx) {
-  HSDT_RETURN_IF_ERROR(CheckContext(ctx));
+namespace {
+
+// Units named by a dossier must be units of the registry (the managing one active).
+Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
+  const std::string managing(d.getManagingUnit().cStr(), d.getManagingUnit().size());
+  const std::string working(d.getWorkingUnit().cStr(), d.getWorkingUnit().size());
+  auto m = registry.FindUnit(managing);
+  if (!m) return Status::InvalidArgument("$.managingUnit: \"" + managing.substr(0, 32) + "\" is not a unit of the registry");
+  if (!m->active) return Status::InvalidArgument("$.managingUnit: \"" + managing + "\" is not active");
+  if (!registry.FindUnit(working)) {
+    return Status::InvalidArgument("$.workingUnit: \"" + working.substr(0, 32) + "\" is not a unit of the registry");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft& draft,
+                                           const ChangeContext& ctx) {
+  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
   schema::DossierMessage& message = *draft.impl().message;
+  policy::Resource what;
+  what.managing_unit = message.reader().getManagingUnit();
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, Action::kCreateDossier, what, Purpose::kNone, "new dossier"));
   if (!message.client_id.empty()) {
     return Status::InvalidArgument("$.id: assigned by the engine; omit it when creating");
   }
+  HSDT_RETURN_IF_ERROR(CheckUnits(*registry_, message.reader()));
   // The draft's own message is committed (stamped in place): no copy.
   return Commit(store_->AllocateId(), 0, message.message, nullptr, ChangeKind::kCreate, ctx,
-                draft.warnings());
+                draft.warnings(), EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason), {});
 }
 
-Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32_t expected,
-                                           const DossierDraft* draft,
+Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id_text,
+                                           std::uint32_t expected, const DossierDraft* draft,
                                            std::string_view new_status, const ChangeContext& ctx) {
-  HSDT_RETURN_IF_ERROR(CheckContext(ctx));
-  HSDT_ASSIGN_OR_RETURN(std::uint64_t id, IdOf(id_text));
-  HSDT_ASSIGN_OR_RETURN(auto prev_record, Load(id, 0));
+  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
+  HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(id_text));
+  const Action action = draft != nullptr ? Action::kUpdateDossier : Action::kChangeStatus;
+  HSDT_ASSIGN_OR_RETURN(auto prev_record, LoadFor(s, id, 0, action, Purpose::kNone));
+  policy::Resource what;
+  what.dossier_id = db::FormatId(id);
+  what.managing_unit = ManagingUnitOf(*prev_record);
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, Purpose::kNone, what.dossier_id));
   if (prev_record->version != expected) {
     return Status::Conflict(db::FormatId(id) + ": expected version " + std::to_string(expected) +
                             ", but the latest is " + std::to_string(prev_record->version) +
@@ -207,6 +255,7 @@ Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32
       return Status::InvalidArgument("$.managingUnit: the managing unit changes only through a "
                                      "hand-over (article 10)");
     }
+    HSDT_RETURN_IF_ERROR(CheckUnits(*registry_, source));
     next = &message.message;  // stamped in place: no copy
     warnings = draft->warnings();
   } else {
@@ -224,17 +273,26 @@ Result<WriteResult> Database::Impl::Update(std::string_view id_text, std::uint32
                                      "\" is not a status; see docs/format.md");
     }
   }
-  return Commit(id, expected, *next, &previous, kind, ctx, std::move(warnings));
+  return Commit(id, expected, *next, &previous, kind, ctx, std::move(warnings),
+                EntryFor(access, action, "", Purpose::kNone, ctx.reason), {});
 }
+
+// ------------------------------------------------------------------------------ public calls
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() {
-  if (impl_) (void)impl_->store().Close();
+  if (impl_) (void)impl_->Close();
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const Key& key,
                                                  const OpenOptions& options) {
-  return Guard([&]() -> Result<std::unique_ptr<Database>> {
+  return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
+    if (!exists && options.create_if_missing && options.first_admin.user_name.empty()) {
+      return Status::InvalidArgument(
+          "first_admin: creating a database requires the first district administrator's credentials");
+    }
     storage::StoreOptions so;
     so.create_if_missing = options.create_if_missing;
     so.error_if_exists = options.error_if_exists;
@@ -242,61 +300,102 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
     so.kdf_cost = static_cast<int>(options.kdf_cost);
     so.block_cache_bytes = options.block_cache_bytes;
     so.dictionary_training_records = options.dictionary_training_records;
+    so.clock = options.clock;
     HSDT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(dir, key, so));
-    return std::unique_ptr<Database>(new Database(std::make_unique<Impl>(std::move(store), options)));
+    auto impl = std::make_unique<Impl>(std::move(store), options);
+    Status started = impl->Start();
+    if (!started.ok()) {
+      (void)impl->Close();
+      return started;
+    }
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
   });
 }
 
 Status Database::Close() {
-  return Guard([&] { return impl_->store().Close(); });
+  return db::Guard([&] { return impl_->Close(); });
 }
 
-Result<WriteResult> Database::Create(const DossierDraft& draft, const ChangeContext& context) {
-  return Guard([&] { return impl_->Create(draft, context); });
+Result<Session> Database::Login(std::string_view user, std::string_view password) {
+  return db::Guard([&] { return impl_->Login(user, password); });
 }
 
-Result<WriteResult> Database::Create(std::string_view json, const ChangeContext& context) {
+Status Database::Logout(const Session& session) {
+  return db::Guard([&] { return impl_->Logout(session); });
+}
+
+Status Database::ChangePassword(const Session& session, std::string_view old_password,
+                                std::string_view new_password) {
+  return db::Guard([&] { return impl_->ChangePassword(session, old_password, new_password); });
+}
+
+Result<WriteResult> Database::Create(const Session& session, const DossierDraft& draft,
+                                     const ChangeContext& context) {
+  return db::Guard([&] { return impl_->Create(session, draft, context); });
+}
+
+Result<WriteResult> Database::Create(const Session& session, std::string_view json,
+                                     const ChangeContext& context) {
   HSDT_ASSIGN_OR_RETURN(DossierDraft draft, DossierDraft::FromJson(json));
-  return Create(draft, context);
+  return Create(session, draft, context);
 }
 
-Result<WriteResult> Database::Update(std::string_view id, std::uint32_t expected_version,
-                                     const DossierDraft& draft, const ChangeContext& context) {
-  return Guard([&] { return impl_->Update(id, expected_version, &draft, {}, context); });
+Result<WriteResult> Database::Update(const Session& session, std::string_view id,
+                                     std::uint32_t expected_version, const DossierDraft& draft,
+                                     const ChangeContext& context) {
+  return db::Guard([&] { return impl_->Update(session, id, expected_version, &draft, {}, context); });
 }
 
-Result<WriteResult> Database::Update(std::string_view id, std::uint32_t expected_version,
-                                     std::string_view json, const ChangeContext& context) {
+Result<WriteResult> Database::Update(const Session& session, std::string_view id,
+                                     std::uint32_t expected_version, std::string_view json,
+                                     const ChangeContext& context) {
   HSDT_ASSIGN_OR_RETURN(DossierDraft draft, DossierDraft::FromJson(json));
-  return Update(id, expected_version, draft, context);
+  return Update(session, id, expected_version, draft, context);
 }
 
-Result<WriteResult> Database::ChangeStatus(std::string_view id, std::uint32_t expected_version,
-                                           std::string_view status, const ChangeContext& context) {
-  return Guard([&] { return impl_->Update(id, expected_version, nullptr, status, context); });
+Result<WriteResult> Database::ChangeStatus(const Session& session, std::string_view id,
+                                           std::uint32_t expected_version, std::string_view status,
+                                           const ChangeContext& context) {
+  return db::Guard([&] { return impl_->Update(session, id, expected_version, nullptr, status, context); });
 }
 
-Result<Dossier> Database::Get(std::string_view id) {
-  return Guard([&] { return impl_->Read(id, 0); });
+Result<Dossier> Database::Get(const Session& session, std::string_view id, Purpose purpose) {
+  return db::Guard([&] { return impl_->Read(session, id, 0, purpose, Action::kReadDossier); });
 }
 
-Result<Dossier> Database::GetVersion(std::string_view id, std::uint32_t version) {
+Result<Dossier> Database::GetVersion(const Session& session, std::string_view id,
+                                     std::uint32_t version, Purpose purpose) {
   if (version == 0) return Status::InvalidArgument("version: versions start at 1");
-  return Guard([&] { return impl_->Read(id, version); });
+  return db::Guard([&] { return impl_->Read(session, id, version, purpose, Action::kReadHistory); });
 }
 
-Result<Dossier> Database::GetAsOf(std::string_view id, std::int64_t micros) {
-  return Guard([&]() -> Result<Dossier> {
-    HSDT_ASSIGN_OR_RETURN(std::uint64_t n, IdOf(id));
-    HSDT_ASSIGN_OR_RETURN(std::uint32_t v, impl_->store().VersionAsOf(n, micros));
-    return impl_->Read(id, v);
+Result<Dossier> Database::GetAsOf(const Session& session, std::string_view id, std::int64_t micros,
+                                  Purpose purpose) {
+  return db::Guard([&]() -> Result<Dossier> {
+    HSDT_ASSIGN_OR_RETURN(std::uint64_t n, db::IdOf(id));
+    auto v = impl_->store().VersionAsOf(n, micros);
+    if (!v.ok()) {
+      if (v.status().code() == StatusCode::kNotFound) {
+        return impl_->AuditMiss(session, Action::kReadHistory, id, purpose, v.status());
+      }
+      return v.status();
+    }
+    return impl_->Read(session, id, *v, purpose, Action::kReadHistory);
   });
 }
 
-Result<std::vector<VersionInfo>> Database::History(std::string_view id) {
-  return Guard([&]() -> Result<std::vector<VersionInfo>> {
-    HSDT_ASSIGN_OR_RETURN(std::uint64_t n, IdOf(id));
+Result<std::vector<VersionInfo>> Database::History(const Session& session, std::string_view id,
+                                                   Purpose purpose) {
+  return db::Guard([&]() -> Result<std::vector<VersionInfo>> {
+    HSDT_ASSIGN_OR_RETURN(std::uint64_t n, db::IdOf(id));
+    HSDT_ASSIGN_OR_RETURN(auto latest, impl_->LoadFor(session, n, 0, Action::kReadHistory, purpose));
+    policy::Resource what;
+    what.dossier_id = db::FormatId(n);
+    what.managing_unit = Impl::ManagingUnitOf(*latest);
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(session, Action::kReadHistory, what, purpose, what.dossier_id + "/history"));
     HSDT_ASSIGN_OR_RETURN(auto metas, impl_->store().History(n));
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadHistory, what.dossier_id + "/history", purpose, "")));
     std::vector<VersionInfo> out;
     for (auto& m : metas) {
       VersionInfo v;
@@ -313,11 +412,11 @@ Result<std::vector<VersionInfo>> Database::History(std::string_view id) {
   });
 }
 
-Result<std::vector<std::string>> Database::Diff(std::string_view id, std::uint32_t from,
-                                                std::uint32_t to) {
-  HSDT_ASSIGN_OR_RETURN(Dossier a, GetVersion(id, from));
-  HSDT_ASSIGN_OR_RETURN(Dossier b, GetVersion(id, to));
-  return Guard([&]() -> Result<std::vector<std::string>> {
+Result<std::vector<std::string>> Database::Diff(const Session& session, std::string_view id,
+                                                std::uint32_t from, std::uint32_t to, Purpose purpose) {
+  HSDT_ASSIGN_OR_RETURN(Dossier a, GetVersion(session, id, from, purpose));
+  HSDT_ASSIGN_OR_RETURN(Dossier b, GetVersion(session, id, to, purpose));
+  return db::Guard([&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> paths;
     auto ra = a.impl().Reader();
     auto rb = b.impl().Reader();
@@ -326,49 +425,42 @@ Result<std::vector<std::string>> Database::Diff(std::string_view id, std::uint32
   });
 }
 
-Result<std::vector<std::string>> Database::ListIds(std::string_view after, std::size_t limit) {
-  return Guard([&]() -> Result<std::vector<std::string>> {
+Result<std::vector<std::string>> Database::ListIds(const Session& session, std::string_view unit,
+                                                   std::string_view after, std::size_t limit) {
+  return db::Guard([&]() -> Result<std::vector<std::string>> {
+    policy::Resource what;
+    what.managing_unit = unit;
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(session, Action::kReadReports, what, Purpose::kNone,
+                                           "dossier ids of " + std::string(unit.empty() ? "every unit" : unit)));
     std::uint64_t start = 0;
     if (!after.empty()) {
-      HSDT_ASSIGN_OR_RETURN(start, IdOf(after));
+      HSDT_ASSIGN_OR_RETURN(start, db::IdOf(after));
     }
-    HSDT_ASSIGN_OR_RETURN(auto ids, impl_->store().ListIds(start, limit));
     std::vector<std::string> out;
-    out.reserve(ids.size());
-    for (auto n : ids) out.push_back(db::FormatId(n));
+    if (unit.empty()) {
+      HSDT_ASSIGN_OR_RETURN(auto ids, impl_->store().ListIds(start, limit));
+      for (auto n : ids) out.push_back(db::FormatId(n));
+    } else {
+      std::string prefix = "m";
+      prefix.append(unit);
+      prefix.push_back('\0');
+      const Status scan = impl_->store().ForEach(storage::kIndexCf, prefix, [&](std::string_view k, std::string_view) {
+        if (out.size() >= limit) return Status::NotFound("enough");
+        if (k.size() != prefix.size() + 8) return Status::Ok();
+        const std::uint64_t n = base::GetBigEndian64(k.data() + prefix.size());
+        if (n > start) out.push_back(db::FormatId(n));
+        return Status::Ok();
+      });
+      if (!scan.ok() && scan.code() != StatusCode::kNotFound) return scan;
+    }
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "dossier ids", Purpose::kNone, "")));
     return out;
   });
 }
 
-Status Database::Sync() {
-  return Guard([&] { return impl_->store().Sync(); });
-}
-
-Status Database::ChangeKey(const Key& new_key) {
-  return Guard([&] {
-    return impl_->store().ChangeKey(new_key, static_cast<int>(impl_->options().kdf_cost));
-  });
-}
-
-Result<RekeyProgress> Database::Rekey(std::uint64_t max_values) {
-  return Guard([&] { return impl_->store().Rekey(max_values); });
-}
-
-Result<std::uint32_t> Database::TrainDictionary() {
-  return Guard([&] { return impl_->store().TrainDictionary(); });
-}
-
-Result<BackupInfo> Database::Backup(const std::string& backup_dir) {
-  return Guard([&] { return impl_->store().Backup(backup_dir); });
-}
-
-Result<DatabaseStats> Database::Stats() {
-  return Guard([&]() -> Result<DatabaseStats> {
-    HSDT_ASSIGN_OR_RETURN(DatabaseStats st, impl_->store().Stats());
-    st.record_cache_hits = impl_->cache().hits();
-    st.record_cache_misses = impl_->cache().misses();
-    return st;
-  });
-}
-
 }  // namespace hsdt
+
+namespace hsdt::testing_hooks {
+void SetAuditReads(Database& db, bool on) { db.impl().audit_reads = on; }
+}  // namespace hsdt::testing_hooks

@@ -1,37 +1,133 @@
-// Database::Impl, shared by database.cc and check.cc.
+// Database::Impl, shared by the db layer's files: the store, the audit log, the registry, the
+// record cache and the session checks. database.cc holds the dossier operations, access.cc the
+// sessions and the one authorisation path, admin.cc the registry, audit and maintenance calls.
 #pragma once
 
 #include <hsdt/database.h>
 
+#include <atomic>
+#include <memory>
+
+#include "audit/audit_log.h"
 #include "db/internal.h"
+#include "policy/evaluator.h"
+#include "policy/registry.h"
 
 namespace hsdt {
+
+class Session::Impl final {
+ public:
+  const void* owner = nullptr;
+  std::string user;    // as created
+  std::string folded;  // registry key
+  std::string unit;
+  Role role = Role::kUnitViewer;
+  std::int64_t created_micros = 0;
+  std::atomic<std::int64_t> last_used_micros{0};
+  std::atomic<std::uint32_t> epoch{0};
+  std::atomic<bool> must_change_password{false};
+  std::atomic<bool> ended{false};
+};
 
 class Database::Impl final {
  public:
   Impl(std::unique_ptr<storage::Store> store, const OpenOptions& options)
-      : store_(std::move(store)), cache_(options.record_cache_bytes), options_(options) {}
+      : store_(std::move(store)), cache_(options.record_cache_bytes), options_(options),
+        clock_(options.clock != nullptr ? options.clock : &base::SystemClock()) {}
 
   storage::Store& store() { return *store_; }
   storage::RecordCache& cache() { return cache_; }
+  policy::Registry& registry() { return *registry_; }
+  audit::AuditLog& audit() { return *audit_; }
   const OpenOptions& options() const { return options_; }
+  std::int64_t Now() const { return clock_->NowMicros(); }
 
-  Result<WriteResult> Create(const DossierDraft& draft, const ChangeContext& ctx);
-  Result<WriteResult> Update(std::string_view id, std::uint32_t expected,
+  // Opening: the audit log, the registry, and for a new database its first administrator.
+  Status Start();
+  Status Close();
+
+  // ---- sessions and the one authorisation path (access.cc)
+  // What an allowed call may do, and who made it.
+  struct Access {
+    policy::Principal who;
+    Decision decision;
+    std::string actor;  // the user name as created
+  };
+  Result<Session> Login(std::string_view user, std::string_view password);
+  Status Logout(const Session& session);
+  Status ChangePassword(const Session& session, std::string_view old_password,
+                        std::string_view new_password);
+  // Checks the session and asks the policy; a refusal is audited and returned as
+  // PermissionDenied. `target` names what the call is about in the audit log.
+  Result<Access> Authorize(const Session& session, Action action, const policy::Resource& what,
+                           Purpose purpose, std::string_view target);
+  // The audit entry of an allowed call.
+  AuditRecord EntryFor(const Access& access, Action action, std::string_view target,
+                       Purpose purpose, std::string_view reason) const;
+  // Audits a read of something that does not exist (refused, "not-found") and returns `missing`,
+  // or the session's refusal if the session itself is not valid (it learns nothing).
+  Status AuditMiss(const Session& session, Action action, std::string_view target, Purpose purpose,
+                   const Status& missing);
+  // Audits an allowed read without waiting (docs/security.md says what a crash can lose).
+  Status AuditRead(AuditRecord entry);
+  // Audits an allowed call that writes nothing else, waiting until it is written.
+  Status AuditNow(AuditRecord entry);
+  policy::Principal PrincipalOf(const policy::AccountRecord& account) const;
+  policy::Principal PrincipalOf(const policy::AccountRecord& account, std::string folded) const;
+  int TierOf(std::string_view unit) const;
+  crypto::PwhashParams PasswordParams() const;
+  bool audit_reads = true;  // benchmarks only: db/testing.h
+
+  // ---- dossiers (database.cc)
+  Result<WriteResult> Create(const Session& s, const DossierDraft& draft, const ChangeContext& ctx);
+  Result<WriteResult> Update(const Session& s, std::string_view id, std::uint32_t expected,
                              const DossierDraft* draft, std::string_view new_status,
                              const ChangeContext& ctx);
-  Result<Dossier> Read(std::string_view id, std::uint32_t version);
-
- private:
+  // Reads version `version` (0: latest) of `id` for the session, redacted and audited.
+  Result<Dossier> Read(const Session& s, std::string_view id, std::uint32_t version,
+                       Purpose purpose, Action action);
+  Result<std::shared_ptr<const storage::CachedRecord>> Load(std::uint64_t id, std::uint32_t version);
+  // Load for a session's call: a missing dossier is audited (AuditMiss).
+  Result<std::shared_ptr<const storage::CachedRecord>> LoadFor(const Session& s, std::uint64_t id,
+                                                               std::uint32_t version, Action action,
+                                                               Purpose purpose);
+  // One atomic commit of a new dossier version: record, history, indexes, audit entry, and
+  // `extra` registry operations (hand-overs). REQUIRES nothing locked but the registry mutex.
   Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, capnp::MessageBuilder& next,
                              const schema::Dossier::Reader* previous, ChangeKind kind,
-                             const ChangeContext& ctx, std::vector<std::string> warnings);
-  Result<std::shared_ptr<const storage::CachedRecord>> Load(std::uint64_t id,
-                                                            std::uint32_t version);
+                             const ChangeContext& ctx, std::vector<std::string> warnings,
+                             AuditRecord entry, std::vector<storage::BatchOp> extra);
+  // Authenticates and decodes everything; checks chains and indexes (check.cc).
+  Result<CheckReport> Check();
+  // The managing unit of a stored record.
+  static std::string ManagingUnitOf(const storage::CachedRecord& record);
+
+ private:
+  Result<Access> Deny(const Session& session, Action action, std::string_view target,
+                      Purpose purpose, const Decision& decision);
+  Result<policy::Principal> Validate(const Session& session, Action action);
+  Status Bootstrap();
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<policy::Registry> registry_;
   storage::RecordCache cache_;
   OpenOptions options_;
+  const Clock* clock_;
+  std::string dummy_hash_;  // verified against for unknown user names (same work, same answer)
 };
 
+namespace db {
+std::string StatusName(schema::DossierStatus s);
+Result<std::uint64_t> IdOf(std::string_view id);
+// Maps anything thrown below the public API to a Status.
+template <typename Fn>
+auto Guard(Fn&& fn) noexcept -> decltype(fn());
+// The change record stored with registry changes.
+policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx);
+Status CheckReason(const ChangeContext& c, bool source_required);
+}  // namespace db
+
 }  // namespace hsdt
+
+#include "db/guard_inl.h"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,7 @@ struct Resource {
 struct Context {
   std::int64_t now_micros = 0;
   Purpose purpose = Purpose::kNone;
-  std::vector<GrantView> grants;  // grants that may apply (the evaluator checks each)
+  std::span<const GrantView> grants;  // grants that may apply (the evaluator checks each)
 };
 
 // Decides. Deny by default: an action without a rule that allows it is denied.

@@ -5,7 +5,7 @@ using Cxx = import "/capnp/c++.capnp";
 using A = import "annotations.capnp";
 $Cxx.namespace("hsdt::schema");
 
-enum ChangeKind { unspecified @0; create @1; update @2; statusChange @3; }
+enum ChangeKind { unspecified @0; create @1; update @2; statusChange @3; handOver @4; }
 
 struct VersionInfo {
   # One entry of a dossier's history (sealed in the history column family).

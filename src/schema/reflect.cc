@@ -1,5 +1,6 @@
 #include "schema/reflect.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -103,6 +104,33 @@ void DiffValues(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b, st
 }
 
 }  // namespace
+
+namespace {
+void RedactAt(capnp::DynamicStruct::Builder value, Sensitivity visible, Sensitivity inherited) {
+  const std::vector<FieldRules>& rules = RulesFor(value.getSchema());
+  auto fields = value.getSchema().getFields();
+  for (unsigned i = 0; i < fields.size(); ++i) {
+    const auto f = fields[i];
+    const Sensitivity level = std::max(inherited, rules[i].sensitivity);
+    if (!value.has(f)) continue;
+    if (level > visible) {
+      value.clear(f);
+      continue;
+    }
+    const capnp::Type t = f.getType();
+    if (t.isStruct()) {
+      RedactAt(value.get(f).as<capnp::DynamicStruct>(), visible, level);
+    } else if (t.isList() && t.asList().getElementType().isStruct()) {
+      auto list = value.get(f).as<capnp::DynamicList>();
+      for (unsigned j = 0; j < list.size(); ++j) RedactAt(list[j].as<capnp::DynamicStruct>(), visible, level);
+    }
+  }
+}
+}  // namespace
+
+void Redact(capnp::DynamicStruct::Builder value, Sensitivity visible) {
+  RedactAt(value, visible, Sensitivity::NORMAL);
+}
 
 void DiffStructs(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
                  std::vector<std::string>* out) {

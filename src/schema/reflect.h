@@ -55,6 +55,9 @@ const std::vector<FieldRules>& RulesFor(capnp::StructSchema schema);
 void DiffStructs(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
                  std::vector<std::string>* out);
 
+// Removes every field more sensitive than `visible` (annotations, inherited from parents).
+void Redact(capnp::DynamicStruct::Builder value, Sensitivity visible);
+
 // True if two values of the same type are equal, ignoring engine-set fields.
 bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b);
 

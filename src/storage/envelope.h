@@ -26,7 +26,7 @@
 
 namespace hsdt::storage {
 
-enum class ValueType : char { kRecord = 'R', kVersionInfo = 'I', kDictionary = 'D' };
+enum class ValueType : char { kRecord = 'R', kVersionInfo = 'I', kDictionary = 'D', kRegistry = 'G' };
 
 inline constexpr std::size_t kEnvelopeHeaderBytes = 14;
 inline constexpr std::size_t kMaxPlaintextBytes = 16u << 20;

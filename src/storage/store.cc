@@ -486,6 +486,13 @@ Result<std::vector<VersionMeta>> Store::History(std::uint64_t id) {
 }
 
 Result<VersionMeta> Store::Commit(CommitRequest r) {
+  HSDT_ASSIGN_OR_RETURN(PreparedCommit p, PrepareCommit(std::move(r)));
+  HSDT_RETURN_IF_ERROR(WriteOps(p.ops, true));
+  FinishCommit(p);
+  return p.meta;
+}
+
+Result<PreparedCommit> Store::PrepareCommit(CommitRequest r) {
   HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   const std::string key = IdKey(r.id);
@@ -511,40 +518,43 @@ Result<VersionMeta> Store::Commit(CommitRequest r) {
     HSDT_RETURN_IF_ERROR(ReadValue(kIndexCf, u, &ignored, &taken));
     if (taken) return Status::AlreadyExists("unique index key in use");
   }
-  VersionMeta meta = std::move(r.meta);
-  meta.version = latest + 1;
+  PreparedCommit p;
+  p.meta = std::move(r.meta);
+  p.meta.version = latest + 1;
+  p.created = !found;
   if (found) {
     // History is never rewritten: if version latest+1 is recorded already, the current record is
     // not the latest one (replayed or damaged) and nothing may be written over it.
     std::string ignored;
     bool exists = false;
-    HSDT_RETURN_IF_ERROR(ReadValue(kHistoryCf, HistoryKey(r.id, 'i', meta.version), &ignored, &exists));
+    HSDT_RETURN_IF_ERROR(ReadValue(kHistoryCf, HistoryKey(r.id, 'i', p.meta.version), &ignored, &exists));
     if (exists) {
       return Status::Corruption(IdName(r.id) + ": history already holds version " +
-                                std::to_string(meta.version) +
+                                std::to_string(p.meta.version) +
                                 ", so the current record is stale; run Check");
     }
   }
-  if (meta.recorded_at_micros == 0) meta.recorded_at_micros = NextCommitMicros();
+  if (p.meta.recorded_at_micros == 0) p.meta.recorded_at_micros = NextCommitMicros();
 
-  rocksdb::WriteBatch batch;
+  p.dictionary = current_dict_.load();
   std::string sealed;
-  const std::uint32_t dict = current_dict_.load();
-  HSDT_RETURN_IF_ERROR(sealer_.Seal(ValueType::kRecord, r.id, meta.version, r.record, true, dict, &sealed));
-  batch.Put(cfs_[kCurrentCf], key, sealed);
-  if (found) batch.Put(cfs_[kHistoryCf], HistoryKey(r.id, 'r', latest), old);
+  HSDT_RETURN_IF_ERROR(sealer_.Seal(ValueType::kRecord, r.id, p.meta.version, r.record, true, p.dictionary, &sealed));
+  p.ops.push_back({kCurrentCf, key, std::move(sealed), false});
+  if (found) p.ops.push_back({kHistoryCf, HistoryKey(r.id, 'r', latest), std::move(old), false});
   std::string info;
-  HSDT_RETURN_IF_ERROR(SealVersionMeta(r.id, meta, &info));
-  batch.Put(cfs_[kHistoryCf], HistoryKey(r.id, 'i', meta.version), info);
-  for (const auto& k : r.index_deletes) batch.Delete(cfs_[kIndexCf], k);
-  for (const auto& p : r.index_puts) batch.Put(cfs_[kIndexCf], p.key, p.value);
-  HSDT_RETURN_IF_ERROR(Write(&batch));
-  if (!found) dossier_count_.fetch_add(1);
-  if (dict == 0 && training_threshold_ != 0 &&
+  HSDT_RETURN_IF_ERROR(SealVersionMeta(r.id, p.meta, &info));
+  p.ops.push_back({kHistoryCf, HistoryKey(r.id, 'i', p.meta.version), std::move(info), false});
+  for (auto& k : r.index_deletes) p.ops.push_back({kIndexCf, std::move(k), {}, true});
+  for (auto& ip : r.index_puts) p.ops.push_back({kIndexCf, std::move(ip.key), std::move(ip.value), false});
+  return p;
+}
+
+void Store::FinishCommit(const PreparedCommit& p) {
+  if (p.created) dossier_count_.fetch_add(1);
+  if (p.dictionary == 0 && training_threshold_ != 0 &&
       undictionaried_writes_.fetch_add(1) + 1 >= training_threshold_) {
     MaybeTrainDictionary();
   }
-  return meta;
 }
 
 void Store::MaybeTrainDictionary() {
@@ -630,6 +640,18 @@ Status Store::Last(Cf cf, std::string* key, std::string* value, bool* found) {
     value->assign(it->value().data(), it->value().size());
   }
   return FromRocks(it->status(), std::string("reading the end of ") + CfName(cf));
+}
+
+Status Store::Floor(Cf cf, std::string_view target, std::string* key, std::string* value, bool* found) {
+  HSDT_STORE_ENTER();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, cfs_[cf]));
+  it->SeekForPrev(SliceOf(target));
+  *found = it->Valid();
+  if (*found) {
+    key->assign(it->key().data(), it->key().size());
+    value->assign(it->value().data(), it->value().size());
+  }
+  return FromRocks(it->status(), std::string("seeking in ") + CfName(cf));
 }
 
 Status Store::Get(Cf cf, std::string_view key, std::string* value, bool* found) {
@@ -741,24 +763,31 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
     return Status::Ok();
   };
   auto budget = [&] { return reseal && (max_values == 0 || resealed < max_values); };
-  // Dictionaries, then current records (under their stripe), then history: a commit during the
-  // current pass moves its old value into history, where the later history pass still finds it.
-  for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf}) {
+  // Dictionaries, then current records (under their stripe), then history (a commit during the
+  // current pass moves its old value into history, where the later pass still finds it), then
+  // the registry (under the registry lock, since login states are overwritten in place).
+  for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf, kRegistryCf}) {
+    std::unique_lock<std::mutex> registry_lock;
+    if (cf == kRegistryCf) registry_lock = std::unique_lock(registry_mu_);
     HSDT_RETURN_IF_ERROR(ForEachImpl(cf, cf == kMetaCf ? kDictPrefix : "", [&](std::string_view k,
                                                                           std::string_view v) {
+      // Values with a clear 8-byte time prefix: version records and registry entries.
       const bool info = cf == kHistoryCf && k.size() == 13 && k[8] == 'i';
-      const std::string_view env = info ? v.substr(std::min<std::size_t>(8, v.size())) : v;
+      const bool timed = info || cf == kRegistryCf;
+      const std::string_view env = timed ? v.substr(std::min<std::size_t>(8, v.size())) : v;
       HSDT_ASSIGN_OR_RETURN(EnvelopeHeader h, PeekEnvelope(env));
       if (h.key_generation == target) return Status::Ok();
       if (!budget()) {
         ++*remaining;
         return Status::Ok();
       }
-      const ValueType type = cf == kMetaCf ? ValueType::kDictionary
-                             : info        ? ValueType::kVersionInfo
-                                           : ValueType::kRecord;
-      const std::uint64_t id = cf == kMetaCf ? base::GetBigEndian32(k.data() + k.size() - 4)
-                                             : base::GetBigEndian64(k.data());
+      const ValueType type = cf == kMetaCf       ? ValueType::kDictionary
+                             : cf == kRegistryCf ? ValueType::kRegistry
+                             : info              ? ValueType::kVersionInfo
+                                                 : ValueType::kRecord;
+      const std::uint64_t id = cf == kMetaCf       ? base::GetBigEndian32(k.data() + k.size() - 4)
+                               : cf == kRegistryCf ? 0
+                                                   : base::GetBigEndian64(k.data());
       std::unique_lock<std::shared_mutex> stripe;
       std::string fresh(v);
       if (cf == kCurrentCf) {  // a commit may have replaced it since the scan read it
@@ -767,15 +796,16 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
         HSDT_RETURN_IF_ERROR(ReadValue(kCurrentCf, k, &fresh, &found));
         if (!found) return Status::Ok();
       }
-      const std::string prefix = info ? fresh.substr(0, 8) : std::string();
+      const std::string prefix = timed ? fresh.substr(0, 8) : std::string();
+      const std::string ad = cf == kRegistryCf ? std::string(k) + prefix : prefix;
       const std::string_view body = std::string_view(fresh).substr(prefix.size());
       HSDT_ASSIGN_OR_RETURN(EnvelopeHeader fh, PeekEnvelope(body));
       if (fh.key_generation == target) return Status::Ok();
-      auto plain = sealer_.Open(type, id, body, prefix);
+      auto plain = sealer_.Open(type, id, body, ad);
       if (!plain.ok()) return plain.status().WithPrefix(std::string(CfName(cf)) + "/" + base::HexOf(k));
       std::string out = prefix;
       HSDT_RETURN_IF_ERROR(sealer_.Seal(type, id, fh.version, plain->view(), fh.codec == 1,
-                                        fh.dict_id, &out, prefix));
+                                        fh.dict_id, &out, ad));
       batch.Put(cfs_[cf], SliceOf(k), out);
       ++resealed;
       if (cf == kCurrentCf || batch.Count() >= 256) return flush();

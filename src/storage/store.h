@@ -93,6 +93,14 @@ struct CommitRequest {
   std::vector<std::string> unique_keys;
 };
 
+// A commit checked and sealed, ready to be written (with its audit entry) in one batch.
+struct PreparedCommit {
+  VersionMeta meta;
+  std::vector<BatchOp> ops;
+  bool created = false;
+  std::uint32_t dictionary = 0;
+};
+
 struct StoredRecord {
   std::uint32_t version = 0;
   std::int64_t recorded_at_micros = 0;
@@ -139,9 +147,13 @@ class Store final {
   Result<std::uint32_t> VersionAsOf(std::uint64_t id, std::int64_t micros);
   Result<std::vector<VersionMeta>> History(std::uint64_t id);
 
-  // Writes `request` atomically. Returns the new version's metadata; Conflict if the latest
-  // version is not request.expected_version; AlreadyExists naming a unique key in use; IOError
-  // (the store then turns read-only).
+  // Checks `request` against the stored versions and seals it: the operations of one atomic
+  // batch. Returns Conflict if the latest version is not request.expected_version;
+  // AlreadyExists for a unique key in use. Write the ops (WriteOps or the audit log), then call
+  // FinishCommit. REQUIRES: the dossier's stripes are held until the ops are written.
+  Result<PreparedCommit> PrepareCommit(CommitRequest request);
+  void FinishCommit(const PreparedCommit& prepared);
+  // PrepareCommit, WriteOps and FinishCommit (storage tests and tools; the Database audits).
   Result<VersionMeta> Commit(CommitRequest request);
 
   Result<bool> IndexKeyExists(std::string_view key);
@@ -151,6 +163,8 @@ class Store final {
   Status WriteOps(const std::vector<BatchOp>& ops, bool sync);
   // The last key and value of `cf`, if any.
   Status Last(Cf cf, std::string* key, std::string* value, bool* found);
+  // The last key at or before `target`, and its value, if any.
+  Status Floor(Cf cf, std::string_view target, std::string* key, std::string* value, bool* found);
   // Point read of any family.
   Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
   // Like ForEach, from `start` to the end of the family.
@@ -160,6 +174,8 @@ class Store final {
   Result<crypto::SecretBytes> AuditKey(std::uint32_t generation) const;
   std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
   bool syncs() const { return sync_; }
+  // Serialises changes of the registry family (registry records and login states) with re-keys.
+  std::mutex& registry_mutex() { return registry_mu_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
   // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
@@ -263,6 +279,7 @@ class Store final {
   std::atomic<std::uint32_t> current_dict_{0};
   std::atomic<std::uint64_t> undictionaried_writes_{0};
   std::mutex train_mu_;  // one dictionary training at a time
+  std::mutex registry_mu_;
 
   mutable std::mutex failure_mu_;
   std::atomic<bool> failed_{false};

@@ -23,7 +23,7 @@ TEST(ConcurrencyTest, ExactlyOneOfEightUpdatesOfTheSameVersionWins) {
   TempDir dir;
   auto db = testing::OpenOrDie(dir.path());
   const std::string json = testing::TestData("sample-dossier.json");
-  auto w = db->Create(json, Ctx());
+  auto w = db->Create(db.editor, json, Ctx());
   ASSERT_TRUE(w.ok());
   constexpr int kRounds = 12;
   std::atomic<int> wins[kRounds] = {};
@@ -38,7 +38,7 @@ TEST(ConcurrencyTest, ExactlyOneOfEightUpdatesOfTheSameVersionWins) {
         sync.arrive_and_wait();
         char phone[32];
         std::snprintf(phone, sizeof phone, "\"09%02d%06d\"", t, round);
-        auto r = db->Update(w->id, expected, JsonSet(json, "phone", phone), Ctx("t" + std::to_string(t)));
+        auto r = db->Update(db.editor, w->id, expected, JsonSet(json, "phone", phone), Ctx("t" + std::to_string(t)));
         if (r.ok()) {
           wins[round].fetch_add(1);
         } else if (r.status().code() == StatusCode::kConflict) {
@@ -53,16 +53,16 @@ TEST(ConcurrencyTest, ExactlyOneOfEightUpdatesOfTheSameVersionWins) {
   for (int round = 0; round < kRounds; ++round) EXPECT_EQ(wins[round].load(), 1) << "round " << round;
   EXPECT_EQ(conflicts.load(), kRounds * (kThreads - 1));
   EXPECT_EQ(other_errors.load(), 0);
-  EXPECT_EQ(db->Get(w->id)->version(), static_cast<std::uint32_t>(kRounds + 1));
-  EXPECT_EQ(db->History(w->id)->size(), static_cast<std::size_t>(kRounds + 1));
-  EXPECT_TRUE(db->Check()->problems.empty());
+  EXPECT_EQ(db->Get(db.editor, w->id)->version(), static_cast<std::uint32_t>(kRounds + 1));
+  EXPECT_EQ(db->History(db.editor, w->id)->size(), static_cast<std::size_t>(kRounds + 1));
+  EXPECT_TRUE(db->Check(db.admin)->problems.empty());
 }
 
 TEST(ConcurrencyTest, RetryingWritersLoseNoUpdate) {
   TempDir dir;
   auto db = testing::OpenOrDie(dir.path());
   const std::string json = testing::TestData("sample-dossier.json");
-  auto w = db->Create(json, Ctx());
+  auto w = db->Create(db.editor, json, Ctx());
   ASSERT_TRUE(w.ok());
   constexpr int kPerThread = 15;
   std::mutex mu;
@@ -75,9 +75,9 @@ TEST(ConcurrencyTest, RetryingWritersLoseNoUpdate) {
         char phone[32];
         std::snprintf(phone, sizeof phone, "09%02d%06d", t, i);
         for (;;) {
-          auto current = db->Get(w->id);
+          auto current = db->Get(db.editor, w->id);
           ASSERT_TRUE(current.ok());
-          auto r = db->Update(w->id, current->version(), JsonSet(json, "phone", std::string("\"") + phone + "\""),
+          auto r = db->Update(db.editor, w->id, current->version(), JsonSet(json, "phone", std::string("\"") + phone + "\""),
                               Ctx("t" + std::to_string(t)));
           if (r.ok()) {
             std::lock_guard lock(mu);
@@ -93,11 +93,11 @@ TEST(ConcurrencyTest, RetryingWritersLoseNoUpdate) {
   for (auto& th : threads) th.join();
   const std::uint32_t total = kThreads * kPerThread;
   EXPECT_EQ(versions.size(), total);
-  EXPECT_EQ(db->Get(w->id)->version(), total + 1);
+  EXPECT_EQ(db->Get(db.editor, w->id)->version(), total + 1);
   // Every acknowledged update is one version of the history, with its own phone number.
   std::set<std::string> seen;
   for (std::uint32_t v = 2; v <= total + 1; ++v) {
-    auto d = db->GetVersion(w->id, v);
+    auto d = db->GetVersion(db.editor, w->id, v);
     ASSERT_TRUE(d.ok());
     const std::string j = d->ToJson().value();
     const auto at = j.find("\"phone\":\"");
@@ -118,7 +118,7 @@ TEST(ConcurrencyTest, ConcurrentCreatesGetDistinctIds) {
       for (int i = 0; i < 10; ++i) {
         char number[32];
         std::snprintf(number, sizeof number, "0790%02d%06d", t, i);
-        auto r = db->Create(testing::SampleWithNationalId(number), Ctx());
+        auto r = db->Create(db.editor, testing::SampleWithNationalId(number), Ctx());
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         std::lock_guard lock(mu);
         ids.insert(r->id);
@@ -127,8 +127,8 @@ TEST(ConcurrencyTest, ConcurrentCreatesGetDistinctIds) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ids.size(), 80u);
-  EXPECT_EQ(db->Stats()->dossiers, 80u);
-  EXPECT_TRUE(db->Check()->problems.empty());
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 80u);
+  EXPECT_TRUE(db->Check(db.admin)->problems.empty());
 }
 
 TEST(ConcurrencyTest, DictionaryTrainingsAtOnceKeepEveryRecordReadable) {
@@ -140,43 +140,43 @@ TEST(ConcurrencyTest, DictionaryTrainingsAtOnceKeepEveryRecordReadable) {
   for (int i = 0; i < 60; ++i) {
     char number[32];
     std::snprintf(number, sizeof number, "0791860%05d", i);
-    ids.push_back(db->Create(testing::SampleWithNationalId(number), Ctx()).value().id);
+    ids.push_back(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).value().id);
   }
   std::vector<std::thread> threads;
   std::atomic<int> trained{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      if (db->TrainDictionary().ok()) trained.fetch_add(1);
+      if (db->TrainDictionary(db.admin).ok()) trained.fetch_add(1);
       char number[32];
       std::snprintf(number, sizeof number, "0791861%05d", t);
-      EXPECT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+      EXPECT_TRUE(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).ok());
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(trained.load(), 4);
-  EXPECT_EQ(db->Stats()->dictionary_id, 4u);
+  EXPECT_EQ(db->Stats(db.admin)->dictionary_id, 4u);
   ASSERT_TRUE(db->Close().ok());
-  auto reopened = testing::OpenOrDie(dir.path(), OpenOptions{});
-  EXPECT_TRUE(reopened->Check()->problems.empty());
-  for (const auto& id : ids) EXPECT_TRUE(reopened->Get(id).ok()) << id;
+  auto reopened = testing::OpenOrDie(dir.path(), testing::ReopenOptions());
+  EXPECT_TRUE(reopened->Check(reopened.admin)->problems.empty());
+  for (const auto& id : ids) EXPECT_TRUE(reopened->Get(reopened.editor, id).ok()) << id;
 }
 
 TEST(ConcurrencyTest, EveryCallAfterCloseFailsWithIOError) {
   TempDir dir;
   auto db = testing::OpenOrDie(dir.path());
-  auto w = db->Create(testing::TestData("sample-dossier.json"), Ctx());
+  auto w = db->Create(db.editor, testing::TestData("sample-dossier.json"), Ctx());
   ASSERT_TRUE(w.ok());
-  ASSERT_TRUE(db->Get(w->id).ok());  // cached
+  ASSERT_TRUE(db->Get(db.editor, w->id).ok());  // cached
   ASSERT_TRUE(db->Close().ok());
   EXPECT_TRUE(db->Close().ok());  // twice is fine
-  EXPECT_EQ(db->Get(w->id).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->GetAsOf(w->id, 0).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->ListIds("", 10).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->History(w->id).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->Create(testing::TestData("sample-dossier.json"), Ctx()).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->Check().status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->Backup(dir.Sub("b")).status().code(), StatusCode::kIOError);
-  EXPECT_EQ(db->Rekey(0).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->Get(db.editor, w->id).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->GetAsOf(db.editor, w->id, 0).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->ListIds(db.admin, "", "", 10).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->History(db.editor, w->id).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->Create(db.editor, testing::TestData("sample-dossier.json"), Ctx()).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->Check(db.admin).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->Backup(db.admin, dir.Sub("b")).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(db->Rekey(db.admin, 0).status().code(), StatusCode::kIOError);
 }
 
 TEST(ConcurrencyTest, RekeyDuringWritesLeavesNothingUnderTheOldKey) {
@@ -187,33 +187,33 @@ TEST(ConcurrencyTest, RekeyDuringWritesLeavesNothingUnderTheOldKey) {
   for (int i = 0; i < 40; ++i) {
     char number[32];
     std::snprintf(number, sizeof number, "0791870%05d", i);
-    ids.push_back(db->Create(testing::SampleWithNationalId(number), Ctx()).value().id);
+    ids.push_back(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).value().id);
   }
   std::atomic<bool> stop{false};
   std::thread writer([&] {
     for (int n = 0; !stop.load(); ++n) {
       const std::string& id = ids[n % ids.size()];
-      auto d = db->Get(id);
+      auto d = db->Get(db.editor, id);
       if (!d.ok()) continue;
       std::string body = testing::JsonSet(d->ToJson().value(), "phone", "\"09" + std::to_string(10000000 + n) + "\"");
-      (void)db->Update(id, d->version(), body, Ctx());
+      (void)db->Update(db.editor, id, d->version(), body, Ctx());
     }
   });
   RekeyProgress p;
   do {
-    auto r = db->Rekey(7);
+    auto r = db->Rekey(db.admin, 7);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     p = *r;
   } while (!p.done);
   stop = true;
   writer.join();
-  EXPECT_TRUE(db->Check()->problems.empty());
+  EXPECT_TRUE(db->Check(db.admin)->problems.empty());
   ASSERT_TRUE(db->Close().ok());
   // Everything must open under the new key alone: a second re-key finds nothing left to re-seal
   // from before the first one other than what the second one itself moves.
-  auto reopened = testing::OpenOrDie(dir.path(), OpenOptions{});
-  EXPECT_EQ(reopened->Stats()->key_generation, 2u);
-  for (const auto& id : ids) ASSERT_TRUE(reopened->History(id).ok());
+  auto reopened = testing::OpenOrDie(dir.path(), testing::ReopenOptions());
+  EXPECT_EQ(reopened->Stats(reopened.admin)->key_generation, 2u);
+  for (const auto& id : ids) ASSERT_TRUE(reopened->History(reopened.editor, id).ok());
 }
 
 }  // namespace

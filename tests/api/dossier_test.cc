@@ -118,10 +118,10 @@ TEST(DossierRoundTripTest, EveryFieldComesBackAsWritten) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string json = TestData("full-dossier.json");
-  auto w = db->Create(json, Ctx());
+  auto w = db->Create(db.editor, json, Ctx());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   EXPECT_EQ(w->version, 1u);
-  auto d = db->Get(w->id);
+  auto d = db->Get(db.editor, w->id);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   auto out = d->ToJson();
   ASSERT_TRUE(out.ok());
@@ -140,13 +140,13 @@ TEST(DossierRoundTripTest, SampleComesBackAfterReopen) {
   std::string id;
   {
     auto db = OpenOrDie(dir.path());
-    auto w = db->Create(json, Ctx());
+    auto w = db->Create(db.editor, json, Ctx());
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     id = w->id;
     ASSERT_TRUE(db->Close().ok());
   }
-  auto db = OpenOrDie(dir.path(), OpenOptions{});
-  auto d = db->Get(id);
+  auto db = OpenOrDie(dir.path(), testing::ReopenOptions());
+  auto d = db->Get(db.editor, id);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ExpectSameJson(json, d->ToJson().value());
 }
@@ -154,9 +154,9 @@ TEST(DossierRoundTripTest, SampleComesBackAfterReopen) {
 TEST(DossierRoundTripTest, EngineSetsIdAndRecordedAtOnEveryEventRow) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
-  auto w = db->Create(TestData("sample-dossier.json"), Ctx());
+  auto w = db->Create(db.editor, TestData("sample-dossier.json"), Ctx());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
-  const std::string out = db->Get(w->id)->ToJson().value();
+  const std::string out = db->Get(db.editor, w->id)->ToJson().value();
   EXPECT_NE(out.find("\"id\":\"" + w->id + "\""), std::string::npos);
   // 2 training + 2 work periods + 3 salary + 1 reward + 1 evaluation + 3 family + 1 supplement.
   std::size_t rows = 0;
@@ -171,31 +171,31 @@ TEST(DossierVersionsTest, UpdatesMakeVersionsAndEveryVersionStaysReadable) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx("alice"));
+  auto w1 = db->Create(db.editor, v1, Ctx("alice"));
   ASSERT_TRUE(w1.ok()) << w1.status().ToString();
   const std::string v2 = testing::JsonSet(v1, "phone", "\"0909000111\"");
-  auto w2 = db->Update(w1->id, 1, v2, Ctx("bob"));
+  auto w2 = db->Update(db.editor, w1->id, 1, v2, Ctx("bob"));
   ASSERT_TRUE(w2.ok()) << w2.status().ToString();
   EXPECT_EQ(w2->version, 2u);
-  auto s3 = db->ChangeStatus(w1->id, 2, "nghiHuu", Ctx("carol"));
+  auto s3 = db->ChangeStatus(db.editor, w1->id, 2, "nghiHuu", Ctx("carol"));
   ASSERT_TRUE(s3.ok()) << s3.status().ToString();
   EXPECT_EQ(s3->version, 3u);
 
-  EXPECT_EQ(db->Get(w1->id)->status(), "nghiHuu");
-  EXPECT_EQ(db->Get(w1->id)->version(), 3u);
-  auto old = db->GetVersion(w1->id, 1);
+  EXPECT_EQ(db->Get(db.editor, w1->id)->status(), "nghiHuu");
+  EXPECT_EQ(db->Get(db.editor, w1->id)->version(), 3u);
+  auto old = db->GetVersion(db.editor, w1->id, 1);
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_NE(old->ToJson()->find("0908123456"), std::string::npos);
-  EXPECT_EQ(db->GetVersion(w1->id, 2)->status(), "dangCongTac");
-  EXPECT_EQ(db->GetVersion(w1->id, 4).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db->GetVersion(db.editor, w1->id, 2)->status(), "dangCongTac");
+  EXPECT_EQ(db->GetVersion(db.editor, w1->id, 4).status().code(), StatusCode::kNotFound);
 
-  auto history = db->History(w1->id);
+  auto history = db->History(db.editor, w1->id);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ((*history)[0].kind, ChangeKind::kCreate);
-  EXPECT_EQ((*history)[0].actor, "alice");
+  EXPECT_EQ((*history)[0].actor, testing::kEditorUser);
   EXPECT_EQ((*history)[1].kind, ChangeKind::kUpdate);
-  EXPECT_EQ((*history)[1].actor, "bob");
+  EXPECT_EQ((*history)[1].actor, testing::kEditorUser);
   EXPECT_EQ((*history)[2].kind, ChangeKind::kStatusChange);
   EXPECT_EQ((*history)[2].status, "nghiHuu");
   EXPECT_EQ((*history)[2].source.number, "1/QĐ-UBND");
@@ -208,24 +208,24 @@ TEST(DossierVersionsTest, AsOfReturnsTheVersionInForceAtATransactionTime) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx());
+  auto w1 = db->Create(db.editor, v1, Ctx());
   ASSERT_TRUE(w1.ok());
-  auto w2 = db->Update(w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000111\""), Ctx());
+  auto w2 = db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000111\""), Ctx());
   ASSERT_TRUE(w2.ok());
-  auto w3 = db->Update(w1->id, 2, testing::JsonSet(v1, "phone", "\"0909000222\""), Ctx());
+  auto w3 = db->Update(db.editor, w1->id, 2, testing::JsonSet(v1, "phone", "\"0909000222\""), Ctx());
   ASSERT_TRUE(w3.ok());
 
-  EXPECT_EQ(db->GetAsOf(w1->id, w1->recorded_at_micros)->version(), 1u);
-  EXPECT_EQ(db->GetAsOf(w1->id, w2->recorded_at_micros)->version(), 2u);
-  EXPECT_EQ(db->GetAsOf(w1->id, w3->recorded_at_micros + 1000000)->version(), 3u);
-  EXPECT_EQ(db->GetAsOf(w1->id, w1->recorded_at_micros - 1).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db->GetAsOf(db.editor, w1->id, w1->recorded_at_micros)->version(), 1u);
+  EXPECT_EQ(db->GetAsOf(db.editor, w1->id, w2->recorded_at_micros)->version(), 2u);
+  EXPECT_EQ(db->GetAsOf(db.editor, w1->id, w3->recorded_at_micros + 1000000)->version(), 3u);
+  EXPECT_EQ(db->GetAsOf(db.editor, w1->id, w1->recorded_at_micros - 1).status().code(), StatusCode::kNotFound);
 }
 
 TEST(DossierVersionsTest, DiffNamesChangedPathsInDocumentOrder) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx());
+  auto w1 = db->Create(db.editor, v1, Ctx());
   ASSERT_TRUE(w1.ok());
   std::string v2 = testing::JsonSet(v1, "phone", "\"0909000111\"");
   v2 = testing::JsonSet(v2, "name.middle", "\"Thị Hồng Anh\"");
@@ -233,27 +233,27 @@ TEST(DossierVersionsTest, DiffNamesChangedPathsInDocumentOrder) {
   v2 = testing::JsonSet(v2, "annualSupplements",
                         R"([{"year":2012,"declaredOn":"2013-01-10","changes":"Hoàn thành trung cấp lý luận chính trị.","signed":true,"effectiveDate":"2013-01-10"},
                             {"year":2013,"declaredOn":"2014-01-08","signed":true,"effectiveDate":"2014-01-08"}])");
-  auto w2 = db->Update(w1->id, 1, v2, Ctx());
+  auto w2 = db->Update(db.editor, w1->id, 1, v2, Ctx());
   ASSERT_TRUE(w2.ok()) << w2.status().ToString();
-  auto diff = db->Diff(w1->id, 1, 2);
+  auto diff = db->Diff(db.editor, w1->id, 1, 2);
   ASSERT_TRUE(diff.ok());
   const std::vector<std::string> expected = {"$.name.middle", "$.phone", "$.rewards[0].level",
                                              "$.annualSupplements[1]"};
   EXPECT_EQ(*diff, expected);
-  EXPECT_TRUE(db->Diff(w1->id, 2, 2)->empty());
+  EXPECT_TRUE(db->Diff(db.editor, w1->id, 2, 2)->empty());
 }
 
 TEST(DossierVersionsTest, UnchangedRowsKeepTheirRecordedAt) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx());
+  auto w1 = db->Create(db.editor, v1, Ctx());
   ASSERT_TRUE(w1.ok());
-  auto w2 = db->Update(w1->id, 1, testing::JsonSet(v1, "rewards.0.level", "\"phường\""), Ctx());
+  auto w2 = db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "rewards.0.level", "\"phường\""), Ctx());
   ASSERT_TRUE(w2.ok());
   capnp::JsonCodec codec;
   auto recorded = [&](std::uint32_t v, const char* list, unsigned row) {
-    const std::string json = db->GetVersion(w1->id, v)->ToJson().value();
+    const std::string json = db->GetVersion(db.editor, w1->id, v)->ToJson().value();
     capnp::MallocMessageBuilder m;
     auto root = m.initRoot<capnp::JsonValue>();
     codec.decodeRaw(kj::StringPtr(json.c_str()), root);
@@ -274,64 +274,64 @@ TEST(DossierVersionsTest, StaleVersionFailsWithConflictAndWritesNothing) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx());
+  auto w1 = db->Create(db.editor, v1, Ctx());
   ASSERT_TRUE(w1.ok());
-  ASSERT_TRUE(db->Update(w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000111\""), Ctx()).ok());
-  auto stale = db->Update(w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000999\""), Ctx());
+  ASSERT_TRUE(db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000111\""), Ctx()).ok());
+  auto stale = db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "phone", "\"0909000999\""), Ctx());
   EXPECT_EQ(stale.status().code(), StatusCode::kConflict);
-  auto stale_status = db->ChangeStatus(w1->id, 1, "thoiViec", Ctx());
+  auto stale_status = db->ChangeStatus(db.editor, w1->id, 1, "thoiViec", Ctx());
   EXPECT_EQ(stale_status.status().code(), StatusCode::kConflict);
-  EXPECT_EQ(db->Get(w1->id)->version(), 2u);
-  EXPECT_EQ(db->History(w1->id)->size(), 2u);
-  EXPECT_EQ(db->Get(w1->id)->ToJson()->find("0909000999"), std::string::npos);
+  EXPECT_EQ(db->Get(db.editor, w1->id)->version(), 2u);
+  EXPECT_EQ(db->History(db.editor, w1->id)->size(), 2u);
+  EXPECT_EQ(db->Get(db.editor, w1->id)->ToJson()->find("0909000999"), std::string::npos);
 }
 
 TEST(DossierVersionsTest, StatusAndManagingUnitDoNotChangeThroughUpdate) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string v1 = TestData("sample-dossier.json");
-  auto w1 = db->Create(v1, Ctx());
+  auto w1 = db->Create(db.editor, v1, Ctx());
   ASSERT_TRUE(w1.ok());
-  auto s = db->Update(w1->id, 1, testing::JsonSet(v1, "status", "\"nghiHuu\""), Ctx());
+  auto s = db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "status", "\"nghiHuu\""), Ctx());
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.status().message().find("$.status"), std::string_view::npos);
-  auto m = db->Update(w1->id, 1, testing::JsonSet(v1, "managingUnit", "\"27463\""), Ctx());
+  auto m = db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "managingUnit", "\"27463\""), Ctx());
   EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(m.status().message().find("$.managingUnit"), std::string_view::npos);
   // A transfer changes the working unit only, through an ordinary update.
-  EXPECT_TRUE(db->Update(w1->id, 1, testing::JsonSet(v1, "workingUnit", "\"27463\""), Ctx()).ok());
-  EXPECT_EQ(db->History(w1->id)->size(), 2u);
+  EXPECT_TRUE(db->Update(db.editor, w1->id, 1, testing::JsonSet(v1, "workingUnit", "\"27463\""), Ctx()).ok());
+  EXPECT_EQ(db->History(db.editor, w1->id)->size(), 2u);
 }
 
 TEST(DossierVersionsTest, UnknownOrSameStatusIsRejected) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
-  auto w1 = db->Create(TestData("sample-dossier.json"), Ctx());
+  auto w1 = db->Create(db.editor, TestData("sample-dossier.json"), Ctx());
   ASSERT_TRUE(w1.ok());
-  EXPECT_EQ(db->ChangeStatus(w1->id, 1, "vanish", Ctx()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->ChangeStatus(w1->id, 1, "dangCongTac", Ctx()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->ChangeStatus(w1->id, 1, "unspecified", Ctx()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->History(w1->id)->size(), 1u);
+  EXPECT_EQ(db->ChangeStatus(db.editor, w1->id, 1, "vanish", Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->ChangeStatus(db.editor, w1->id, 1, "dangCongTac", Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->ChangeStatus(db.editor, w1->id, 1, "unspecified", Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->History(db.editor, w1->id)->size(), 1u);
 }
 
 TEST(DossierVersionsTest, NationalIdIsUnique) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string json = TestData("sample-dossier.json");
-  ASSERT_TRUE(db->Create(json, Ctx()).ok());
-  auto dup = db->Create(json, Ctx());
+  ASSERT_TRUE(db->Create(db.editor, json, Ctx()).ok());
+  auto dup = db->Create(db.editor, json, Ctx());
   EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
   EXPECT_NE(dup.status().message().find("$.nationalId.number"), std::string_view::npos);
-  EXPECT_EQ(db->Stats()->dossiers, 1u);
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 1u);
 }
 
 TEST(DossierVersionsTest, ReadsOfUnknownIdsAreNotFoundOrInvalid) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
-  EXPECT_EQ(db->Get("HS00000001").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(db->Get("nope").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->History("HS00000009").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(db->Update("HS00000001", 1, TestData("sample-dossier.json"), Ctx()).status().code(),
+  EXPECT_EQ(db->Get(db.editor, "HS00000001").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db->Get(db.editor, "nope").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->History(db.editor, "HS00000009").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db->Update(db.editor, "HS00000001", 1, TestData("sample-dossier.json"), Ctx()).status().code(),
             StatusCode::kNotFound);
 }
 

@@ -52,20 +52,20 @@ TEST(EncryptionTest, NoNameNationalIdOrBirthDateInAnyFile) {
     o.dictionary_training_records = 60;  // a dictionary is trained (on plaintext) and stored
     auto db = OpenOrDie(db_dir, o);
     const std::string sample = testing::TestData("sample-dossier.json");
-    auto w = db->Create(sample, Ctx());
+    auto w = db->Create(db.editor, sample, Ctx());
     ASSERT_TRUE(w.ok()) << w.status().ToString();
-    ASSERT_TRUE(db->Update(w->id, 1, testing::JsonSet(sample, "phone", "\"0908123457\""), Ctx()).ok());
+    ASSERT_TRUE(db->Update(db.editor, w->id, 1, testing::JsonSet(sample, "phone", "\"0908123457\""), Ctx()).ok());
     for (int i = 0; i < 80; ++i) {
       char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
-      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+      ASSERT_TRUE(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).ok());
     }
-    ASSERT_NE(db->Stats()->dictionary_id, 0u);
-    ASSERT_TRUE(db->Backup(backup_dir).ok());  // flushes: SST files exist
+    ASSERT_NE(db->Stats(db.admin)->dictionary_id, 0u);
+    ASSERT_TRUE(db->Backup(db.admin, backup_dir).ok());  // flushes: SST files exist
     for (int i = 80; i < 90; ++i) {            // and a live WAL
       char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
-      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+      ASSERT_TRUE(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).ok());
     }
     ASSERT_TRUE(db->Close().ok());
   }
@@ -87,9 +87,9 @@ TEST(EncryptionTest, EveryFileHasItsOwnNonce) {
     for (int i = 0; i < 20; ++i) {
       char number[32];
       std::snprintf(number, sizeof number, "0791840%05d", i);
-      ASSERT_TRUE(db->Create(testing::SampleWithNationalId(number), Ctx()).ok());
+      ASSERT_TRUE(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).ok());
     }
-    ASSERT_TRUE(db->Backup(dir.Sub("backup")).ok());
+    ASSERT_TRUE(db->Backup(db.admin, dir.Sub("backup")).ok());
   }
   { auto db = OpenOrDie(dir.path()); }  // reopen: new MANIFEST, OPTIONS, WAL
   std::set<std::string> nonces;
@@ -108,12 +108,12 @@ TEST(EncryptionTest, EveryFileHasItsOwnNonce) {
 
 TEST(EncryptionTest, WrongKeyFailsAtOpenWithBadKey) {
   TempDir dir;
-  { auto db = OpenOrDie(dir.path()); ASSERT_TRUE(db->Create(testing::TestData("sample-dossier.json"), Ctx()).ok()); }
-  auto wrong = Database::Open(dir.path(), testing::OtherKey(), OpenOptions{});
+  { auto db = OpenOrDie(dir.path()); ASSERT_TRUE(db->Create(db.editor, testing::TestData("sample-dossier.json"), Ctx()).ok()); }
+  auto wrong = Database::Open(dir.path(), testing::OtherKey(), testing::ReopenOptions());
   EXPECT_EQ(wrong.status().code(), StatusCode::kBadKey);
   auto passphrase = Key::Passphrase("not the raw key").value();
-  EXPECT_EQ(Database::Open(dir.path(), passphrase, OpenOptions{}).status().code(), StatusCode::kBadKey);
-  EXPECT_TRUE(Database::Open(dir.path(), testing::TestKey(), OpenOptions{}).ok());
+  EXPECT_EQ(Database::Open(dir.path(), passphrase, testing::ReopenOptions()).status().code(), StatusCode::kBadKey);
+  EXPECT_TRUE(Database::Open(dir.path(), testing::TestKey(), testing::ReopenOptions()).ok());
 }
 
 TEST(EncryptionTest, DamagedKeyringIsCorruptionNotBadKey) {
@@ -126,7 +126,7 @@ TEST(EncryptionTest, DamagedKeyringIsCorruptionNotBadKey) {
     std::fwrite(keyring.data(), 1, keyring.size(), f);
     std::fclose(f);
   }
-  EXPECT_EQ(Database::Open(dir.path(), testing::TestKey(), OpenOptions{}).status().code(),
+  EXPECT_EQ(Database::Open(dir.path(), testing::TestKey(), testing::ReopenOptions()).status().code(),
             StatusCode::kCorruption);
 }
 
@@ -138,15 +138,18 @@ TEST(EncryptionTest, PassphraseOpensAndChangeKeyRewrapsOnly) {
   {
     auto db = Database::Open(dir.path(), first, testing::CreateOptions());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    auto w = (*db)->Create(testing::TestData("sample-dossier.json"), Ctx());
+    Session admin = testing::LoginOrDie(**db, testing::kAdminUser, testing::kAdminPassword);
+    Session editor = testing::AccountOrDie(**db, admin, "editor", "27460", Role::kUnitEditor);
+    auto w = (*db)->Create(editor, testing::TestData("sample-dossier.json"), Ctx());
     ASSERT_TRUE(w.ok());
     id = w->id;
-    ASSERT_TRUE((*db)->ChangeKey(second).ok());
+    ASSERT_TRUE((*db)->ChangeKey(admin, second).ok());
   }
-  EXPECT_EQ(Database::Open(dir.path(), first, OpenOptions{}).status().code(), StatusCode::kBadKey);
-  auto db = Database::Open(dir.path(), second, OpenOptions{});
+  EXPECT_EQ(Database::Open(dir.path(), first, testing::ReopenOptions()).status().code(), StatusCode::kBadKey);
+  auto db = Database::Open(dir.path(), second, testing::ReopenOptions());
   ASSERT_TRUE(db.ok()) << db.status().ToString();
-  EXPECT_EQ((*db)->Get(id)->full_name(), "Nguyễn Thị Hồng Nhung");
+  Session admin = testing::LoginOrDie(**db, testing::kAdminUser, testing::kAdminPassword);
+  EXPECT_EQ((*db)->Get(admin, id, Purpose::kStatistics)->full_name(), "Nguyễn Thị Hồng Nhung");
 }
 
 TEST(EncryptionTest, KeyFactoriesRejectBadInput) {

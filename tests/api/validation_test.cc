@@ -48,7 +48,6 @@ std::vector<BadInput> Cases() {
        }, "$.currentPositions: list has 1001 rows; limit 1000"},
       {"NumberOutOfRange", [](auto j) { return JsonSet(j, "health.heightCm", "400"); }, "$.health.heightCm: 400 is out of range"},
       {"FractionForInteger", [](auto j) { return JsonSet(j, "rewards.0.year", "2012.5"); }, "$.rewards[0].year: expected a whole number"},
-      {"UnknownUnitCode", [](auto j) { return JsonSet(j, "workingUnit", "\"99999\""); }, "$.workingUnit: \"99999\" is not a known code of table unit"},
       {"UnknownRankCode", [](auto j) { return JsonSet(j, "salaryHistory.0.rankCode", "\"99.999\""); }, "$.salaryHistory[0].rankCode: \"99.999\" is not a known code"},
       {"StepAboveRank", [](auto j) { return JsonSet(j, "salaryHistory.0.step", "12"); }, "$.salaryHistory[0].step: 12 is above rank 01.003's 9 steps"},
       {"RankDiffersFromLatestSalary", [](auto j) { return JsonSet(j, "rank.step", "2"); }, "$.rank: differs from the latest salary row $.salaryHistory[2]"},
@@ -73,7 +72,7 @@ TEST_P(ValidationTest, IsRejectedWithItsPathAndChangesNothing) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   const std::string good = TestData("sample-dossier.json");
-  auto w = db->Create(good, Ctx());
+  auto w = db->Create(db.editor, good, Ctx());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   const std::string bad = c.mutate(good);
 
@@ -82,13 +81,13 @@ TEST_P(ValidationTest, IsRejectedWithItsPathAndChangesNothing) {
   EXPECT_NE(draft.status().message().find(c.message), std::string_view::npos)
       << "message: " << draft.status().message();
 
-  EXPECT_EQ(db->Create(bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->Update(w->id, 1, bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->Stats()->dossiers, 1u);
-  EXPECT_EQ(db->Get(w->id)->version(), 1u);
-  EXPECT_EQ(db->History(w->id)->size(), 1u);
-  EXPECT_EQ(db->ListIds("", 10)->size(), 1u);
-  EXPECT_TRUE(db->Check()->problems.empty());
+  EXPECT_EQ(db->Create(db.editor, bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Update(db.editor, w->id, 1, bad, Ctx()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 1u);
+  EXPECT_EQ(db->Get(db.editor, w->id)->version(), 1u);
+  EXPECT_EQ(db->History(db.editor, w->id)->size(), 1u);
+  EXPECT_EQ(db->ListIds(db.admin, "", "", 10)->size(), 1u);
+  EXPECT_TRUE(db->Check(db.admin)->problems.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, ValidationTest, ::testing::ValuesIn(Cases()),
@@ -99,22 +98,30 @@ TEST(ValidationTest, ChangeContextMustCiteItsSourceDocument) {
   auto db = OpenOrDie(dir.path());
   ChangeContext c = Ctx();
   c.source.number.clear();
-  auto r = db->Create(TestData("sample-dossier.json"), c);
+  auto r = db->Create(db.editor, TestData("sample-dossier.json"), c);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("context.source.number"), std::string_view::npos);
   c = Ctx();
   c.source.date = "2024-13-01";
-  EXPECT_NE(db->Create(TestData("sample-dossier.json"), c).status().message().find("context.source.date"),
+  EXPECT_NE(db->Create(db.editor, TestData("sample-dossier.json"), c).status().message().find("context.source.date"),
             std::string_view::npos);
-  c = Ctx("");
-  EXPECT_EQ(db->Create(TestData("sample-dossier.json"), c).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->Stats()->dossiers, 0u);
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 0u);
+}
+
+TEST(ValidationTest, UnitsMustBeUnitsOfTheRegistry) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  auto r = db->Create(db.editor, JsonSet(TestData("sample-dossier.json"), "workingUnit", "\"99999\""), Ctx());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("$.workingUnit: \"99999\" is not a unit of the registry"), std::string_view::npos)
+      << r.status().ToString();
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 0u);
 }
 
 TEST(ValidationTest, IdIsAssignedByTheEngine) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
-  auto r = db->Create(JsonSet(TestData("sample-dossier.json"), "id", "\"HS00000007\""), Ctx());
+  auto r = db->Create(db.editor, JsonSet(TestData("sample-dossier.json"), "id", "\"HS00000007\""), Ctx());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("$.id"), std::string_view::npos);
 }
@@ -126,20 +133,20 @@ TEST(ValidationTest, UnicodeEscapesDecodeAndTextIsStoredInNfc) {
   // (Edited as text: the test helper JsonSet would decode the escapes itself.)
   std::string json = Replace(TestData("sample-dossier.json"), "\"Nhung\"", "\"\\u004Ehung\\ud83d\\ude00\"");
   json = Replace(json, "\"Nguyễn\"", "\"Nguye\xcc\x82\xcc\x83n\"");
-  auto w = db->Create(json, Ctx());
+  auto w = db->Create(db.editor, json, Ctx());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
-  EXPECT_EQ(db->Get(w->id)->full_name(), "Nguyễn Thị Hồng Nhung\xf0\x9f\x98\x80");
+  EXPECT_EQ(db->Get(db.editor, w->id)->full_name(), "Nguyễn Thị Hồng Nhung\xf0\x9f\x98\x80");
 }
 
 TEST(ValidationTest, SuspiciousCoefficientIsKeptAndFlagged) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
   std::string json = JsonSet(TestData("sample-dossier.json"), "salaryHistory.0.coefficient", "2.40");
-  auto w = db->Create(json, Ctx());
+  auto w = db->Create(db.editor, json, Ctx());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   ASSERT_EQ(w->warnings.size(), 1u);
   EXPECT_NE(w->warnings[0].find("$.salaryHistory[0].coefficient: 2.40 does not match"), std::string::npos);
-  EXPECT_NE(db->Get(w->id)->ToJson()->find("2.4"), std::string::npos);
+  EXPECT_NE(db->Get(db.editor, w->id)->ToJson()->find("2.4"), std::string::npos);
 }
 
 }  // namespace

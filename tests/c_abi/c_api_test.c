@@ -46,11 +46,16 @@ static char* replace(const char* s, const char* from, const char* to) {
 
 int main(int argc, char** argv) {
   uint8_t key[HSDT_KEY_BYTES];
-  uint8_t other[HSDT_KEY_BYTES];
+  uint8_t other_key[HSDT_KEY_BYTES];
   char path[512], backups[512], restored[512];
   hsdt_options* options = NULL;
   hsdt_db* db = NULL;
   hsdt_db* bad = (hsdt_db*)1;
+  hsdt_session* admin = NULL;
+  hsdt_session* editor = NULL;
+  hsdt_session* other = (hsdt_session*)1;
+  uint64_t digest_seq = 0;
+  char* digest_head = NULL;
   char* id = NULL;
   char* json = NULL;
   char* v2;
@@ -70,7 +75,7 @@ int main(int argc, char** argv) {
   CHECK(sample != NULL);
   for (i = 0; i < sizeof key; i++) {
     key[i] = (uint8_t)(i * 7 + 1);
-    other[i] = (uint8_t)(i * 5 + 2);
+    other_key[i] = (uint8_t)(i * 5 + 2);
   }
   snprintf(path, sizeof path, "%s/db", argv[2]);
   snprintf(backups, sizeof backups, "%s/backups", argv[2]);
@@ -83,7 +88,7 @@ int main(int argc, char** argv) {
 
   /* Misuse: NULL handles and outputs. */
   CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, NULL) == HSDT_MISUSE);
-  CHECK(hsdt_dossier_get(NULL, "HS00000001", &json, &len, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_get(NULL, NULL, "HS00000001", 0, &json, &len, NULL) == HSDT_MISUSE);
   CHECK(hsdt_db_close(NULL) == HSDT_OK);
   hsdt_free(NULL);
   hsdt_options_free(NULL);
@@ -98,79 +103,143 @@ int main(int argc, char** argv) {
   CHECK(hsdt_options_set_kdf_cost(options, 7) == HSDT_INVALID_ARGUMENT);
   CHECK(strstr(hsdt_last_error(), "cost") != NULL);
   CHECK(hsdt_options_set_kdf_cost(options, 0) == HSDT_OK);
+  CHECK(hsdt_options_set_password_cost(options, 0) == HSDT_OK);
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, options, &db) == HSDT_INVALID_ARGUMENT);
+  CHECK(strstr(hsdt_last_error(), "first_admin") != NULL);
+  CHECK(hsdt_options_set_first_admin(options, "nv.admin", "Quản trị", "quản trị hồ sơ Bình Tân 2024") == HSDT_OK);
   CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, 16, options, &db) == HSDT_INVALID_ARGUMENT);
   CHECK(db == NULL);
   CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, options, &db) == HSDT_OK);
-  hsdt_options_free(options);
+
+  /* Sessions: the administrator names an editor of phường An Lạc (27460), who sets a password. */
+  CHECK(hsdt_login(db, "nv.admin", "wrong password entirely", &other) == HSDT_PERMISSION_DENIED);
+  CHECK(other == NULL);
+  CHECK(hsdt_login(db, "nobody", "wrong password entirely", &other) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_login(db, "NV.Admin", "quản trị hồ sơ Bình Tân 2024", &admin) == HSDT_OK);
+  CHECK(hsdt_account_create(db, admin, "anlac.editor", "Biên tập An Lạc", "27460", HSDT_ROLE_UNIT_EDITOR,
+                            "mật khẩu tạm thời 2024", "tuyển dụng") == HSDT_OK);
+  CHECK(hsdt_login(db, "anlac.editor", "mật khẩu tạm thời 2024", &editor) == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, editor, "HS00000001", 0, &json, &len, NULL) == HSDT_PERMISSION_DENIED);
+  CHECK(strstr(hsdt_last_error(), "temporary password") != NULL);
+  CHECK(hsdt_change_password(db, editor, "mật khẩu tạm thời 2024", "short") == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_change_password(db, editor, "mật khẩu tạm thời 2024", "cán bộ phường An Lạc 2024") == HSDT_OK);
 
   /* Create, with a source document; bad input names the JSON path. */
-  CHECK(hsdt_dossier_create(db, sample, json_len, "c-test", "tạo mới", "845/QĐ-UBND", "2008-08-20", &id,
+  CHECK(hsdt_dossier_create(db, admin, sample, json_len, "tạo mới", "845/QĐ-UBND", "2008-08-20", NULL,
+                            NULL) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_dossier_create(db, editor, sample, json_len, "tạo mới", "845/QĐ-UBND", "2008-08-20", &id,
                             &version) == HSDT_OK);
   CHECK(id != NULL && strcmp(id, "HS00000001") == 0);
   CHECK(version == 1);
   v2 = replace(sample, "\"gender\": \"nu\"", "\"gender\": \"x\"");
-  CHECK(hsdt_dossier_create(db, v2, strlen(v2), "c-test", "", "1/QĐ", "2024-01-01", NULL, NULL) ==
+  CHECK(hsdt_dossier_create(db, editor, v2, strlen(v2), "", "1/QĐ", "2024-01-01", NULL, NULL) ==
         HSDT_INVALID_ARGUMENT);
   CHECK(strstr(hsdt_last_error(), "$.gender") != NULL);
   free(v2);
-  CHECK(hsdt_dossier_create(db, sample, json_len, "c-test", "", NULL, NULL, NULL, NULL) ==
+  CHECK(hsdt_dossier_create(db, editor, sample, json_len, "", NULL, NULL, NULL, NULL) ==
         HSDT_INVALID_ARGUMENT);
 
   /* Get, update, conflict, status. */
-  CHECK(hsdt_dossier_get(db, id, &json, &len, &version) == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, editor, id, 0, &json, &len, &version) == HSDT_OK);
   CHECK(json != NULL && len == strlen(json) && strstr(json, "\"given\":\"Nhung\"") != NULL);
   CHECK(version == 1);
   hsdt_free(json);
   v2 = replace(sample, "0908123456", "0909000111");
-  CHECK(hsdt_dossier_update(db, id, 1, v2, strlen(v2), "c-test", "", "2/QĐ", "2024-01-02", &version) == HSDT_OK);
+  CHECK(hsdt_dossier_update(db, editor, id, 1, v2, strlen(v2), "", "2/QĐ", "2024-01-02", &version) == HSDT_OK);
   CHECK(version == 2);
-  CHECK(hsdt_dossier_update(db, id, 1, v2, strlen(v2), "c-test", "", "2/QĐ", "2024-01-02", &version) == HSDT_CONFLICT);
+  CHECK(hsdt_dossier_update(db, editor, id, 1, v2, strlen(v2), "", "2/QĐ", "2024-01-02", &version) == HSDT_CONFLICT);
   CHECK(version == 0);
   free(v2);
-  CHECK(hsdt_dossier_change_status(db, id, 2, "nghiHuu", "c-test", "", "3/QĐ", "2024-01-03", &version) == HSDT_OK);
+  CHECK(hsdt_dossier_change_status(db, editor, id, 2, "nghiHuu", "", "3/QĐ", "2024-01-03", &version) == HSDT_OK);
   CHECK(version == 3);
-  CHECK(hsdt_dossier_get(db, "HS00000042", &json, &len, NULL) == HSDT_NOT_FOUND);
+  CHECK(hsdt_dossier_get(db, editor, "HS00000042", 0, &json, &len, NULL) == HSDT_NOT_FOUND);
   CHECK(json == NULL && len == 0);
 
   /* History, versions, as-of, diff. */
-  CHECK(hsdt_dossier_history(db, id, &json, &len) == HSDT_OK);
+  CHECK(hsdt_dossier_history(db, editor, id, 0, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"version\":3") != NULL && strstr(json, "\"kind\":\"statusChange\"") != NULL);
   CHECK(strstr(json, "\"sourceNumber\":\"3/QĐ\"") != NULL);
   hsdt_free(json);
-  CHECK(hsdt_dossier_get_version(db, id, 1, &json, &len) == HSDT_OK);
+  CHECK(hsdt_dossier_get_version(db, editor, id, 1, 0, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "0908123456") != NULL);
   hsdt_free(json);
-  CHECK(hsdt_dossier_get_as_of(db, id, INT64_MAX, &json, &len, &version) == HSDT_OK);
+  CHECK(hsdt_dossier_get_as_of(db, editor, id, INT64_MAX, 0, &json, &len, &version) == HSDT_OK);
   CHECK(version == 3);
   hsdt_free(json);
-  CHECK(hsdt_dossier_get_as_of(db, id, 0, &json, &len, &version) == HSDT_NOT_FOUND);
-  CHECK(hsdt_dossier_diff(db, id, 1, 2, &json, &len) == HSDT_OK);
+  CHECK(hsdt_dossier_get_as_of(db, editor, id, 0, 0, &json, &len, &version) == HSDT_NOT_FOUND);
+  CHECK(hsdt_dossier_diff(db, editor, id, 1, 2, 0, &json, &len) == HSDT_OK);
   CHECK(strcmp(json, "[\"$.phone\"]") == 0);
   hsdt_free(json);
 
-  /* Check, backup, re-key, change key. */
-  CHECK(hsdt_db_check(db, &json, &len) == HSDT_OK);
+  /* Another unit reads only with a purpose and a grant. */
+  CHECK(hsdt_account_create(db, admin, "anlaca.viewer", "Xem An Lạc A", "27463", HSDT_ROLE_UNIT_VIEWER,
+                            "mật khẩu tạm thời 2025", "") == HSDT_OK);
+  CHECK(hsdt_login(db, "anlaca.viewer", "mật khẩu tạm thời 2025", &other) == HSDT_OK);
+  CHECK(hsdt_change_password(db, other, "mật khẩu tạm thời 2025", "người xem phường An Lạc A") == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, other, id, HSDT_PURPOSE_TRAINING, &json, &len, NULL) == HSDT_PERMISSION_DENIED);
+  {
+    const char* ids[1];
+    int purposes[1] = {HSDT_PURPOSE_TRAINING};
+    char* grant = NULL;
+    ids[0] = id;
+    CHECK(hsdt_grant_issue(db, admin, "anlaca.viewer", NULL, ids, 1, NULL, HSDT_GRANT_READ, purposes, 1,
+                           "77/CV-UBND", "2024-02-01", "Chủ tịch UBND quận", 0, INT64_MAX, "đào tạo",
+                           &grant) == HSDT_OK);
+    CHECK(grant != NULL && strcmp(grant, "GR00000001") == 0);
+    hsdt_free(grant);
+  }
+  CHECK(hsdt_dossier_get(db, other, id, HSDT_PURPOSE_TRAINING, &json, &len, NULL) == HSDT_OK);
+  CHECK(strstr(json, "0908123456") == NULL); /* a read-only grant shows no personal fields */
+  hsdt_free(json);
+  CHECK(hsdt_dossier_get(db, other, id, HSDT_PURPOSE_DISCIPLINE, &json, &len, NULL) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_explain(db, admin, "anlaca.viewer", 1, id, INT64_MAX - 1, HSDT_PURPOSE_TRAINING, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"allowed\":true") != NULL && strstr(json, "GR00000001") != NULL);
+  hsdt_free(json);
+  hsdt_session_free(other);
+
+  /* The audit log verifies, and holds the refusals. */
+  CHECK(hsdt_audit_digest(db, admin, &digest_seq, &digest_head) == HSDT_OK);
+  CHECK(digest_seq > 10 && digest_head != NULL && strlen(digest_head) == 64);
+  CHECK(hsdt_audit_verify(db, admin, digest_seq, digest_head, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"ok\":true") != NULL);
+  hsdt_free(json);
+  hsdt_free(digest_head);
+  CHECK(hsdt_audit_read(db, admin, 1, 1000, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"allowed\":false") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_audit_verify(db, editor, 0, NULL, &json, &len) == HSDT_PERMISSION_DENIED);
+
+  /* Check, backup, re-key, change key: the administrator's. */
+  CHECK(hsdt_db_check(db, editor, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_db_check(db, admin, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"problems\":[]") != NULL);
   hsdt_free(json);
-  CHECK(hsdt_db_backup(db, backups, &backup_id) == HSDT_OK);
+  CHECK(hsdt_db_backup(db, admin, backups, &backup_id) == HSDT_OK);
   CHECK(backup_id == 1);
-  CHECK(hsdt_db_rekey(db, 0, &done, &remaining) == HSDT_OK);
+  CHECK(hsdt_db_rekey(db, admin, 0, &done, &remaining) == HSDT_OK);
   CHECK(done && remaining == 0);
-  CHECK(hsdt_db_sync(db) == HSDT_OK);
-  CHECK(hsdt_db_change_key(db, HSDT_KEY_RAW, other, sizeof other) == HSDT_OK);
+  CHECK(hsdt_db_sync(db, editor) == HSDT_OK);
+  CHECK(hsdt_db_change_key(db, admin, HSDT_KEY_RAW, other_key, sizeof other_key) == HSDT_OK);
+  CHECK(hsdt_logout(db, editor) == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, editor, id, 0, &json, &len, NULL) == HSDT_PERMISSION_DENIED);
+  hsdt_session_free(editor);
+  hsdt_session_free(admin);
   CHECK(hsdt_db_close(db) == HSDT_OK);
+  hsdt_options_free(options);
 
   CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, &db) == HSDT_BAD_KEY);
   CHECK(db == NULL);
-  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, other, sizeof other, NULL, &db) == HSDT_OK);
+  CHECK(hsdt_db_open(path, HSDT_KEY_RAW, other_key, sizeof other_key, NULL, &db) == HSDT_OK);
   CHECK(hsdt_db_close(db) == HSDT_OK);
 
   CHECK(hsdt_backup_verify(backups, HSDT_KEY_RAW, key, sizeof key, 0) == HSDT_OK);
   CHECK(hsdt_backup_restore(backups, HSDT_KEY_RAW, key, sizeof key, 0, restored) == HSDT_OK);
   CHECK(hsdt_db_open(restored, HSDT_KEY_RAW, key, sizeof key, NULL, &db) == HSDT_OK);
-  CHECK(hsdt_dossier_get(db, "HS00000001", &json, &len, &version) == HSDT_OK);
+  CHECK(hsdt_login(db, "anlac.editor", "cán bộ phường An Lạc 2024", &editor) == HSDT_OK);
+  CHECK(hsdt_dossier_get(db, editor, "HS00000001", 0, &json, &len, &version) == HSDT_OK);
   CHECK(version == 3); /* the backup was made after the status change */
   hsdt_free(json);
+  hsdt_session_free(editor);
   CHECK(hsdt_db_close(db) == HSDT_OK);
 
   hsdt_free(id);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The hsdt command-line tool end to end: commands, key sources and exit codes.
+# The hsdt command-line tool end to end: logins, commands, key sources and exit codes.
 #   cli_test.sh HSDT_BINARY SAMPLE_JSON
 set -uo pipefail
 hsdt=$1
@@ -17,44 +17,72 @@ expect() {  # expect CODE DESCRIPTION -- command...
     echo "ok: $what"
   fi
 }
-src=(--source-number 12/QĐ-UBND --source-date 2024-02-01 --actor cli-test)
+check() { grep -q -- "$1" "$2" || { echo "FAIL: $3"; failures=$((failures + 1)); }; }
+src=(--source-number 12/QĐ-UBND --source-date 2024-02-01)
 printf '%s' "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" >"$tmp/key.hex"
 printf '%s' "another key that is a passphrase" >"$tmp/other.key"
 db=$tmp/db
+k=(--db "$db" --key-file "$tmp/key.hex")
+admin_pw="quản trị hồ sơ Bình Tân 2024"
+editor_pw="cán bộ phường An Lạc 2024"
+as_admin=(env HSDT_USER=nv.admin HSDT_PASSWORD="$admin_pw")
+as_editor=(env HSDT_USER=anlac.editor HSDT_PASSWORD="$editor_pw")
 
-expect 0 "init with a hex key file" -- "$hsdt" init --db "$db" --key-file "$tmp/key.hex"
-expect 8 "init twice is refused" -- "$hsdt" init --db "$db" --key-file "$tmp/key.hex"
-expect 0 "put creates" -- sh -c "\"$hsdt\" put --db \"$db\" --key-file \"$tmp/key.hex\" ${src[*]} < \"$sample\""
+expect 0 "init with a hex key file and a first administrator" -- env HSDT_ADMIN_PASSWORD="$admin_pw" "$hsdt" init "${k[@]}" --admin nv.admin
+expect 8 "init twice is refused" -- env HSDT_ADMIN_PASSWORD="$admin_pw" "$hsdt" init "${k[@]}" --admin nv.admin
+expect 9 "a wrong password is refused" -- env HSDT_USER=nv.admin HSDT_PASSWORD=wrong "$hsdt" stats "${k[@]}"
+expect 0 "the administrator creates an editor" -- "${as_admin[@]}" HSDT_NEW_PASSWORD="tạm thời biên tập 2024" "$hsdt" account create anlac.editor "${k[@]}" --unit 27460 --role unit_editor
+expect 9 "a temporary password must be changed first" -- env HSDT_USER=anlac.editor HSDT_PASSWORD="tạm thời biên tập 2024" "$hsdt" list "${k[@]}"
+expect 0 "the editor changes it" -- env HSDT_USER=anlac.editor HSDT_PASSWORD="tạm thời biên tập 2024" HSDT_NEW_PASSWORD="$editor_pw" "$hsdt" password "${k[@]}"
+expect 0 "put creates" -- sh -c "\"\$@\" < \"$sample\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" "${src[@]}"
 id=$(cut -d' ' -f1 "$tmp/out")
 [ "$id" = "HS00000001" ] || { echo "FAIL: unexpected id '$id'"; failures=$((failures + 1)); }
-expect 0 "get" -- "$hsdt" get --db "$db" --key-file "$tmp/key.hex" "$id"
-grep -q '"given":"Nhung"' "$tmp/out" || { echo "FAIL: get output lacks the name"; failures=$((failures + 1)); }
-expect 5 "wrong key" -- "$hsdt" get --db "$db" --key-file "$tmp/other.key" "$id"
-expect 3 "unknown dossier" -- "$hsdt" get --db "$db" --key-file "$tmp/key.hex" HS00000099
-expect 8 "bad JSON is rejected" -- sh -c "echo '{\"gender\": \"x\"}' | \"$hsdt\" put --db \"$db\" --key-file \"$tmp/key.hex\" ${src[*]}"
-grep -q '\$' "$tmp/err" || { echo "FAIL: the error names no JSON path"; failures=$((failures + 1)); }
+expect 0 "get" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id"
+check '"given":"Nhung"' "$tmp/out" "get output lacks the name"
+expect 5 "wrong database key" -- "${as_editor[@]}" "$hsdt" get --db "$db" --key-file "$tmp/other.key" "$id"
+expect 3 "unknown dossier" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" HS00000099
+expect 8 "bad JSON is rejected" -- sh -c "echo '{\"gender\": \"x\"}' | \"\$@\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" "${src[@]}"
+check '\$' "$tmp/err" "the error names no JSON path"
 sed 's/0908123456/0909999999/' "$sample" >"$tmp/v2.json"
-expect 0 "put --id updates" -- sh -c "\"$hsdt\" put --db \"$db\" --key-file \"$tmp/key.hex\" --id $id --expect 1 ${src[*]} < \"$tmp/v2.json\""
-expect 4 "stale update conflicts" -- sh -c "\"$hsdt\" put --db \"$db\" --key-file \"$tmp/key.hex\" --id $id --expect 1 ${src[*]} < \"$tmp/v2.json\""
-expect 0 "status change" -- "$hsdt" status --db "$db" --key-file "$tmp/key.hex" --expect 2 "${src[@]}" "$id" nghiHuu
-expect 0 "history" -- "$hsdt" history --db "$db" --key-file "$tmp/key.hex" "$id"
+expect 0 "put --id updates" -- sh -c "\"\$@\" < \"$tmp/v2.json\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" --id "$id" --expect 1 "${src[@]}"
+expect 4 "stale update conflicts" -- sh -c "\"\$@\" < \"$tmp/v2.json\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" --id "$id" --expect 1 "${src[@]}"
+expect 0 "status change" -- "${as_editor[@]}" "$hsdt" status "${k[@]}" --expect 2 "${src[@]}" "$id" nghiHuu
+expect 0 "history" -- "${as_editor[@]}" "$hsdt" history "${k[@]}" "$id"
 [ "$(wc -l <"$tmp/out")" -eq 3 ] || { echo "FAIL: history should list 3 versions"; failures=$((failures + 1)); }
-expect 0 "diff" -- "$hsdt" diff --db "$db" --key-file "$tmp/key.hex" "$id" 1 2
-grep -qx '\$.phone' "$tmp/out" || { echo "FAIL: diff should name \$.phone"; failures=$((failures + 1)); }
-expect 0 "get --version" -- "$hsdt" get --db "$db" --key-file "$tmp/key.hex" --version 1 "$id"
-grep -q 0908123456 "$tmp/out" || { echo "FAIL: version 1 lost its phone"; failures=$((failures + 1)); }
-expect 0 "check" -- "$hsdt" check --db "$db" --key-file "$tmp/key.hex"
-expect 0 "backup" -- "$hsdt" backup --db "$db" --key-file "$tmp/key.hex" --to "$tmp/backups"
+expect 0 "diff" -- "${as_editor[@]}" "$hsdt" diff "${k[@]}" "$id" 1 2
+check '^\$.phone$' "$tmp/out" "diff should name \$.phone"
+expect 0 "get --version" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" --version 1 "$id"
+check 0908123456 "$tmp/out" "version 1 lost its phone"
+expect 9 "the administrator reads another unit only with a purpose" -- "${as_admin[@]}" "$hsdt" get "${k[@]}" "$id"
+expect 0 "...and with one" -- "${as_admin[@]}" "$hsdt" get "${k[@]}" "$id" --purpose statistics
+expect 9 "an editor does not run checks" -- "${as_editor[@]}" "$hsdt" check "${k[@]}"
+expect 0 "check" -- "${as_admin[@]}" "$hsdt" check "${k[@]}"
+expect 0 "unit create" -- "${as_admin[@]}" "$hsdt" unit create 777-TTCN "${k[@]}" --name "Trung tâm Công nghệ thông tin" --kind public_service_unit
+expect 0 "grant issue" -- "${as_admin[@]}" "$hsdt" grant issue "${k[@]}" --to-unit 27463 --dossiers "$id" --rights read --purposes training --legal-number 9/CV --legal-date 2024-03-01 --signer "Chủ tịch" --from 2024-01-01 --until 2099-01-01
+check GR00000001 "$tmp/out" "the grant id"
+expect 0 "explain" -- "${as_admin[@]}" "$hsdt" explain nv.admin read_dossier "$id" "${k[@]}" --at 2099-01-01 --purpose statistics
+check "allowed by district-admin" "$tmp/out" "explain should allow the administrator"
+expect 0 "audit verify" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}"
+expect 0 "audit digest" -- "${as_admin[@]}" "$hsdt" audit digest "${k[@]}"
+digest=$(cat "$tmp/out")
+expect 0 "audit verify against the digest" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}" --digest "$digest"
+expect 0 "audit read" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 1000
+check DENIED "$tmp/out" "the refusals are in the audit log"
+expect 9 "an editor does not read the audit log" -- "${as_editor[@]}" "$hsdt" audit read "${k[@]}"
+expect 0 "backup" -- "${as_admin[@]}" "$hsdt" backup "${k[@]}" --to "$tmp/backups"
 expect 0 "backup-verify" -- "$hsdt" backup-verify "$tmp/backups" --key-file "$tmp/key.hex"
 expect 0 "restore" -- "$hsdt" restore --from "$tmp/backups" --db "$tmp/restored" --key-file "$tmp/key.hex"
-expect 0 "restored database checks clean" -- "$hsdt" check --db "$tmp/restored" --key-file "$tmp/key.hex"
-expect 0 "rekey" -- "$hsdt" rekey --db "$db" --key-file "$tmp/key.hex"
-expect 0 "passwd" -- env HSDT_NEW_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" passwd --db "$db" --key-file "$tmp/key.hex"
-expect 5 "the old key no longer opens it" -- "$hsdt" check --db "$db" --key-file "$tmp/key.hex"
-expect 0 "the new passphrase does" -- env HSDT_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" get --db "$db" "$id"
+expect 0 "restored database checks clean" -- "${as_admin[@]}" "$hsdt" check --db "$tmp/restored" --key-file "$tmp/key.hex"
+expect 0 "rekey" -- "${as_admin[@]}" "$hsdt" rekey "${k[@]}"
+expect 0 "account reset" -- "${as_admin[@]}" "$hsdt" account reset anlac.editor "${k[@]}" --report-number 3/BC --report-date 2024-05-02
+check "temporary password" "$tmp/out" "reset prints a temporary password"
+expect 0 "passwd" -- "${as_admin[@]}" HSDT_NEW_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" passwd "${k[@]}"
+expect 5 "the old key no longer opens it" -- "${as_admin[@]}" "$hsdt" check "${k[@]}"
+expect 0 "the new passphrase does" -- "${as_admin[@]}" HSDT_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" stats --db "$db"
 expect 2 "unknown command" -- "$hsdt" frobnicate --db "$db"
 expect 0 "demo" -- env -u HSDT_PASSPHRASE "$hsdt" demo --db "$tmp/demo" --people 150
-grep -q "0 lần xuất hiện" "$tmp/out" || { echo "FAIL: demo plaintext scan"; failures=$((failures + 1)); }
+check "0 lần xuất hiện" "$tmp/out" "demo plaintext scan"
+check "nguyên vẹn" "$tmp/out" "demo audit chain"
 expect 2 "demo refuses a folder that is not a demo" -- "$hsdt" demo --db "$db" --people 150
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

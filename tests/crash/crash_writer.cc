@@ -16,11 +16,7 @@ int main(int argc, char** argv) {
   hsdt::OpenOptions o = hsdt::testing::CreateOptions();
   o.durability = std::string(argv[2]) == "sync" ? hsdt::Durability::kSync : hsdt::Durability::kNoSync;
   o.dictionary_training_records = 0;
-  auto db = hsdt::Database::Open(argv[1], hsdt::testing::TestKey(), o);
-  if (!db.ok()) {
-    std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
-    return 1;
-  }
+  hsdt::testing::TestDb db = hsdt::testing::OpenOrDie(argv[1], o);
   const long seed = std::atol(argv[3]);
   std::mt19937 rng(static_cast<unsigned>(seed));
   std::map<std::string, std::uint32_t> mine;
@@ -29,18 +25,18 @@ int main(int argc, char** argv) {
     if (mine.empty() || rng() % 2 == 0) {
       char number[40];
       std::snprintf(number, sizeof number, "%03ld%09ld", seed % 1000, i % 1000000000);
-      auto w = (*db)->Create(hsdt::testing::SampleWithNationalId(number), hsdt::testing::Ctx());
+      auto w = db->Create(db.editor, hsdt::testing::SampleWithNationalId(number), hsdt::testing::Ctx());
       if (!w.ok()) return 3;
       mine[w->id] = w->version;
       line = w->id + " " + std::to_string(w->version) + "\n";
     } else {
       auto it = mine.begin();
       std::advance(it, rng() % mine.size());
-      auto current = (*db)->Get(it->first);
+      auto current = db->Get(db.editor, it->first);
       if (!current.ok()) return 4;
       std::string body = current->ToJson().value();
       body = hsdt::testing::JsonSet(body, "phone", "\"0" + std::to_string(100000000 + i) + "\"");
-      auto w = (*db)->Update(it->first, it->second, body, hsdt::testing::Ctx());
+      auto w = db->Update(db.editor, it->first, it->second, body, hsdt::testing::Ctx());
       if (!w.ok()) return 5;
       it->second = w->version;
       line = w->id + " " + std::to_string(w->version) + "\n";

@@ -29,7 +29,7 @@ TEST(FormatTest, NewerMetadataFormatIsRefused) {
     base::PutBigEndian32(&v, 99);
     ASSERT_TRUE((*store)->raw_db()->Put({}, (*store)->raw_cf(storage::kMetaCf), "format", v).ok());
   }
-  auto db = Database::Open(dir.path(), testing::TestKey(), OpenOptions{});
+  auto db = Database::Open(dir.path(), testing::TestKey(), testing::ReopenOptions());
   EXPECT_EQ(db.status().code(), StatusCode::kUnsupportedFormat);
   EXPECT_NE(db.status().message().find("format 99 is newer"), std::string_view::npos) << db.status().ToString();
 }
@@ -44,13 +44,13 @@ TEST(FormatTest, NewerKeyringFormatIsRefused) {
   crypto::Checksum(keyring, sum);
   keyring.append(reinterpret_cast<const char*>(sum), sizeof sum);
   WriteFile(dir.Sub("KEYRING"), keyring);
-  auto db = Database::Open(dir.path(), testing::TestKey(), OpenOptions{});
+  auto db = Database::Open(dir.path(), testing::TestKey(), testing::ReopenOptions());
   EXPECT_EQ(db.status().code(), StatusCode::kUnsupportedFormat) << db.status().ToString();
 }
 
 TEST(FormatTest, MissingDatabaseIsNotFoundAndExistingOneIsNotRecreated) {
   testing::TempDir dir;
-  EXPECT_EQ(Database::Open(dir.Sub("none"), testing::TestKey(), OpenOptions{}).status().code(),
+  EXPECT_EQ(Database::Open(dir.Sub("none"), testing::TestKey(), testing::ReopenOptions()).status().code(),
             StatusCode::kNotFound);
   { auto db = testing::OpenOrDie(dir.path()); }
   OpenOptions o = testing::CreateOptions();
@@ -61,7 +61,7 @@ TEST(FormatTest, MissingDatabaseIsNotFoundAndExistingOneIsNotRecreated) {
 TEST(FormatTest, SecondOpenOfTheSameDirectoryIsBusy) {
   testing::TempDir dir;
   auto first = testing::OpenOrDie(dir.path());
-  auto second = Database::Open(dir.path(), testing::TestKey(), OpenOptions{});
+  auto second = Database::Open(dir.path(), testing::TestKey(), testing::ReopenOptions());
   EXPECT_EQ(second.status().code(), StatusCode::kBusy) << second.status().ToString();
 }
 

@@ -22,13 +22,13 @@ class TamperTest : public ::testing::Test {
   void SetUp() override {
     auto db = testing::OpenOrDie(dir_.path());
     const std::string json = testing::TestData("sample-dossier.json");
-    auto a = db->Create(json, Ctx());
+    auto a = db->Create(db.editor, json, Ctx());
     ASSERT_TRUE(a.ok());
-    ASSERT_TRUE(db->Update(a->id, 1, testing::JsonSet(json, "phone", "\"0909000001\""), Ctx()).ok());
-    ASSERT_TRUE(db->Update(a->id, 2, testing::JsonSet(json, "phone", "\"0909000002\""), Ctx()).ok());
-    auto b = db->Create(testing::SampleWithNationalId("079184000002"), Ctx());
+    ASSERT_TRUE(db->Update(db.editor, a->id, 1, testing::JsonSet(json, "phone", "\"0909000001\""), Ctx()).ok());
+    ASSERT_TRUE(db->Update(db.editor, a->id, 2, testing::JsonSet(json, "phone", "\"0909000002\""), Ctx()).ok());
+    auto b = db->Create(db.editor, testing::SampleWithNationalId("079184000002"), Ctx());
     ASSERT_TRUE(b.ok());
-    ASSERT_TRUE(db->Check()->problems.empty());
+    ASSERT_TRUE(db->Check(db.admin)->problems.empty());
   }
 
   // Runs `edit` on the raw RocksDB of the closed database.
@@ -47,8 +47,8 @@ class TamperTest : public ::testing::Test {
   }
 
   std::vector<std::string> Problems() {
-    auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-    auto report = db->Check();
+    auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+    auto report = db->Check(db.admin);
     EXPECT_TRUE(report.ok());
     return report->problems;
   }
@@ -69,13 +69,13 @@ TEST_F(TamperTest, FlippedCiphertextByteFailsAuthentication) {
     v[v.size() - 20] ^= 0x01;
     ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kCurrentCf), Store::IdKey(1), v).ok());
   });
-  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-  auto d = db->Get("HS00000001");
+  auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  auto d = db->Get(db.editor, "HS00000001");
   EXPECT_EQ(d.status().code(), StatusCode::kCorruption);
   EXPECT_NE(d.status().message().find("authentication failed"), std::string_view::npos);
   EXPECT_NE(d.status().message().find("current/1"), std::string_view::npos);
-  EXPECT_TRUE(db->Get("HS00000002").ok());  // the damage stays where it is
-  EXPECT_TRUE(Mentions(db->Check()->problems, "current/HS00000001: authentication failed"));
+  EXPECT_TRUE(db->Get(db.editor, "HS00000002").ok());  // the damage stays where it is
+  EXPECT_TRUE(Mentions(db->Check(db.admin)->problems, "current/HS00000001: authentication failed"));
 }
 
 TEST_F(TamperTest, RecordCopiedToAnotherDossierFailsAuthentication) {
@@ -83,8 +83,8 @@ TEST_F(TamperTest, RecordCopiedToAnotherDossierFailsAuthentication) {
     const std::string v = Raw(db, s, storage::kCurrentCf, Store::IdKey(1));
     ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kCurrentCf), Store::IdKey(2), v).ok());
   });
-  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-  EXPECT_EQ(db->Get("HS00000002").status().code(), StatusCode::kCorruption);
+  auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  EXPECT_EQ(db->Get(db.editor, "HS00000002").status().code(), StatusCode::kCorruption);
 }
 
 TEST_F(TamperTest, EditedVersionHeaderFailsAuthentication) {
@@ -94,9 +94,9 @@ TEST_F(TamperTest, EditedVersionHeaderFailsAuthentication) {
     v[5] = 2;  // version 1 -> 2 in the clear header
     ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kHistoryCf), key, v).ok());
   });
-  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-  EXPECT_EQ(db->GetVersion("HS00000001", 1).status().code(), StatusCode::kCorruption);
-  EXPECT_TRUE(Mentions(db->Check()->problems, "history/HS00000001/r1"));
+  auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  EXPECT_EQ(db->GetVersion(db.editor, "HS00000001", 1).status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(Mentions(db->Check(db.admin)->problems, "history/HS00000001/r1"));
 }
 
 TEST_F(TamperTest, ReplayedOldVersionIsReportedAndHistoryIsNeverOverwritten) {
@@ -106,10 +106,10 @@ TEST_F(TamperTest, ReplayedOldVersionIsReportedAndHistoryIsNeverOverwritten) {
   });
   EXPECT_TRUE(Mentions(Problems(), "history/HS00000001: versions beyond the current one"));
   // An update on top of the replayed record would write version 2 again: refused.
-  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-  auto u = db->Update("HS00000001", 1, testing::TestData("sample-dossier.json"), Ctx());
+  auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  auto u = db->Update(db.editor, "HS00000001", 1, testing::TestData("sample-dossier.json"), Ctx());
   EXPECT_EQ(u.status().code(), StatusCode::kCorruption) << u.status().ToString();
-  EXPECT_EQ(db->History("HS00000001")->size(), 3u);
+  EXPECT_EQ(db->History(db.editor, "HS00000001")->size(), 3u);
 }
 
 TEST_F(TamperTest, RecordMovedToAnotherVersionKeyIsCorruption) {
@@ -117,11 +117,11 @@ TEST_F(TamperTest, RecordMovedToAnotherVersionKeyIsCorruption) {
     const std::string v1 = Raw(db, s, storage::kHistoryCf, Store::HistoryKey(1, 'r', 1));
     ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kHistoryCf), Store::HistoryKey(1, 'r', 2), v1).ok());
   });
-  auto db = testing::OpenOrDie(dir_.path(), OpenOptions{});
-  auto d = db->GetVersion("HS00000001", 2);
+  auto db = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  auto d = db->GetVersion(db.editor, "HS00000001", 2);
   EXPECT_EQ(d.status().code(), StatusCode::kCorruption);
   EXPECT_NE(d.status().message().find("holds version 1"), std::string_view::npos);
-  EXPECT_TRUE(Mentions(db->Check()->problems, "history/HS00000001/r2: record says version 1"));
+  EXPECT_TRUE(Mentions(db->Check(db.admin)->problems, "history/HS00000001/r2: record says version 1"));
 }
 
 TEST_F(TamperTest, DroppedHistoryEntryIsReportedByCheck) {
@@ -177,12 +177,17 @@ TEST_F(TamperTest, FlippedByteInAFileIsCorruption) {
     std::fwrite(bytes.data(), 1, bytes.size(), f);
     std::fclose(f);
   }
-  auto db = Database::Open(dir_.path(), testing::TestKey(), OpenOptions{});
+  auto db = Database::Open(dir_.path(), testing::TestKey(), testing::ReopenOptions());
   if (!db.ok()) {
     EXPECT_EQ(db.status().code(), StatusCode::kCorruption) << db.status().ToString();
     return;
   }
-  auto report = (*db)->Check();
+  auto admin = (*db)->Login(testing::kAdminUser, testing::kAdminPassword);
+  if (!admin.ok()) {  // the registry itself may be what the flipped byte broke
+    EXPECT_EQ(admin.status().code(), StatusCode::kCorruption) << admin.status().ToString();
+    return;
+  }
+  auto report = (*db)->Check(*admin);
   const bool caught = !report.ok() ? report.status().code() == StatusCode::kCorruption
                                    : !report->problems.empty();
   EXPECT_TRUE(caught);

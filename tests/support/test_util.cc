@@ -50,28 +50,72 @@ Key RawKeyFilled(unsigned char fill) {
 Key TestKey() { return RawKeyFilled(7); }
 Key OtherKey() { return RawKeyFilled(99); }
 
-OpenOptions CreateOptions() {
+OpenOptions ReopenOptions() {
   OpenOptions o;
-  o.create_if_missing = true;
   o.kdf_cost = KdfCost::kMinimum;
+  o.password_cost = KdfCost::kMinimum;
   return o;
 }
 
-ChangeContext Ctx(std::string actor) {
+OpenOptions CreateOptions() {
+  OpenOptions o = ReopenOptions();
+  o.create_if_missing = true;
+  o.first_admin = {kAdminUser, "Quản trị Phòng Nội vụ", kAdminPassword};
+  return o;
+}
+
+ChangeContext Ctx(std::string reason) {
   ChangeContext c;
-  c.actor = std::move(actor);
-  c.reason = "test";
+  c.reason = std::move(reason);
   c.source = {"1/QĐ-UBND", "2024-01-15"};
   return c;
 }
 
-std::unique_ptr<Database> OpenOrDie(const std::string& dir, const OpenOptions& options) {
+Session LoginOrDie(Database& db, const std::string& user, const std::string& password) {
+  auto s = db.Login(user, password);
+  if (!s.ok()) {
+    ADD_FAILURE() << "login " << user << ": " << s.status().ToString();
+    std::abort();
+  }
+  return std::move(s).value();
+}
+
+Session AccountOrDie(Database& db, const Session& admin, const std::string& user,
+                     const std::string& unit, Role role) {
+  const std::string temporary = "tạm thời " + user + " 2024";
+  auto a = db.CreateAccount(admin, AccountSpec{user, user, unit, role, temporary}, Ctx("account"));
+  if (!a.ok()) {
+    ADD_FAILURE() << "account " << user << ": " << a.status().ToString();
+    std::abort();
+  }
+  Session s = LoginOrDie(db, user, temporary);
+  const std::string final_password = "mật khẩu riêng của " + user;
+  if (!db.ChangePassword(s, temporary, final_password).ok()) std::abort();
+  return s;
+}
+
+TestDb OpenOrDie(const std::string& dir, const OpenOptions& options) {
   auto db = Database::Open(dir, TestKey(), options);
   if (!db.ok()) {
     ADD_FAILURE() << "open " << dir << ": " << db.status().ToString();
     std::abort();
   }
-  return std::move(db).value();
+  TestDb t{std::move(db).value(), Session(nullptr), Session(nullptr)};
+  t.admin = LoginOrDie(*t.db, kAdminUser, kAdminPassword);
+  auto editor = t.db->Login(kEditorUser, kEditorPassword);
+  if (editor.ok()) {
+    t.editor = std::move(editor).value();
+  } else {
+    const std::string temporary = "tạm thời biên tập viên 2024";
+    auto a = t.db->CreateAccount(t.admin, AccountSpec{kEditorUser, "Biên tập An Lạc", "27460", Role::kUnitEditor, temporary}, Ctx("account"));
+    if (!a.ok()) {
+      ADD_FAILURE() << "editor: " << a.status().ToString();
+      std::abort();
+    }
+    t.editor = LoginOrDie(*t.db, kEditorUser, temporary);
+    if (!t.db->ChangePassword(t.editor, temporary, kEditorPassword).ok()) std::abort();
+  }
+  return t;
 }
 
 std::string JsonSet(std::string_view json, std::string_view path, std::string_view value) {

@@ -1,0 +1,34 @@
+// Session: a logged-in account. Every call on a Database that reads or changes anything takes
+// one; the policy decides each call from the account as it is at that moment, so restricting or
+// revoking an account takes effect on its open sessions at once.
+//
+// A Session is a cheap shared handle: copies refer to the same session, and Logout ends it for
+// all of them. It belongs to the Database that made it.
+// Threads: a Session may be used from several threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <hsdt/policy.h>
+
+namespace hsdt {
+
+class Session final {
+ public:
+  // As they were at login (the policy uses the current account, not these).
+  const std::string& user() const;
+  const std::string& unit() const;
+  Role role() const;
+  // True until the holder changes the temporary password; only ChangePassword and Logout work.
+  bool must_change_password() const;
+
+  class Impl;
+  explicit Session(std::shared_ptr<Impl> impl);
+  const std::shared_ptr<Impl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace hsdt

@@ -1,0 +1,353 @@
+// Sessions, logins and the one authorisation path: every call is checked here, decided by the
+// policy evaluator and, when refused, audited here.
+#include <hsdt/session.h>
+
+#include "crypto/crypto.h"
+#include "db/database_impl.h"
+#include "policy/passwords.h"
+#include <hsdt/reference.h>
+
+#include "schema/reflect.h"
+#include "schema/validate.h"
+
+namespace hsdt {
+
+Session::Session(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+const std::string& Session::user() const { return impl_->user; }
+const std::string& Session::unit() const { return impl_->unit; }
+Role Session::role() const { return impl_->role; }
+bool Session::must_change_password() const { return impl_->must_change_password.load(); }
+
+namespace db {
+
+policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx) {
+  return {actor, ctx.reason, ctx.source.number, ctx.source.date};
+}
+
+Status CheckReason(const ChangeContext& c, bool source_required) {
+  if (c.reason.size() > schema::kShortTextBytes) {
+    return Status::InvalidArgument("context.reason: " + std::to_string(c.reason.size()) + " bytes; limit 512");
+  }
+  if (!source_required && c.source.number.empty() && c.source.date.empty()) return Status::Ok();
+  if (c.source.number.empty() || c.source.number.size() > 128) {
+    return Status::InvalidArgument(
+        "context.source.number: every change cites its source document; expected 1 to 128 bytes");
+  }
+  if (!schema::IsValidDate(c.source.date, schema::DateForm::FULL)) {
+    return Status::InvalidArgument("context.source.date: \"" + c.source.date.substr(0, 32) +
+                                   "\" is not a date; expected YYYY-MM-DD");
+  }
+  return Status::Ok();
+}
+
+}  // namespace db
+
+namespace {
+constexpr char kLoginRefused[] = "login refused: wrong user name or password, or the account is locked or revoked";
+}  // namespace
+
+crypto::PwhashParams Database::Impl::PasswordParams() const {
+  return crypto::NewPwhashParams(static_cast<int>(options_.password_cost));
+}
+
+int Database::Impl::TierOf(std::string_view unit) const {
+  auto u = registry_->FindUnit(unit);
+  return u ? u->tier : 1;
+}
+
+policy::Principal Database::Impl::PrincipalOf(const policy::AccountRecord& a) const {
+  policy::Principal p;
+  p.user = policy::FoldUserName(a.user_name);
+  p.unit = a.unit;
+  p.role = a.role;
+  p.state = a.state;
+  p.tier = TierOf(a.unit);
+  return p;
+}
+
+policy::Principal Database::Impl::PrincipalOf(const policy::AccountRecord& a, std::string folded) const {
+  policy::Principal p;
+  p.user = std::move(folded);
+  p.unit = a.unit;
+  p.role = a.role;
+  p.state = a.state;
+  p.tier = TierOf(a.unit);
+  return p;
+}
+
+AuditRecord Database::Impl::EntryFor(const Access& access, Action action, std::string_view target,
+                                     Purpose purpose, std::string_view reason) const {
+  AuditRecord e;
+  e.actor = access.actor;
+  e.action = ActionName(action);
+  e.target = target;
+  e.allowed = true;
+  e.purpose = purpose == Purpose::kNone ? "" : PurposeName(purpose);
+  e.reason = reason;
+  e.rule = access.decision.grant_id.empty() ? access.decision.rule : "grant " + access.decision.grant_id;
+  return e;
+}
+
+Status Database::Impl::AuditRead(AuditRecord entry) {
+  if (!audit_reads) return Status::Ok();
+  return audit_->Append(std::move(entry), {}, false, false).status();
+}
+
+Status Database::Impl::AuditNow(AuditRecord entry) {
+  return audit_->Append(std::move(entry), {}, true, true).status();
+}
+
+Result<policy::Principal> Database::Impl::Validate(const Session& session, Action action) {
+  const auto& s = session.impl();
+  if (!s || s->owner != this) return Status::PermissionDenied("session: not a session of this database");
+  if (s->ended.load()) return Status::PermissionDenied("session: ended; log in again");
+  const std::int64_t now = Now();
+  if (now - s->last_used_micros.load() > options_.session_idle_micros) {
+    s->ended = true;
+    return Status::PermissionDenied("session: expired after being idle; log in again");
+  }
+  if (now - s->created_micros > options_.session_lifetime_micros) {
+    s->ended = true;
+    return Status::PermissionDenied("session: expired; log in again");
+  }
+  auto account = registry_->FindFoldedAccount(s->folded);
+  if (!account || account->state == AccountState::kRevoked) {
+    s->ended = true;
+    return Status::PermissionDenied("session: the account is revoked");
+  }
+  if (account->session_epoch != s->epoch.load()) {
+    s->ended = true;
+    return Status::PermissionDenied("session: ended by a password change; log in again");
+  }
+  if (s->must_change_password.load()) {
+    return Status::PermissionDenied("session: change the temporary password first (ChangePassword)");
+  }
+  (void)action;
+  s->last_used_micros = now;
+  return PrincipalOf(*account, s->folded);
+}
+
+Result<Database::Impl::Access> Database::Impl::Deny(const Session& session, Action action,
+                                                    std::string_view target, Purpose purpose,
+                                                    const Decision& decision) {
+  AuditRecord e;
+  const auto& s = session.impl();
+  e.actor = s ? s->user : "-";
+  e.action = ActionName(action);
+  e.target = target;
+  e.allowed = false;
+  e.purpose = purpose == Purpose::kNone ? "" : PurposeName(purpose);
+  e.reason = decision.reason;
+  e.rule = decision.rule;
+  // Denials wait for the log: a refusal is never lost to a process crash.
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+  return Status::PermissionDenied(std::string(ActionName(action)) + " " + std::string(target) +
+                                  ": denied: " + decision.reason);
+}
+
+Status Database::Impl::AuditMiss(const Session& session, Action action, std::string_view target,
+                                 Purpose purpose, const Status& missing) {
+  Decision d;
+  auto who = Validate(session, action);
+  d.rule = who.ok() ? "not-found" : "session";
+  d.reason = who.ok() ? std::string(missing.message()) : std::string(who.status().message());
+  auto denied = Deny(session, action, target, purpose, d);
+  return who.ok() ? missing : denied.status();
+}
+
+Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session, Action action,
+                                                         const policy::Resource& what,
+                                                         Purpose purpose, std::string_view target) {
+  auto who = Validate(session, action);
+  if (!who.ok()) {
+    Decision d;
+    d.rule = "session";
+    d.reason = std::string(who.status().message());
+    return Deny(session, action, target, purpose, d);
+  }
+  policy::Context ctx;
+  ctx.now_micros = Now();
+  ctx.purpose = purpose;
+  std::shared_ptr<const std::vector<policy::GrantView>> grants;  // keeps the snapshot alive
+  if (action == Action::kReadDossier || action == Action::kReadHistory || action == Action::kExportDossier) {
+    grants = registry_->GrantViews();
+    ctx.grants = *grants;
+  }
+  Decision d = policy::Decide(*who, action, what, ctx);
+  if (!d.allowed) return Deny(session, action, target, purpose, d);
+  return Access{std::move(who).value(), std::move(d), session.impl()->user};
+}
+
+Result<Session> Database::Impl::Login(std::string_view user, std::string_view password) {
+  const std::int64_t now = Now();
+  auto account = registry_->FindAccount(user);
+  AuditRecord e;
+  e.actor = std::string(user.substr(0, 64));
+  e.action = "login";
+  e.target = e.actor;
+  if (!account) {
+    (void)crypto::VerifyPassword(dummy_hash_, password);  // the same work as a known name
+    e.reason = "unknown user name";
+    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    return Status::PermissionDenied(kLoginRefused);
+  }
+  e.actor = account->user_name;
+  e.target = account->user_name;
+  const bool password_ok = crypto::VerifyPassword(account->password_hash, password);
+  std::lock_guard lock(registry_->write_mutex());  // the login state is read, changed, written
+  HSDT_ASSIGN_OR_RETURN(policy::LoginState state, registry_->ReadLoginState(user));
+  std::vector<storage::BatchOp> ops;
+  const bool locked = state.locked_until_micros > now;
+  if (locked || !password_ok || account->state == AccountState::kRevoked) {
+    if (!password_ok && !locked) {
+      state.failed_logins += 1;
+      if (state.failed_logins >= options_.lockout_failures) {
+        state.locked_until_micros = now + options_.lockout_micros;
+        state.failed_logins = 0;
+      }
+      HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->StageLoginState(user, state, now));
+      ops.push_back(std::move(op));
+    }
+    e.reason = locked ? "account locked" : !password_ok ? "wrong password" : "account revoked";
+    if (state.locked_until_micros > now && !locked) e.reason += "; account now locked";
+    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
+    return Status::PermissionDenied(kLoginRefused);
+  }
+  if (state.failed_logins != 0 || state.locked_until_micros != 0) {
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->StageLoginState(user, policy::LoginState{}, now));
+    ops.push_back(std::move(op));
+  }
+  policy::AccountRecord current = *account;
+  const crypto::PwhashParams params = PasswordParams();
+  if (crypto::PasswordNeedsRehash(current.password_hash, params)) {
+    // The cost was raised since this hash was made: redo it now that the password is at hand.
+    HSDT_ASSIGN_OR_RETURN(current.password_hash, crypto::HashPassword(password, params));
+    current.change = {current.user_name, "password hash parameters raised", "", ""};
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&current, now));
+    ops.push_back(std::move(op));
+  }
+  e.allowed = true;
+  e.rule = "password";
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
+  registry_->Apply(current);
+  auto s = std::make_shared<Session::Impl>();
+  s->owner = this;
+  s->user = current.user_name;
+  s->folded = policy::FoldUserName(current.user_name);
+  s->unit = current.unit;
+  s->role = current.role;
+  s->created_micros = now;
+  s->last_used_micros = now;
+  s->epoch = current.session_epoch;
+  s->must_change_password = current.must_change_password;
+  return Session(std::move(s));
+}
+
+Status Database::Impl::Logout(const Session& session) {
+  const auto& s = session.impl();
+  if (!s || s->owner != this) return Status::PermissionDenied("session: not a session of this database");
+  if (s->ended.exchange(true)) return Status::Ok();
+  AuditRecord e;
+  e.actor = s->user;
+  e.action = "logout";
+  e.target = s->user;
+  e.allowed = true;
+  return AuditNow(std::move(e));
+}
+
+Status Database::Impl::ChangePassword(const Session& session, std::string_view old_password,
+                                      std::string_view new_password) {
+  const auto& s = session.impl();
+  if (!s || s->owner != this || s->ended.load()) {
+    return Status::PermissionDenied("session: ended or not of this database");
+  }
+  auto account = registry_->FindFoldedAccount(s->folded);
+  if (!account || account->state == AccountState::kRevoked || account->session_epoch != s->epoch.load()) {
+    s->ended = true;
+    return Status::PermissionDenied("session: ended");
+  }
+  AuditRecord e;
+  e.actor = account->user_name;
+  e.action = "change_password";
+  e.target = account->user_name;
+  if (!crypto::VerifyPassword(account->password_hash, old_password)) {
+    e.reason = "wrong old password";
+    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    return Status::PermissionDenied("change_password: the old password is wrong");
+  }
+  HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(new_password, account->user_name));
+  if (new_password == old_password) return Status::InvalidArgument("password: equal to the old one");
+  std::lock_guard lock(registry_->write_mutex());
+  policy::AccountRecord next = *registry_->FindFoldedAccount(s->folded);
+  HSDT_ASSIGN_OR_RETURN(next.password_hash, crypto::HashPassword(new_password, PasswordParams()));
+  next.must_change_password = false;
+  next.session_epoch += 1;  // every other session of the account ends
+  next.change = {next.user_name, "password changed by its holder", "", ""};
+  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&next, Now()));
+  e.allowed = true;
+  e.rule = "own-password";
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {std::move(op)}, true, true).status());
+  registry_->Apply(next);
+  s->epoch = next.session_epoch;
+  s->must_change_password = false;
+  return Status::Ok();
+}
+
+Status Database::Impl::Bootstrap() {
+  const AdminCredentials& admin = options_.first_admin;
+  if (admin.user_name.empty()) {
+    return Status::InvalidArgument(
+        "first_admin: creating a database requires the first district administrator's credentials");
+  }
+  HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(admin.password, admin.user_name));
+  const std::int64_t now = Now();
+  std::lock_guard lock(registry_->write_mutex());
+  std::vector<storage::BatchOp> ops;
+  std::vector<policy::UnitRecord> units;
+  for (const auto& u : Units()) {
+    policy::UnitRecord r;
+    r.code = u.code;
+    r.name_vi = u.name_vi;
+    r.kind = u.kind;
+    r.tier = u.tier;
+    r.change = {"-", "units of data/units.csv at creation", "", ""};
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, now));
+    ops.push_back(std::move(op));
+    units.push_back(std::move(r));
+  }
+  policy::AccountRecord a;
+  a.user_name = admin.user_name;
+  a.display_name = admin.display_name.empty() ? admin.user_name : admin.display_name;
+  a.unit = "777-NV";
+  a.role = Role::kDistrictAdmin;
+  HSDT_ASSIGN_OR_RETURN(a.password_hash, crypto::HashPassword(admin.password, PasswordParams()));
+  a.change = {"-", "first district administrator, named at creation", "", ""};
+  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&a, now));
+  ops.push_back(std::move(op));
+  AuditRecord e;
+  e.actor = "-";
+  e.action = "create_database";
+  e.target = a.user_name;
+  e.allowed = true;
+  e.rule = "creation";
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
+  for (const auto& u : units) registry_->Apply(u);
+  registry_->Apply(a);
+  return Status::Ok();
+}
+
+Status Database::Impl::Start() {
+  HSDT_ASSIGN_OR_RETURN(audit_, audit::AuditLog::Open(store_.get()));
+  HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
+  HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
+  if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
+  return Status::Ok();
+}
+
+Status Database::Impl::Close() {
+  Status audit = audit_ ? audit_->Stop() : Status::Ok();
+  Status store = store_->Close();
+  return audit.ok() ? store : audit;
+}
+
+}  // namespace hsdt

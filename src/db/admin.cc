@@ -1,0 +1,662 @@
+// The Database's registry calls (accounts, units, grants, hand-overs), Explain, the audit log and
+// maintenance. Every one is authorised by the policy and audited, in the same batch as what it
+// changes.
+#include <hsdt/database.h>
+
+#include "crypto/crypto.h"
+#include "db/database_impl.h"
+#include "policy/passwords.h"
+#include "schema/validate.h"
+
+namespace hsdt {
+namespace {
+
+using policy::FoldUserName;
+
+AccountInfo InfoOf(const policy::AccountRecord& a, const policy::LoginState& l) {
+  AccountInfo i;
+  i.user_name = a.user_name;
+  i.display_name = a.display_name;
+  i.unit = a.unit;
+  i.role = a.role;
+  i.state = a.state;
+  i.must_change_password = a.must_change_password;
+  i.failed_logins = l.failed_logins;
+  i.locked_until_micros = l.locked_until_micros;
+  i.version = a.version;
+  i.changed_at_micros = a.micros;
+  i.changed_by = a.change.actor;
+  return i;
+}
+
+UnitInfo InfoOf(const policy::UnitRecord& u) {
+  return UnitInfo{u.code, u.name_vi, u.kind, u.tier, u.active, u.version};
+}
+
+GrantInfo InfoOf(const policy::GrantRecord& g) {
+  GrantInfo i;
+  i.id = g.view.id;
+  i.spec.grantee_user = g.view.grantee_user;
+  i.spec.grantee_unit = g.view.grantee_unit;
+  i.spec.dossiers = g.view.dossiers;
+  i.spec.scope_unit = g.view.scope_unit;
+  i.spec.rights = g.view.rights;
+  i.spec.purposes = g.view.purposes;
+  i.spec.legal_basis = {g.legal_number, g.legal_date};
+  i.spec.signer = g.legal_signer;
+  i.spec.valid_from_micros = g.view.valid_from_micros;
+  i.spec.valid_until_micros = g.view.valid_until_micros;
+  i.issued_by = g.issued_by;
+  i.revoked = g.view.revoked;
+  i.version = g.version;
+  return i;
+}
+
+HandOverInfo InfoOf(const policy::HandOverRecord& h) {
+  HandOverInfo i;
+  i.id = h.id;
+  i.dossier_id = h.dossier_id;
+  i.from_unit = h.from_unit;
+  i.to_unit = h.to_unit;
+  i.written_request = {h.request_number, h.request_date};
+  i.requested_by = h.requested_by;
+  i.state = h.state;
+  i.decided_by = h.decided_by;
+  i.version = h.version;
+  return i;
+}
+
+Status CheckName(std::string_view what, std::string_view name, std::size_t max) {
+  if (name.empty() || name.size() > max) {
+    return Status::InvalidArgument(std::string(what) + ": expected 1 to " + std::to_string(max) + " bytes");
+  }
+  for (unsigned char c : name) {
+    if (c <= 0x20 || c == 0x7f) {
+      return Status::InvalidArgument(std::string(what) + ": no spaces or control characters");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckDocument(std::string_view what, const SourceDocument& d) {
+  if (d.number.empty() || d.number.size() > 128) {
+    return Status::InvalidArgument(std::string(what) + ".number: expected 1 to 128 bytes");
+  }
+  if (!schema::IsValidDate(d.date, schema::DateForm::FULL)) {
+    return Status::InvalidArgument(std::string(what) + ".date: \"" + d.date.substr(0, 32) + "\" is not a date");
+  }
+  return Status::Ok();
+}
+
+bool IsDistrictRole(Role r) { return r == Role::kDistrictAdmin || r == Role::kDistrictAuditor; }
+
+Status CheckRoleAndUnit(Role role, const policy::UnitRecord& unit) {
+  const int r = static_cast<int>(role);
+  if (r < 1 || r > 4) return Status::InvalidArgument("role: unknown role " + std::to_string(r));
+  if (IsDistrictRole(role) && unit.tier != 2) {
+    return Status::InvalidArgument("role: " + std::string(RoleName(role)) + " belongs to a tier-2 unit (777, 777-NV), not " + unit.code);
+  }
+  return Status::Ok();
+}
+
+// A temporary password: 20 random characters of an unambiguous alphabet.
+Result<std::string> TemporaryPassword() {
+  static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+  std::uint8_t bytes[20];
+  crypto::RandomFill(bytes);
+  std::string p;
+  for (std::uint8_t b : bytes) p.push_back(kAlphabet[b % (sizeof kAlphabet - 1)]);
+  crypto::Wipe(bytes, sizeof bytes);
+  return p;
+}
+
+}  // namespace
+
+// --------------------------------------------------------------------------------- accounts
+
+Result<AccountInfo> Database::CreateAccount(const Session& s, const AccountSpec& spec,
+                                            const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<AccountInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+    HSDT_RETURN_IF_ERROR(CheckName("user_name", spec.user_name, 64));
+    if (spec.display_name.size() > 128) return Status::InvalidArgument("display_name: over 128 bytes");
+    policy::Resource what;
+    what.target_user = FoldUserName(spec.user_name);
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(s, Action::kManageAccounts, what, Purpose::kNone, spec.user_name));
+    auto unit = impl_->registry().FindUnit(spec.unit);
+    if (!unit || !unit->active) return Status::InvalidArgument("unit: \"" + spec.unit.substr(0, 32) + "\" is not an active unit");
+    HSDT_RETURN_IF_ERROR(CheckRoleAndUnit(spec.role, *unit));
+    HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(spec.password, spec.user_name));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    if (impl_->registry().FindAccount(spec.user_name)) {
+      return Status::AlreadyExists("user_name: \"" + spec.user_name + "\" exists (names are case-insensitive)");
+    }
+    policy::AccountRecord a;
+    a.user_name = spec.user_name;
+    a.display_name = spec.display_name.empty() ? spec.user_name : spec.display_name;
+    a.unit = spec.unit;
+    a.role = spec.role;
+    a.must_change_password = true;  // the holder chooses their own at first login
+    HSDT_ASSIGN_OR_RETURN(a.password_hash, crypto::HashPassword(spec.password, impl_->PasswordParams()));
+    a.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&a, impl_->Now()));
+    AuditRecord e = impl_->EntryFor(access, Action::kManageAccounts, a.user_name, Purpose::kNone,
+                                    "create account, role " + std::string(RoleName(a.role)) + ", unit " + a.unit);
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op)}, true, true).status());
+    impl_->registry().Apply(a);
+    return InfoOf(a, {});
+  });
+}
+
+namespace {
+// Applies `change` to account `user` after the policy agreed; shared by state and role changes.
+template <typename Change>
+Result<AccountInfo> ChangeAccount(Database::Impl& impl, const Session& s, std::string_view user,
+                                  const ChangeContext& ctx, std::string what_changed, bool lowers,
+                                  Change change) {
+  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+  std::lock_guard lock(impl.registry().write_mutex());
+  auto account = impl.registry().FindAccount(user);
+  if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
+  policy::Resource what;
+  what.target_user = FoldUserName(account->user_name);
+  what.lowers_admin = lowers && account->role == Role::kDistrictAdmin && account->state == AccountState::kActive;
+  what.target_is_last_active_admin = what.lowers_admin && impl.registry().ActiveAdmins() <= 1;
+  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access,
+                        impl.Authorize(s, Action::kManageAccounts, what, Purpose::kNone, account->user_name));
+  policy::AccountRecord next = *account;
+  HSDT_RETURN_IF_ERROR(change(&next));
+  next.change = db::ChangeOf(access.actor, ctx);
+  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl.registry().Stage(&next, impl.Now()));
+  AuditRecord e = impl.EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
+                                what_changed + (ctx.reason.empty() ? "" : "; " + ctx.reason));
+  HSDT_RETURN_IF_ERROR(impl.audit().Append(std::move(e), {std::move(op)}, true, true).status());
+  impl.registry().Apply(next);
+  HSDT_ASSIGN_OR_RETURN(policy::LoginState login, impl.registry().ReadLoginState(next.user_name));
+  return InfoOf(next, login);
+}
+}  // namespace
+
+Result<AccountInfo> Database::SetAccountState(const Session& s, std::string_view user,
+                                              AccountState state, const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<AccountInfo> {
+    const int v = static_cast<int>(state);
+    if (v < 1 || v > 3) return Status::InvalidArgument("state: unknown account state " + std::to_string(v));
+    return ChangeAccount(*impl_, s, user, ctx, std::string("state ") + AccountStateName(state),
+                         state != AccountState::kActive, [&](policy::AccountRecord* a) -> Status {
+      if (a->state == AccountState::kRevoked) return Status::InvalidArgument("state: a revoked account stays revoked");
+      if (a->state == state) return Status::InvalidArgument(std::string("state: the account is already ") + AccountStateName(state));
+      a->state = state;
+      return Status::Ok();
+    });
+  });
+}
+
+Result<AccountInfo> Database::SetAccountRole(const Session& s, std::string_view user, Role role,
+                                             const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<AccountInfo> {
+    return ChangeAccount(*impl_, s, user, ctx, std::string("role ") + RoleName(role),
+                         role != Role::kDistrictAdmin, [&](policy::AccountRecord* a) -> Status {
+      auto unit = impl_->registry().FindUnit(a->unit);
+      if (!unit) return Status::Internal("account unit missing from the registry");
+      HSDT_RETURN_IF_ERROR(CheckRoleAndUnit(role, *unit));
+      if (a->role == role) return Status::InvalidArgument(std::string("role: the account is already ") + RoleName(role));
+      a->role = role;
+      return Status::Ok();
+    });
+  });
+}
+
+Result<std::string> Database::ResetPassword(const Session& s, std::string_view user,
+                                            const SourceDocument& report) {
+  return db::Guard([&]() -> Result<std::string> {
+    HSDT_RETURN_IF_ERROR(CheckDocument("report", report));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    auto account = impl_->registry().FindAccount(user);
+    if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
+    policy::Resource what;
+    what.target_user = FoldUserName(account->user_name);
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(s, Action::kManageAccounts, what, Purpose::kNone, account->user_name));
+    std::string temporary;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      HSDT_ASSIGN_OR_RETURN(temporary, TemporaryPassword());
+      if (policy::CheckNewPassword(temporary, account->user_name).ok()) break;
+    }
+    policy::AccountRecord next = *account;
+    HSDT_ASSIGN_OR_RETURN(next.password_hash, crypto::HashPassword(temporary, impl_->PasswordParams()));
+    next.must_change_password = true;
+    next.session_epoch += 1;
+    next.change = {access.actor, "password reset after a lost-password report", report.number, report.date};
+    const std::int64_t now = impl_->Now();
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, now));
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp unlock, impl_->registry().StageLoginState(next.user_name, {}, now));
+    AuditRecord e = impl_->EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
+                                    "password reset; report " + report.number + " of " + report.date);
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op), std::move(unlock)}, true, true).status());
+    impl_->registry().Apply(next);
+    return temporary;
+  });
+}
+
+Result<std::vector<AccountInfo>> Database::ListAccounts(const Session& s) {
+  return db::Guard([&]() -> Result<std::vector<AccountInfo>> {
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(s, Action::kManageAccounts, {}, Purpose::kNone, "accounts"));
+    std::vector<AccountInfo> out;
+    for (const auto& a : impl_->registry().Accounts()) {
+      HSDT_ASSIGN_OR_RETURN(policy::LoginState l, impl_->registry().ReadLoginState(a.user_name));
+      out.push_back(InfoOf(a, l));
+    }
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kManageAccounts, "accounts", Purpose::kNone, "list")));
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------------------------ units
+
+Result<UnitInfo> Database::CreateUnit(const Session& s, const UnitSpec& spec, const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<UnitInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+    HSDT_RETURN_IF_ERROR(CheckName("code", spec.code, 32));
+    if (spec.name_vi.empty() || spec.name_vi.size() > 256) return Status::InvalidArgument("name_vi: expected 1 to 256 bytes");
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageUnits, {}, Purpose::kNone, spec.code));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    if (impl_->registry().FindUnit(spec.code)) return Status::AlreadyExists("code: unit \"" + spec.code + "\" exists");
+    policy::UnitRecord u;
+    u.code = spec.code;
+    u.name_vi = spec.name_vi;
+    u.kind = spec.kind;
+    u.tier = 1;  // 777 and 777-NV, created with the database, are the only tier-2 units
+    u.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&u, impl_->Now()));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+        impl_->EntryFor(access, Action::kManageUnits, u.code, Purpose::kNone, "create unit"), {std::move(op)}, true, true).status());
+    impl_->registry().Apply(u);
+    return InfoOf(u);
+  });
+}
+
+Result<UnitInfo> Database::SetUnitActive(const Session& s, std::string_view code, bool active,
+                                         const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<UnitInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageUnits, {}, Purpose::kNone, code));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    auto unit = impl_->registry().FindUnit(code);
+    if (!unit) return Status::NotFound("unit \"" + std::string(code.substr(0, 32)) + "\": no such unit");
+    if (unit->tier == 2 && !active) return Status::InvalidArgument("code: a tier-2 unit stays active");
+    if (unit->active == active) return Status::InvalidArgument(std::string("active: the unit is already ") + (active ? "active" : "inactive"));
+    policy::UnitRecord next = *unit;
+    next.active = active;
+    next.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, impl_->Now()));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+        impl_->EntryFor(access, Action::kManageUnits, next.code, Purpose::kNone, active ? "activate" : "deactivate"),
+        {std::move(op)}, true, true).status());
+    impl_->registry().Apply(next);
+    return InfoOf(next);
+  });
+}
+
+Result<std::vector<UnitInfo>> Database::ListUnits(const Session& s) {
+  return db::Guard([&]() -> Result<std::vector<UnitInfo>> {
+    policy::Resource own;
+    own.managing_unit = s.impl() ? s.impl()->unit : "";
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "units"));
+    std::vector<UnitInfo> out;
+    for (const auto& u : impl_->registry().Units()) out.push_back(InfoOf(u));
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "units", Purpose::kNone, "list")));
+    return out;
+  });
+}
+
+// ----------------------------------------------------------------------------------- grants
+
+Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<GrantInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+    if (spec.grantee_user.empty() == spec.grantee_unit.empty()) {
+      return Status::InvalidArgument("grantee: name exactly one account or one unit");
+    }
+    if (!spec.grantee_user.empty() && !impl_->registry().FindAccount(spec.grantee_user)) {
+      return Status::InvalidArgument("grantee_user: no account \"" + spec.grantee_user.substr(0, 64) + "\"");
+    }
+    if (!spec.grantee_unit.empty() && !impl_->registry().FindUnit(spec.grantee_unit)) {
+      return Status::InvalidArgument("grantee_unit: no unit \"" + spec.grantee_unit.substr(0, 32) + "\"");
+    }
+    if (spec.dossiers.empty() == spec.scope_unit.empty()) {
+      return Status::InvalidArgument("scope: list dossiers or name one unit, not both or neither");
+    }
+    for (std::size_t i = 0; i < spec.dossiers.size(); ++i) {
+      if (!db::ParseId(spec.dossiers[i])) return Status::InvalidArgument("dossiers[" + std::to_string(i) + "]: not a dossier id");
+    }
+    if (!spec.scope_unit.empty() && !impl_->registry().FindUnit(spec.scope_unit)) {
+      return Status::InvalidArgument("scope_unit: no unit \"" + spec.scope_unit.substr(0, 32) + "\"");
+    }
+    if (spec.rights == 0 || (spec.rights & ~std::uint32_t{15}) != 0) {
+      return Status::InvalidArgument("rights: expected a non-empty set of read, read personal, read confidential, export");
+    }
+    for (std::size_t i = 0; i < spec.purposes.size(); ++i) {
+      const int p = static_cast<int>(spec.purposes[i]);
+      if (p < 1 || p > 9) return Status::InvalidArgument("purposes[" + std::to_string(i) + "]: not a purpose");
+    }
+    HSDT_RETURN_IF_ERROR(CheckDocument("legal_basis", spec.legal_basis));
+    if (spec.signer.empty() || spec.signer.size() > 256) return Status::InvalidArgument("signer: expected 1 to 256 bytes");
+    if (spec.valid_until_micros <= spec.valid_from_micros) {
+      return Status::InvalidArgument("valid_until: not after valid_from");
+    }
+    policy::Resource what;
+    what.target_user = spec.grantee_user.empty() ? "" : FoldUserName(spec.grantee_user);
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageGrants, what, Purpose::kNone, "new grant"));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    policy::GrantRecord g;
+    g.view.id = impl_->registry().NextGrantId();
+    g.view.grantee_user = what.target_user;
+    g.view.grantee_unit = spec.grantee_unit;
+    g.view.dossiers = spec.dossiers;
+    g.view.scope_unit = spec.scope_unit;
+    g.view.rights = spec.rights;
+    g.view.purposes = spec.purposes;
+    g.view.valid_from_micros = spec.valid_from_micros;
+    g.view.valid_until_micros = spec.valid_until_micros;
+    g.legal_number = spec.legal_basis.number;
+    g.legal_date = spec.legal_basis.date;
+    g.legal_signer = spec.signer;
+    g.issued_by = access.actor;
+    g.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&g, impl_->Now()));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+        impl_->EntryFor(access, Action::kManageGrants, g.view.id, Purpose::kNone,
+                        "issue grant; written approval " + g.legal_number + " of " + g.legal_date),
+        {std::move(op)}, true, true).status());
+    impl_->registry().Apply(g);
+    return InfoOf(g);
+  });
+}
+
+Result<GrantInfo> Database::RevokeGrant(const Session& s, std::string_view grant_id, const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<GrantInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    auto grant = impl_->registry().FindGrant(grant_id);
+    if (!grant) return Status::NotFound("grant \"" + std::string(grant_id.substr(0, 32)) + "\": no such grant");
+    policy::Resource what;
+    what.target_user = grant->view.grantee_user;
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageGrants, what, Purpose::kNone, grant_id));
+    if (grant->view.revoked) return Status::InvalidArgument("grant: already revoked");
+    policy::GrantRecord next = *grant;
+    next.view.revoked = true;
+    next.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, impl_->Now()));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+        impl_->EntryFor(access, Action::kManageGrants, next.view.id, Purpose::kNone, "revoke grant"),
+        {std::move(op)}, true, true).status());
+    impl_->registry().Apply(next);
+    return InfoOf(next);
+  });
+}
+
+Result<std::vector<GrantInfo>> Database::ListGrants(const Session& s) {
+  return db::Guard([&]() -> Result<std::vector<GrantInfo>> {
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, "grants"));
+    std::vector<GrantInfo> out;
+    for (const auto& g : impl_->registry().Grants()) out.push_back(InfoOf(g));
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadAudit, "grants", Purpose::kNone, "list")));
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------------------- hand-overs
+
+Result<HandOverInfo> Database::RequestHandOver(const Session& s, std::string_view dossier_id,
+                                               const SourceDocument& written_request, std::string_view reason) {
+  return db::Guard([&]() -> Result<HandOverInfo> {
+    HSDT_RETURN_IF_ERROR(CheckDocument("written_request", written_request));
+    if (reason.size() > 512) return Status::InvalidArgument("reason: over 512 bytes");
+    HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(dossier_id));
+    HSDT_ASSIGN_OR_RETURN(auto record, impl_->LoadFor(s, id, 0, Action::kRequestHandOver, Purpose::kNone));
+    policy::Resource what;
+    what.dossier_id = db::FormatId(id);
+    what.managing_unit = Impl::ManagingUnitOf(*record);
+    what.to_unit = s.impl() ? s.impl()->unit : "";
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(s, Action::kRequestHandOver, what, Purpose::kNone, what.dossier_id));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    for (const auto& h : impl_->registry().HandOvers()) {
+      if (h.dossier_id == what.dossier_id && h.state == HandOverState::kPending) {
+        return Status::AlreadyExists("hand-over " + h.id + " of this dossier is already pending");
+      }
+    }
+    policy::HandOverRecord h;
+    h.id = impl_->registry().NextHandOverId();
+    h.dossier_id = what.dossier_id;
+    h.from_unit = what.managing_unit;
+    h.to_unit = access.who.unit;
+    h.request_number = written_request.number;
+    h.request_date = written_request.date;
+    h.requested_by = access.actor;
+    h.change = {access.actor, std::string(reason), written_request.number, written_request.date};
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+        impl_->EntryFor(access, Action::kRequestHandOver, h.id + " " + h.dossier_id, Purpose::kNone,
+                        "written request " + h.request_number + " of " + h.request_date),
+        {std::move(op)}, true, true).status());
+    impl_->registry().Apply(h);
+    return InfoOf(h);
+  });
+}
+
+Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view hand_over_id, bool approve,
+                                              const ChangeContext& ctx) {
+  return db::Guard([&]() -> Result<HandOverInfo> {
+    HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, approve));
+    std::lock_guard lock(impl_->registry().write_mutex());
+    auto found = impl_->registry().FindHandOver(hand_over_id);
+    if (!found) return Status::NotFound("hand-over \"" + std::string(hand_over_id.substr(0, 32)) + "\": no such hand-over");
+    policy::HandOverRecord h = *found;
+    HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(h.dossier_id));
+    HSDT_ASSIGN_OR_RETURN(auto record, impl_->Load(id, 0));
+    policy::Resource what;
+    what.dossier_id = h.dossier_id;
+    what.managing_unit = Impl::ManagingUnitOf(*record);
+    what.to_unit = h.to_unit;
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
+                          impl_->Authorize(s, Action::kDecideHandOver, what, Purpose::kNone, h.id));
+    if (h.state != HandOverState::kPending) return Status::InvalidArgument("hand-over: already decided");
+    if (what.managing_unit != h.from_unit) {
+      return Status::Conflict("hand-over " + h.id + ": the dossier is no longer managed by " + h.from_unit);
+    }
+    h.state = approve ? HandOverState::kApproved : HandOverState::kRejected;
+    h.decided_by = access.actor;
+    h.change = db::ChangeOf(access.actor, ctx);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
+    AuditRecord e = impl_->EntryFor(access, Action::kDecideHandOver, h.id, Purpose::kNone,
+                                    (approve ? "approved: " : "rejected: ") + ctx.reason);
+    if (approve) {
+      // The dossier moves in a new version, in the same batch as the decision.
+      schema::FlatRecord previous(record->bytes.words(), record->bytes.size());
+      capnp::MallocMessageBuilder next;
+      next.setRoot(previous.dossier());
+      next.getRoot<schema::Dossier>().setManagingUnit(h.to_unit);
+      auto prev = previous.dossier();
+      std::vector<storage::BatchOp> extra;
+      extra.push_back(std::move(op));
+      HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, next, &prev, ChangeKind::kHandOver, ctx, {},
+                                         std::move(e), std::move(extra)).status());
+    } else {
+      HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op)}, true, true).status());
+    }
+    impl_->registry().Apply(h);
+    return InfoOf(h);
+  });
+}
+
+Result<std::vector<HandOverInfo>> Database::ListHandOvers(const Session& s) {
+  return db::Guard([&]() -> Result<std::vector<HandOverInfo>> {
+    policy::Resource own;
+    own.managing_unit = s.impl() ? s.impl()->unit : "";
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "hand-overs"));
+    std::vector<HandOverInfo> out;
+    for (const auto& h : impl_->registry().HandOvers()) {
+      if (access.who.tier == 2 || h.from_unit == access.who.unit || h.to_unit == access.who.unit) out.push_back(InfoOf(h));
+    }
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "hand-overs", Purpose::kNone, "list")));
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------------------------ explain
+
+Result<Decision> Database::Explain(const Session& s, std::string_view user, Action action,
+                                   std::string_view dossier_id, std::int64_t micros, Purpose purpose) {
+  return db::Guard([&]() -> Result<Decision> {
+    const std::string target = std::string(user.substr(0, 64)) + " " + ActionName(action) + " " +
+                               std::string(dossier_id.substr(0, 32)) + " at " + std::to_string(micros);
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, target));
+    HSDT_ASSIGN_OR_RETURN(auto account, impl_->registry().AccountAsOf(user, micros));
+    Decision d;
+    if (!account) {
+      d.rule = "no-account";
+      d.reason = "no such account at that time";
+    } else {
+      policy::Principal who;
+      who.user = FoldUserName(account->user_name);
+      who.unit = account->unit;
+      who.role = account->role;
+      who.state = account->state;
+      HSDT_ASSIGN_OR_RETURN(auto unit, impl_->registry().UnitAsOf(account->unit, micros));
+      who.tier = unit ? unit->tier : 1;
+      policy::Resource what;
+      what.dossier_id = std::string(dossier_id);
+      if (!dossier_id.empty()) {
+        HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(dossier_id));
+        auto version = impl_->store().VersionAsOf(id, micros);
+        if (version.ok()) {
+          HSDT_ASSIGN_OR_RETURN(auto record, impl_->Load(id, *version));
+          what.managing_unit = Impl::ManagingUnitOf(*record);
+        } else if (version.status().code() != StatusCode::kNotFound) {
+          return version.status();
+        }
+      }
+      policy::Context ctx;
+      ctx.now_micros = micros;
+      ctx.purpose = purpose;
+      HSDT_ASSIGN_OR_RETURN(std::vector<policy::GrantView> then, impl_->registry().GrantViewsAsOf(micros));
+      ctx.grants = then;
+      d = policy::Decide(who, action, what, ctx);
+    }
+    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kReadAudit, target, Purpose::kNone,
+                                                         std::string("explain: ") + (d.allowed ? "allowed by " : "denied by ") + d.rule)));
+    return d;
+  });
+}
+
+// -------------------------------------------------------------------------------------- audit
+
+Result<AuditVerification> Database::VerifyAudit(const Session& s, const AuditDigest* against) {
+  return db::Guard([&]() -> Result<AuditVerification> {
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kVerifyAudit, {}, Purpose::kNone, "audit log"));
+    HSDT_ASSIGN_OR_RETURN(AuditVerification v, impl_->audit().Verify(against));
+    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(
+        access, Action::kVerifyAudit, "audit log", Purpose::kNone,
+        v.ok ? "verified " + std::to_string(v.entries) + " entries"
+             : "entry " + std::to_string(v.first_bad_sequence) + ": " + v.problem)));
+    return v;
+  });
+}
+
+Result<AuditDigest> Database::DigestAudit(const Session& s) {
+  return db::Guard([&]() -> Result<AuditDigest> {
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kVerifyAudit, {}, Purpose::kNone, "audit digest"));
+    HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
+    AuditDigest d = impl_->audit().Digest();
+    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kVerifyAudit, "audit digest", Purpose::kNone,
+                                                         "digest at entry " + std::to_string(d.sequence))));
+    return d;
+  });
+}
+
+Result<std::vector<AuditRecord>> Database::ReadAudit(const Session& s, std::uint64_t from, std::size_t limit) {
+  return db::Guard([&]() -> Result<std::vector<AuditRecord>> {
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, "audit log"));
+    HSDT_ASSIGN_OR_RETURN(auto entries, impl_->audit().Read(from, limit));
+    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadAudit, "audit log", Purpose::kNone,
+                                                          "read from entry " + std::to_string(from))));
+    return entries;
+  });
+}
+
+// -------------------------------------------------------------------------------- maintenance
+
+namespace {
+template <typename Fn>
+auto Maintain(Database::Impl& impl, const Session& s, std::string_view what, Fn&& fn) -> decltype(fn()) {
+  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.Authorize(s, Action::kMaintain, {}, Purpose::kNone, what));
+  auto result = fn();
+  AuditRecord e = impl.EntryFor(access, Action::kMaintain, what, Purpose::kNone,
+                                result.ok() ? "done" : "failed: " + std::string(result.status().message()));
+  HSDT_RETURN_IF_ERROR(impl.AuditNow(std::move(e)));
+  return result;
+}
+
+template <typename T>
+Result<T> Wrap(Result<T> r) { return r; }
+inline Result<bool> Wrap(Status s) {
+  if (!s.ok()) return s;
+  return true;
+}
+}  // namespace
+
+Status Database::Sync(const Session& s) {
+  return db::Guard([&]() -> Status {
+    policy::Resource own;
+    own.managing_unit = s.impl() ? s.impl()->unit : "";
+    HSDT_RETURN_IF_ERROR(impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "sync").status());
+    HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
+    return impl_->store().Sync();
+  });
+}
+
+Result<CheckReport> Database::Check(const Session& s) {
+  return db::Guard([&] { return Maintain(*impl_, s, "check", [&] { return impl_->Check(); }); });
+}
+
+Status Database::ChangeKey(const Session& s, const Key& new_key) {
+  return db::Guard([&]() -> Status {
+    return Maintain(*impl_, s, "change database key", [&] {
+      return Wrap(impl_->store().ChangeKey(new_key, static_cast<int>(impl_->options().kdf_cost)));
+    }).status();
+  });
+}
+
+Result<RekeyProgress> Database::Rekey(const Session& s, std::uint64_t max_values) {
+  return db::Guard([&] { return Maintain(*impl_, s, "re-key", [&] { return impl_->store().Rekey(max_values); }); });
+}
+
+Result<std::uint32_t> Database::TrainDictionary(const Session& s) {
+  return db::Guard([&] { return Maintain(*impl_, s, "train dictionary", [&] { return impl_->store().TrainDictionary(); }); });
+}
+
+Result<BackupInfo> Database::Backup(const Session& s, const std::string& backup_dir) {
+  return db::Guard([&] {
+    return Maintain(*impl_, s, "backup", [&]() -> Result<BackupInfo> {
+      HSDT_RETURN_IF_ERROR(impl_->audit().Flush());  // the backup holds every audited read so far
+      return impl_->store().Backup(backup_dir);
+    });
+  });
+}
+
+Result<DatabaseStats> Database::Stats(const Session& s) {
+  return db::Guard([&] {
+    return Maintain(*impl_, s, "stats", [&]() -> Result<DatabaseStats> {
+      HSDT_ASSIGN_OR_RETURN(DatabaseStats st, impl_->store().Stats());
+      st.record_cache_hits = impl_->cache().hits();
+      st.record_cache_misses = impl_->cache().misses();
+      return st;
+    });
+  });
+}
+
+}  // namespace hsdt

@@ -1,0 +1,469 @@
+#include "policy/registry.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <cstdio>
+
+#include "base/coding.h"
+#include "schema/registry.capnp.h"
+#include "schema/text.h"
+
+namespace hsdt::policy {
+namespace {
+
+constexpr char kAccountKind = 'a';
+constexpr char kUnitKind = 'u';
+constexpr char kGrantKind = 'g';
+constexpr char kHandOverKind = 'h';
+constexpr char kLoginKind = 'l';
+
+std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+void PutChange(schema::Change::Builder b, const Change& c) {
+  b.setActor(c.actor);
+  b.setReason(c.reason);
+  b.setSourceNumber(c.source_number);
+  b.setSourceDate(c.source_date);
+}
+
+Change GetChange(schema::Change::Reader r) {
+  return {Str(r.getActor()), Str(r.getReason()), Str(r.getSourceNumber()), Str(r.getSourceDate())};
+}
+
+std::string Flat(capnp::MessageBuilder& m) {
+  auto words = capnp::messageToFlatArray(m);
+  auto chars = words.asChars();
+  return std::string(chars.begin(), chars.size());
+}
+
+// Encoding of each record kind.
+std::string Encode(const AccountRecord& r) {
+  capnp::MallocMessageBuilder m(128);
+  auto b = m.initRoot<schema::Account>();
+  b.setUserName(r.user_name);
+  b.setDisplayName(r.display_name);
+  b.setUnit(r.unit);
+  b.setRole(static_cast<std::uint8_t>(r.role));
+  b.setState(static_cast<std::uint8_t>(r.state));
+  b.setPasswordHash(r.password_hash);
+  b.setMustChangePassword(r.must_change_password);
+  b.setSessionEpoch(r.session_epoch);
+  PutChange(b.initChange(), r.change);
+  return Flat(m);
+}
+
+void Decode(schema::Account::Reader b, AccountRecord* r) {
+  r->user_name = Str(b.getUserName());
+  r->display_name = Str(b.getDisplayName());
+  r->unit = Str(b.getUnit());
+  r->role = static_cast<Role>(b.getRole());
+  r->state = static_cast<AccountState>(b.getState());
+  r->password_hash = Str(b.getPasswordHash());
+  r->must_change_password = b.getMustChangePassword();
+  r->session_epoch = b.getSessionEpoch();
+  r->change = GetChange(b.getChange());
+}
+
+std::string Encode(const UnitRecord& r) {
+  capnp::MallocMessageBuilder m(64);
+  auto b = m.initRoot<schema::Unit>();
+  b.setCode(r.code);
+  b.setNameVi(r.name_vi);
+  b.setKind(r.kind);
+  b.setTier(static_cast<std::uint8_t>(r.tier));
+  b.setActive(r.active);
+  PutChange(b.initChange(), r.change);
+  return Flat(m);
+}
+
+void Decode(schema::Unit::Reader b, UnitRecord* r) {
+  r->code = Str(b.getCode());
+  r->name_vi = Str(b.getNameVi());
+  r->kind = Str(b.getKind());
+  r->tier = b.getTier();
+  r->active = b.getActive();
+  r->change = GetChange(b.getChange());
+}
+
+std::string Encode(const GrantRecord& r) {
+  capnp::MallocMessageBuilder m(128);
+  auto b = m.initRoot<schema::Grant>();
+  const GrantView& g = r.view;
+  b.setId(g.id);
+  b.setGranteeUser(g.grantee_user);
+  b.setGranteeUnit(g.grantee_unit);
+  auto dossiers = b.initDossiers(static_cast<unsigned>(g.dossiers.size()));
+  for (unsigned i = 0; i < g.dossiers.size(); ++i) dossiers.set(i, g.dossiers[i]);
+  b.setScopeUnit(g.scope_unit);
+  b.setRights(g.rights);
+  auto purposes = b.initPurposes(static_cast<unsigned>(g.purposes.size()));
+  for (unsigned i = 0; i < g.purposes.size(); ++i) purposes.set(i, static_cast<std::uint8_t>(g.purposes[i]));
+  b.setLegalNumber(r.legal_number);
+  b.setLegalDate(r.legal_date);
+  b.setLegalSigner(r.legal_signer);
+  b.setValidFromMicros(g.valid_from_micros);
+  b.setValidUntilMicros(g.valid_until_micros);
+  b.setIssuedBy(r.issued_by);
+  b.setRevoked(g.revoked);
+  PutChange(b.initChange(), r.change);
+  return Flat(m);
+}
+
+void Decode(schema::Grant::Reader b, GrantRecord* r) {
+  GrantView& g = r->view;
+  g.id = Str(b.getId());
+  g.grantee_user = Str(b.getGranteeUser());
+  g.grantee_unit = Str(b.getGranteeUnit());
+  for (auto d : b.getDossiers()) g.dossiers.push_back(Str(d));
+  g.scope_unit = Str(b.getScopeUnit());
+  g.rights = b.getRights();
+  for (auto p : b.getPurposes()) g.purposes.push_back(static_cast<Purpose>(p));
+  r->legal_number = Str(b.getLegalNumber());
+  r->legal_date = Str(b.getLegalDate());
+  r->legal_signer = Str(b.getLegalSigner());
+  g.valid_from_micros = b.getValidFromMicros();
+  g.valid_until_micros = b.getValidUntilMicros();
+  r->issued_by = Str(b.getIssuedBy());
+  g.revoked = b.getRevoked();
+  r->change = GetChange(b.getChange());
+}
+
+std::string Encode(const HandOverRecord& r) {
+  capnp::MallocMessageBuilder m(64);
+  auto b = m.initRoot<schema::HandOver>();
+  b.setId(r.id);
+  b.setDossierId(r.dossier_id);
+  b.setFromUnit(r.from_unit);
+  b.setToUnit(r.to_unit);
+  b.setRequestNumber(r.request_number);
+  b.setRequestDate(r.request_date);
+  b.setRequestedBy(r.requested_by);
+  b.setState(static_cast<std::uint8_t>(r.state));
+  b.setDecidedBy(r.decided_by);
+  PutChange(b.initChange(), r.change);
+  return Flat(m);
+}
+
+void Decode(schema::HandOver::Reader b, HandOverRecord* r) {
+  r->id = Str(b.getId());
+  r->dossier_id = Str(b.getDossierId());
+  r->from_unit = Str(b.getFromUnit());
+  r->to_unit = Str(b.getToUnit());
+  r->request_number = Str(b.getRequestNumber());
+  r->request_date = Str(b.getRequestDate());
+  r->requested_by = Str(b.getRequestedBy());
+  r->state = static_cast<HandOverState>(b.getState());
+  r->decided_by = Str(b.getDecidedBy());
+  r->change = GetChange(b.getChange());
+}
+
+template <typename R> struct Schema;
+template <> struct Schema<AccountRecord> { using T = schema::Account; };
+template <> struct Schema<UnitRecord> { using T = schema::Unit; };
+template <> struct Schema<GrantRecord> { using T = schema::Grant; };
+template <> struct Schema<HandOverRecord> { using T = schema::HandOver; };
+
+std::string NamePrefix(char kind, std::string_view name) {
+  std::string k(1, kind);
+  k.append(name);
+  k.push_back('\0');
+  return k;
+}
+
+// A registry value: recorded time (clear, bound as associated data) then the sealed record.
+Result<storage::BatchOp> SealValue(storage::Store* store, std::string key, std::uint32_t version,
+                                   std::string_view plain, std::int64_t micros) {
+  std::string value;
+  base::PutBigEndian64(&value, static_cast<std::uint64_t>(micros));
+  const std::string ad = key + value;
+  HSDT_RETURN_IF_ERROR(store->sealer().Seal(storage::ValueType::kRegistry, 0, version, plain, false, 0, &value, ad));
+  return storage::BatchOp{storage::kRegistryCf, std::move(key), std::move(value), false};
+}
+
+template <typename R>
+Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_view value) {
+  if (value.size() < 8) return Status::Corruption("registry/" + base::HexOf(key) + ": too short");
+  const std::string ad = std::string(key) + std::string(value.substr(0, 8));
+  auto plain = store->sealer().Open(storage::ValueType::kRegistry, 0, value.substr(8), ad);
+  if (!plain.ok()) return plain.status().WithPrefix("registry/" + base::HexOf(key));
+  try {
+    capnp::FlatArrayMessageReader reader(
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain->words()), plain->size() / 8));
+    R r;
+    Decode(reader.getRoot<typename Schema<R>::T>(), &r);
+    r.micros = static_cast<std::int64_t>(base::GetBigEndian64(value.data()));
+    if (key.size() >= 4) r.version = base::GetBigEndian32(key.data() + key.size() - 4);
+    return r;
+  } catch (const kj::Exception& e) {
+    return Status::Corruption("registry/" + base::HexOf(key) + ": " + e.getDescription().cStr());
+  }
+}
+
+// The last version of `name` recorded at or before `micros`.
+template <typename R>
+Result<std::optional<R>> AsOf(storage::Store* store, char kind, std::string_view name, std::int64_t micros) {
+  std::optional<R> found;
+  HSDT_RETURN_IF_ERROR(store->ForEach(storage::kRegistryCf, NamePrefix(kind, name),
+                                      [&](std::string_view k, std::string_view v) -> Status {
+    if (v.size() < 8 || static_cast<std::int64_t>(base::GetBigEndian64(v.data())) > micros) return Status::Ok();
+    HSDT_ASSIGN_OR_RETURN(R r, OpenValue<R>(store, k, v));
+    found = std::move(r);
+    return Status::Ok();
+  }));
+  return found;
+}
+
+std::uint64_t IdNumber(std::string_view id) {
+  std::uint64_t n = 0;
+  for (char c : id.substr(std::min<std::size_t>(2, id.size()))) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+std::string FormatId(const char* prefix, std::uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%08llu", prefix, static_cast<unsigned long long>(n));
+  return buf;
+}
+
+}  // namespace
+
+std::string FoldUserName(std::string_view user_name) { return schema::FoldCase(user_name); }
+
+Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
+  std::unique_ptr<Registry> r(new Registry(store));
+  HSDT_RETURN_IF_ERROR(store->ForEach(storage::kRegistryCf, "", [&](std::string_view k, std::string_view v) -> Status {
+    if (k.empty()) return Status::Corruption("registry: empty key");
+    switch (k[0]) {
+      case kAccountKind: {
+        HSDT_ASSIGN_OR_RETURN(AccountRecord a, OpenValue<AccountRecord>(store, k, v));
+        const std::string folded = FoldUserName(a.user_name);
+        r->accounts_[folded] = std::make_shared<const AccountRecord>(std::move(a));
+        break;
+      }
+      case kUnitKind: {
+        HSDT_ASSIGN_OR_RETURN(UnitRecord u, OpenValue<UnitRecord>(store, k, v));
+        const std::string code = u.code;
+        r->units_[code] = std::make_shared<const UnitRecord>(std::move(u));
+        break;
+      }
+      case kGrantKind: {
+        HSDT_ASSIGN_OR_RETURN(GrantRecord g, OpenValue<GrantRecord>(store, k, v));
+        r->grant_seq_ = std::max(r->grant_seq_, IdNumber(g.view.id));
+        const std::string id = g.view.id;
+        r->grants_[id] = std::make_shared<const GrantRecord>(std::move(g));
+        break;
+      }
+      case kHandOverKind: {
+        HSDT_ASSIGN_OR_RETURN(HandOverRecord h, OpenValue<HandOverRecord>(store, k, v));
+        r->handover_seq_ = std::max(r->handover_seq_, IdNumber(h.id));
+        const std::string id = h.id;
+        r->handovers_[id] = std::make_shared<const HandOverRecord>(std::move(h));
+        break;
+      }
+      case kLoginKind:
+        break;
+      default:
+        return Status::Corruption("registry/" + base::HexOf(k) + ": unknown kind");
+    }
+    return Status::Ok();
+  }));
+  r->RebuildGrantViews();
+  return r;
+}
+
+void Registry::RebuildGrantViews() {
+  auto views = std::make_shared<std::vector<GrantView>>();
+  for (const auto& [k, g] : grants_) views->push_back(g->view);
+  grant_views_ = std::move(views);
+}
+
+std::shared_ptr<const AccountRecord> Registry::FindAccount(std::string_view user_name) const {
+  return FindFoldedAccount(FoldUserName(user_name));
+}
+
+std::shared_ptr<const AccountRecord> Registry::FindFoldedAccount(const std::string& folded) const {
+  std::shared_lock lock(mu_);
+  auto it = accounts_.find(folded);
+  return it == accounts_.end() ? nullptr : it->second;
+}
+
+std::vector<AccountRecord> Registry::Accounts() const {
+  std::shared_lock lock(mu_);
+  std::vector<AccountRecord> out;
+  for (const auto& [k, a] : accounts_) out.push_back(*a);
+  return out;
+}
+
+std::shared_ptr<const UnitRecord> Registry::FindUnit(std::string_view code) const {
+  std::shared_lock lock(mu_);
+  auto it = units_.find(code);
+  return it == units_.end() ? nullptr : it->second;
+}
+
+std::vector<UnitRecord> Registry::Units() const {
+  std::shared_lock lock(mu_);
+  std::vector<UnitRecord> out;
+  for (const auto& [k, u] : units_) out.push_back(*u);
+  return out;
+}
+
+std::shared_ptr<const GrantRecord> Registry::FindGrant(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = grants_.find(id);
+  return it == grants_.end() ? nullptr : it->second;
+}
+
+std::vector<GrantRecord> Registry::Grants() const {
+  std::shared_lock lock(mu_);
+  std::vector<GrantRecord> out;
+  for (const auto& [k, g] : grants_) out.push_back(*g);
+  return out;
+}
+
+std::shared_ptr<const std::vector<GrantView>> Registry::GrantViews() const {
+  std::shared_lock lock(mu_);
+  return grant_views_;
+}
+
+std::shared_ptr<const HandOverRecord> Registry::FindHandOver(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = handovers_.find(id);
+  return it == handovers_.end() ? nullptr : it->second;
+}
+
+std::vector<HandOverRecord> Registry::HandOvers() const {
+  std::shared_lock lock(mu_);
+  std::vector<HandOverRecord> out;
+  for (const auto& [k, h] : handovers_) out.push_back(*h);
+  return out;
+}
+
+int Registry::ActiveAdmins() const {
+  std::shared_lock lock(mu_);
+  int n = 0;
+  for (const auto& [k, a] : accounts_) {
+    n += a->role == Role::kDistrictAdmin && a->state == AccountState::kActive;
+  }
+  return n;
+}
+
+bool Registry::empty() const {
+  std::shared_lock lock(mu_);
+  return accounts_.empty();
+}
+
+Result<std::optional<AccountRecord>> Registry::AccountAsOf(std::string_view user_name, std::int64_t micros) {
+  return AsOf<AccountRecord>(store_, kAccountKind, FoldUserName(user_name), micros);
+}
+
+Result<std::optional<UnitRecord>> Registry::UnitAsOf(std::string_view code, std::int64_t micros) {
+  return AsOf<UnitRecord>(store_, kUnitKind, code, micros);
+}
+
+Result<std::vector<GrantView>> Registry::GrantViewsAsOf(std::int64_t micros) {
+  std::vector<GrantView> out;
+  for (const auto& g : Grants()) {
+    HSDT_ASSIGN_OR_RETURN(auto then, AsOf<GrantRecord>(store_, kGrantKind, g.view.id, micros));
+    if (then) out.push_back(then->view);
+  }
+  return out;
+}
+
+template <typename R>
+Result<storage::BatchOp> Registry::StageRecord(char kind, const std::string& name, R* r, std::int64_t now) {
+  r->version += 1;
+  r->micros = now;
+  std::string key = NamePrefix(kind, name);
+  base::PutBigEndian32(&key, r->version);
+  return SealValue(store_, std::move(key), r->version, Encode(*r), now);
+}
+
+// A staged record starts from the version in memory (0 for a new one), so versions never skip.
+Result<storage::BatchOp> Registry::Stage(AccountRecord* r, std::int64_t now) {
+  const std::string folded = FoldUserName(r->user_name);
+  auto current = FindAccount(r->user_name);
+  r->version = current ? current->version : 0;
+  return StageRecord(kAccountKind, folded, r, now);
+}
+
+Result<storage::BatchOp> Registry::Stage(UnitRecord* r, std::int64_t now) {
+  auto current = FindUnit(r->code);
+  r->version = current ? current->version : 0;
+  return StageRecord(kUnitKind, r->code, r, now);
+}
+
+Result<storage::BatchOp> Registry::Stage(GrantRecord* r, std::int64_t now) {
+  auto current = FindGrant(r->view.id);
+  r->version = current ? current->version : 0;
+  return StageRecord(kGrantKind, r->view.id, r, now);
+}
+
+Result<storage::BatchOp> Registry::Stage(HandOverRecord* r, std::int64_t now) {
+  auto current = FindHandOver(r->id);
+  r->version = current ? current->version : 0;
+  return StageRecord(kHandOverKind, r->id, r, now);
+}
+
+void Registry::Apply(const AccountRecord& r) {
+  auto copy = std::make_shared<const AccountRecord>(r);
+  const std::string folded = FoldUserName(r.user_name);
+  std::unique_lock lock(mu_);
+  accounts_[folded] = std::move(copy);
+}
+void Registry::Apply(const UnitRecord& r) {
+  auto copy = std::make_shared<const UnitRecord>(r);
+  std::unique_lock lock(mu_);
+  units_[r.code] = std::move(copy);
+}
+void Registry::Apply(const GrantRecord& r) {
+  auto copy = std::make_shared<const GrantRecord>(r);
+  std::unique_lock lock(mu_);
+  grants_[r.view.id] = std::move(copy);
+  RebuildGrantViews();
+}
+void Registry::Apply(const HandOverRecord& r) {
+  auto copy = std::make_shared<const HandOverRecord>(r);
+  std::unique_lock lock(mu_);
+  handovers_[r.id] = std::move(copy);
+}
+
+Result<LoginState> Registry::ReadLoginState(std::string_view user_name) {
+  const std::string key = std::string(1, kLoginKind) + FoldUserName(user_name);
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(store_->Get(storage::kRegistryCf, key, &value, &found));
+  LoginState s;
+  if (!found) return s;
+  if (value.size() < 8) return Status::Corruption("registry/login: too short");
+  auto plain = store_->sealer().Open(storage::ValueType::kRegistry, 0, std::string_view(value).substr(8),
+                                     key + value.substr(0, 8));
+  if (!plain.ok()) return plain.status().WithPrefix("registry/login");
+  try {
+    capnp::FlatArrayMessageReader reader(
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain->words()), plain->size() / 8));
+    auto b = reader.getRoot<schema::LoginState>();
+    s.failed_logins = b.getFailedLogins();
+    s.locked_until_micros = b.getLockedUntilMicros();
+    return s;
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string("registry/login: ") + e.getDescription().cStr());
+  }
+}
+
+Result<storage::BatchOp> Registry::StageLoginState(std::string_view user_name, const LoginState& state,
+                                                   std::int64_t now) {
+  capnp::MallocMessageBuilder m(16);
+  auto b = m.initRoot<schema::LoginState>();
+  b.setFailedLogins(state.failed_logins);
+  b.setLockedUntilMicros(state.locked_until_micros);
+  return SealValue(store_, std::string(1, kLoginKind) + FoldUserName(user_name), 0, Flat(m), now);
+}
+
+std::string Registry::NextGrantId() { return FormatId("GR", ++grant_seq_); }
+std::string Registry::NextHandOverId() { return FormatId("HO", ++handover_seq_); }
+
+}  // namespace hsdt::policy

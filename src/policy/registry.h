@@ -1,0 +1,155 @@
+// The registry: accounts, units, grants and hand-overs, versioned and sealed in the registry
+// column family (docs/format.md, "Registry"), with the latest version of each kept in memory for
+// the policy evaluator. Changes are staged as batch operations that the caller writes together
+// with their audit entry, then applied to the memory copy.
+//
+// Threads: reads are safe from any thread; changes are serialised by write_mutex().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <hsdt/accounts.h>
+#include <hsdt/policy.h>
+
+#include "policy/evaluator.h"
+#include "storage/store.h"
+
+namespace hsdt::policy {
+
+struct Change {
+  std::string actor;
+  std::string reason;
+  std::string source_number;
+  std::string source_date;
+};
+
+struct AccountRecord {
+  std::string user_name;
+  std::string display_name;
+  std::string unit;
+  Role role = Role::kUnitViewer;
+  AccountState state = AccountState::kActive;
+  std::string password_hash;
+  bool must_change_password = false;
+  std::uint32_t session_epoch = 0;
+  Change change;
+  std::uint32_t version = 0;
+  std::int64_t micros = 0;
+};
+
+struct LoginState {
+  std::uint32_t failed_logins = 0;
+  std::int64_t locked_until_micros = 0;
+};
+
+struct UnitRecord {
+  std::string code;
+  std::string name_vi;
+  std::string kind;
+  int tier = 1;
+  bool active = true;
+  Change change;
+  std::uint32_t version = 0;
+  std::int64_t micros = 0;
+};
+
+struct GrantRecord {
+  GrantView view;
+  std::string legal_number;
+  std::string legal_date;
+  std::string legal_signer;
+  std::string issued_by;
+  Change change;
+  std::uint32_t version = 0;
+  std::int64_t micros = 0;
+};
+
+struct HandOverRecord {
+  std::string id;
+  std::string dossier_id;
+  std::string from_unit;
+  std::string to_unit;
+  std::string request_number;
+  std::string request_date;
+  std::string requested_by;
+  HandOverState state = HandOverState::kPending;
+  std::string decided_by;
+  Change change;
+  std::uint32_t version = 0;
+  std::int64_t micros = 0;
+};
+
+// The case-insensitive key of a user name.
+std::string FoldUserName(std::string_view user_name);
+
+class Registry final {
+ public:
+  static Result<std::unique_ptr<Registry>> Load(storage::Store* store);
+
+  // Latest versions, shared and immutable (null if absent).
+  std::shared_ptr<const AccountRecord> FindAccount(std::string_view user_name) const;
+  // The same, for a name already folded (FoldUserName): no Unicode work on the hot path.
+  std::shared_ptr<const AccountRecord> FindFoldedAccount(const std::string& folded) const;
+  std::vector<AccountRecord> Accounts() const;
+  std::shared_ptr<const UnitRecord> FindUnit(std::string_view code) const;
+  std::vector<UnitRecord> Units() const;
+  std::shared_ptr<const GrantRecord> FindGrant(std::string_view id) const;
+  std::vector<GrantRecord> Grants() const;
+  // Every grant as the evaluator sees it (a snapshot, rebuilt when a grant changes).
+  std::shared_ptr<const std::vector<GrantView>> GrantViews() const;
+  std::shared_ptr<const HandOverRecord> FindHandOver(std::string_view id) const;
+  std::vector<HandOverRecord> HandOvers() const;
+  int ActiveAdmins() const;
+  bool empty() const;
+
+  // The versions in force at transaction time `micros` (Explain).
+  Result<std::optional<AccountRecord>> AccountAsOf(std::string_view user_name, std::int64_t micros);
+  Result<std::optional<UnitRecord>> UnitAsOf(std::string_view code, std::int64_t micros);
+  Result<std::vector<GrantView>> GrantViewsAsOf(std::int64_t micros);
+
+  // Stages the next version of a record (sets its version and time); write the op, then Apply.
+  Result<storage::BatchOp> Stage(AccountRecord* r, std::int64_t now);
+  Result<storage::BatchOp> Stage(UnitRecord* r, std::int64_t now);
+  Result<storage::BatchOp> Stage(GrantRecord* r, std::int64_t now);
+  Result<storage::BatchOp> Stage(HandOverRecord* r, std::int64_t now);
+  void Apply(const AccountRecord& r);
+  void Apply(const UnitRecord& r);
+  void Apply(const GrantRecord& r);
+  void Apply(const HandOverRecord& r);
+
+  Result<LoginState> ReadLoginState(std::string_view user_name);
+  Result<storage::BatchOp> StageLoginState(std::string_view user_name, const LoginState& state,
+                                           std::int64_t now);
+
+  // Fresh ids: "GR00000001", "HO00000001". REQUIRES write_mutex().
+  std::string NextGrantId();
+  std::string NextHandOverId();
+
+  std::mutex& write_mutex() { return store_->registry_mutex(); }
+
+ private:
+  explicit Registry(storage::Store* store) : store_(store) {}
+  template <typename R>
+  Result<storage::BatchOp> StageRecord(char kind, const std::string& name, R* r, std::int64_t now);
+
+  storage::Store* store_;
+  mutable std::shared_mutex mu_;
+  void RebuildGrantViews();  // REQUIRES mu_ held exclusively
+
+  std::map<std::string, std::shared_ptr<const AccountRecord>, std::less<>> accounts_;  // by folded name
+  std::map<std::string, std::shared_ptr<const UnitRecord>, std::less<>> units_;
+  std::map<std::string, std::shared_ptr<const GrantRecord>, std::less<>> grants_;
+  std::map<std::string, std::shared_ptr<const HandOverRecord>, std::less<>> handovers_;
+  std::shared_ptr<const std::vector<GrantView>> grant_views_ = std::make_shared<std::vector<GrantView>>();
+  std::uint64_t grant_seq_ = 0;
+  std::uint64_t handover_seq_ = 0;
+};
+
+}  // namespace hsdt::policy

@@ -1,22 +1,22 @@
 #include "audit/audit_log.h"
 
-#include <capnp/message.h>
-#include <capnp/serialize.h>
-
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "base/coding.h"
 #include "crypto/crypto.h"
-#include "schema/audit.capnp.h"
 
 namespace hsdt::audit {
 namespace {
 
-constexpr std::size_t kMaxGroup = 1024;
+constexpr std::size_t kMaxGroup = 1024;  // entries per block; also the backlog at which callers hash
+constexpr auto kGather = std::chrono::microseconds(1000);  // longest a read's entry waits to be written
 constexpr std::size_t kMaxQueued = 1 << 16;  // readers wait beyond this (back-pressure)
 constexpr std::size_t kLinkBytes = crypto::kMacBytes;
 constexpr std::size_t kTailBytes = 4 + kLinkBytes;  // key generation, link
+
+std::string_view ViewOf(const std::array<char, kLinkBytes>& h) { return {h.data(), h.size()}; }
 
 // A stored value is a block: the entries of one group, numbered from the block's key:
 //   count u32 || count x ( length u32 || entry bytes || key generation u32 || link[32] )
@@ -44,60 +44,51 @@ bool SplitBlock(std::string_view block, std::vector<Stored>* out) {
   return block.empty();
 }
 
-std::string DigestOf(std::string_view entry) {
-  std::string d(crypto::kMacBytes, '\0');
-  crypto::Checksum(entry, reinterpret_cast<std::uint8_t*>(d.data()));
-  return d;
-}
-
 // The entry's bytes: everything but its sequence and key generation, which the sequencer
-// assigns and the chain binds (they live in the key and beside the link).
+// assigns and the chain binds (they live in the key and beside the entry). A flat, versioned
+// layout (docs/format.md): the log is written for every read, so an entry is short and cheap
+// to encode and hash.
+//   version u8 (1) || recorded_at i64 || allowed u8 ||
+//   for actor, action, target, purpose, reason, rule: length u32 || UTF-8 bytes
+constexpr char kEntryVersion = 1;
+
 std::string Encode(const AuditRecord& e) {
-  capnp::word scratch[64];
-  std::memset(scratch, 0, sizeof scratch);
-  capnp::MallocMessageBuilder message(kj::arrayPtr(scratch, 64));
-  auto b = message.initRoot<schema::AuditEntry>();
-  b.setRecordedAtMicros(e.recorded_at_micros);
-  b.setActor(e.actor);
-  b.setAction(e.action);
-  b.setTarget(e.target);
-  b.setAllowed(e.allowed);
-  b.setPurpose(e.purpose);
-  b.setReason(e.reason);
-  b.setRule(e.rule);
-  std::string out(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
-  kj::ArrayOutputStream stream(kj::arrayPtr(reinterpret_cast<kj::byte*>(out.data()), out.size()));
-  capnp::writeMessage(stream, message);
+  const std::string* texts[] = {&e.actor, &e.action, &e.target, &e.purpose, &e.reason, &e.rule};
+  std::size_t size = 10;
+  for (const std::string* t : texts) size += 4 + t->size();
+  std::string out;
+  out.reserve(size);
+  out.push_back(kEntryVersion);
+  base::PutBigEndian64(&out, static_cast<std::uint64_t>(e.recorded_at_micros));
+  out.push_back(e.allowed ? 1 : 0);
+  for (const std::string* t : texts) {
+    base::PutBigEndian32(&out, static_cast<std::uint32_t>(t->size()));
+    out += *t;
+  }
   return out;
 }
 
 Result<AuditRecord> Decode(std::string_view bytes) {
-  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty()) {
-    return Status::Corruption("entry is not whole words");
+  AuditRecord e;
+  std::uint64_t at = 0;
+  if (bytes.size() < 10 || bytes[0] != kEntryVersion) return Status::Corruption("entry: unknown format version");
+  bytes.remove_prefix(1);
+  base::ConsumeBigEndian64(&bytes, &at);
+  e.recorded_at_micros = static_cast<std::int64_t>(at);
+  if (bytes[0] != 0 && bytes[0] != 1) return Status::Corruption("entry: outcome byte is neither 0 nor 1");
+  e.allowed = bytes[0] == 1;
+  bytes.remove_prefix(1);
+  for (std::string* t : {&e.actor, &e.action, &e.target, &e.purpose, &e.reason, &e.rule}) {
+    std::uint32_t length = 0;
+    if (!base::ConsumeBigEndian32(&bytes, &length) || bytes.size() < length) {
+      return Status::Corruption("entry: a text runs past its end");
+    }
+    t->assign(bytes.substr(0, length));
+    bytes.remove_prefix(length);
   }
-  std::vector<capnp::word> words(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.data(), bytes.data(), bytes.size());
-  try {
-    capnp::ReaderOptions limits;
-    limits.traversalLimitInWords = 1 << 16;
-    limits.nestingLimit = 4;
-    capnp::FlatArrayMessageReader reader(kj::arrayPtr(words.data(), words.size()), limits);
-    auto r = reader.getRoot<schema::AuditEntry>();
-    AuditRecord e;
-    e.recorded_at_micros = r.getRecordedAtMicros();
-    e.actor = r.getActor();
-    e.action = r.getAction();
-    e.target = r.getTarget();
-    e.allowed = r.getAllowed();
-    e.purpose = r.getPurpose();
-    e.reason = r.getReason();
-    e.rule = r.getRule();
-    return e;
-  } catch (const kj::Exception& ex) {
-    return Status::Corruption(std::string("entry does not decode: ") + ex.getDescription().cStr());
-  }
+  if (!bytes.empty()) return Status::Corruption("entry: trailing bytes");
+  return e;
 }
-
 
 }  // namespace
 
@@ -109,7 +100,6 @@ std::string AuditLog::Key(std::uint64_t sequence) {
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   std::unique_ptr<AuditLog> log(new AuditLog(store));
-  log->last_link_.assign(kLinkBytes, '\0');
   std::string key, value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(store->Last(storage::kAuditCf, &key, &value, &found));
@@ -117,8 +107,9 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
     std::vector<Stored> entries;
     if (key.size() != 8 || !SplitBlock(value, &entries)) return Status::Corruption("audit: malformed last block");
     log->last_sequence_ = base::GetBigEndian64(key.data()) + entries.size() - 1;
-    log->last_link_ = std::string(entries.back().link);
+    std::memcpy(log->last_link_.data(), entries.back().link.data(), kLinkBytes);
   }
+  log->first_sequence_ = log->last_sequence_;
   log->thread_ = std::thread([raw = log.get()] { raw->Run(); });
   return log;
 }
@@ -135,54 +126,71 @@ Result<const crypto::SecretBytes*> AuditLog::KeyOf(std::uint32_t generation) {
   return &it->second;  // entries are never erased: the pointer stays valid
 }
 
-Result<std::string> AuditLog::Link(std::uint32_t generation, std::uint64_t sequence,
-                                   std::string_view entry_digest, std::string_view previous_link) {
-  HSDT_ASSIGN_OR_RETURN(const crypto::SecretBytes* key_ptr, KeyOf(generation));
-  const crypto::SecretBytes& key = *key_ptr;
+AuditLog::Hash AuditLog::EntryHash(std::uint32_t generation, std::string_view bytes) {
   static constexpr char kEntryDomain[] = "hsdt-audit-entry";  // with its NUL: domain separation
+  char gen[4];
+  base::StoreBigEndian32(gen, generation);
+  Hash out;
+  crypto::HashParts({std::string_view(kEntryDomain, sizeof kEntryDomain), std::string_view(gen, 4), bytes},
+                    reinterpret_cast<std::uint8_t*>(out.data()));
+  return out;
+}
+
+Result<AuditLog::Hash> AuditLog::Link(std::uint32_t generation, std::uint64_t sequence, const Hash& entry_hash,
+                                      const Hash& previous_link) {
+  HSDT_ASSIGN_OR_RETURN(const crypto::SecretBytes* key, KeyOf(generation));
   static constexpr char kLinkDomain[] = "hsdt-audit-link";
-  char numbers[12];
-  const std::string seq_gen = [&] {
-    std::string n;
-    base::PutBigEndian64(&n, sequence);
-    base::PutBigEndian32(&n, generation);
-    return n;
-  }();
-  std::memcpy(numbers, seq_gen.data(), sizeof numbers);
-  std::uint8_t entry_hash[kLinkBytes];
-  crypto::MacParts(key, {std::string_view(kEntryDomain, sizeof kEntryDomain), std::string_view(numbers, sizeof numbers),
-                         entry_digest}, entry_hash);
-  std::uint8_t link[kLinkBytes];
-  crypto::MacParts(key, {std::string_view(kLinkDomain, sizeof kLinkDomain), previous_link,
-                         std::string_view(reinterpret_cast<const char*>(entry_hash), kLinkBytes)}, link);
-  return std::string(reinterpret_cast<const char*>(link), kLinkBytes);
+  char seq[8];
+  base::StoreBigEndian64(seq, sequence);
+  Hash out;
+  crypto::MacParts(*key, {std::string_view(kLinkDomain, sizeof kLinkDomain), ViewOf(previous_link),
+                          std::string_view(seq, 8), ViewOf(entry_hash)},
+                   reinterpret_cast<std::uint8_t*>(out.data()));
+  return out;
 }
 
 Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::BatchOp> ops,
                                        bool wait, bool sync) {
-  auto p = std::make_shared<Pending>();
+  Pending p;
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
   // Encoding and hashing happen here, on the caller's thread; the sequencer only links.
-  p->bytes = Encode(entry);
-  p->digest = DigestOf(p->bytes);
-  p->ops = std::move(ops);
-  p->wait = wait;
-  p->sync = sync;
+  p.bytes = Encode(entry);
+  p.generation = store_->WriteGeneration();
+  if (backlog_.load(std::memory_order_relaxed) >= kMaxGroup) {
+    p.entry_hash = EntryHash(p.generation, p.bytes);
+    p.hashed = true;
+  }
+  p.ops = std::move(ops);
+  p.sync = sync;
   std::unique_lock lock(mu_);
-  if (!wait) written_.wait(lock, [&] { return queue_.size() < kMaxQueued || stopping_ || !failed_.ok(); });
+  if (!wait && queue_.size() >= kMaxQueued) {
+    ++blocked_;
+    written_.wait(lock, [&] { return queue_.size() < kMaxQueued || stopping_ || !failed_.ok(); });
+    --blocked_;
+  }
   if (!failed_.ok()) return failed_;
   if (stopping_) return Status::IOError("the database is closed");
-  queue_.push_back(p);
-  queued_.notify_one();
+  queue_.push_back(std::move(p));
+  backlog_.store(queue_.size(), std::memory_order_relaxed);
+  const std::uint64_t ticket = ++queued_ticket_;
+  // The sequencer sleeps until the queue is non-empty, then gathers until someone waits or the
+  // group is full: wake it only when one of those changes.
+  if (wait || queue_.size() == 1 || queue_.size() == kMaxGroup) queued_.notify_one();
   if (!wait) return std::uint64_t{0};
-  written_.wait(lock, [&] { return p->done; });
-  if (!p->result.ok()) return p->result;
-  return p->sequence;
+  ++urgent_;
+  written_.wait(lock, [&] { return written_ticket_ >= ticket; });
+  --urgent_;
+  if (failed_ticket_ != 0 && ticket >= failed_ticket_) return failed_;
+  return first_sequence_ + ticket;
 }
 
 Status AuditLog::Flush() {
   std::unique_lock lock(mu_);
-  written_.wait(lock, [&] { return (queue_.empty() && in_flight_ == 0) || stopping_; });
+  const std::uint64_t ticket = queued_ticket_;
+  ++urgent_;
+  queued_.notify_one();
+  written_.wait(lock, [&] { return written_ticket_ >= ticket || stopping_; });
+  --urgent_;
   return failed_;
 }
 
@@ -199,50 +207,54 @@ Status AuditLog::Stop() {
 }
 
 void AuditLog::Run() {
+  std::vector<Pending> group;
   std::unique_lock lock(mu_);
   for (;;) {
     queued_.wait(lock, [&] { return !queue_.empty() || stopping_; });
     if (queue_.empty()) return;  // stopping, and everything is written
-    std::vector<std::shared_ptr<Pending>> group;
-    while (!queue_.empty() && group.size() < kMaxGroup) {
-      group.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    in_flight_ = group.size();
+    queued_.wait_for(lock, kGather, [&] { return urgent_ > 0 || queue_.size() >= kMaxGroup || stopping_; });
+    group.clear();
+    group.swap(queue_);
+    backlog_.store(0, std::memory_order_relaxed);
+    const std::uint64_t last_ticket = queued_ticket_;
+    const bool was_full = blocked_ > 0;
     lock.unlock();
     Status s = failed_.ok() ? WriteGroup(group) : failed_;
     lock.lock();
-    if (!s.ok() && failed_.ok()) failed_ = s;
-    for (auto& p : group) {
-      p->result = s;
-      p->done = true;
+    if (!s.ok() && failed_.ok()) {
+      failed_ = s;
+      failed_ticket_ = last_ticket - group.size() + 1;
     }
-    in_flight_ = 0;
-    written_.notify_all();
+    written_ticket_ = last_ticket;
+    if (urgent_ > 0 || was_full || blocked_ > 0 || stopping_) written_.notify_all();
   }
 }
 
-Status AuditLog::WriteGroup(std::vector<std::shared_ptr<Pending>>& group) {
-  const std::uint64_t first = last_sequence_;
-  std::string link = last_link_;
+Status AuditLog::WriteGroup(std::vector<Pending>& group) {
+  std::uint64_t sequence = last_sequence_;
+  Hash link = last_link_;
   std::vector<storage::BatchOp> ops;
   bool sync = false;
-  const std::uint32_t generation = store_->WriteGeneration();
-  std::uint64_t sequence = first;
-  // One block per group: one key, however many entries (docs/security.md).
-  std::string block;
-  base::PutBigEndian32(&block, static_cast<std::uint32_t>(group.size()));
-  for (auto& p : group) {
-    p->sequence = ++sequence;
-    HSDT_ASSIGN_OR_RETURN(link, Link(generation, sequence, p->digest, link));
-    base::PutBigEndian32(&block, static_cast<std::uint32_t>(p->bytes.size()));
-    block += p->bytes;
-    base::PutBigEndian32(&block, generation);
-    block += link;
-    for (auto& op : p->ops) ops.push_back(std::move(op));
-    sync |= p->sync;
+  // One block per kMaxGroup entries: one key, however many entries (docs/format.md).
+  for (std::size_t begin = 0; begin < group.size(); begin += kMaxGroup) {
+    const std::size_t end = std::min(group.size(), begin + kMaxGroup);
+    std::string block;
+    base::PutBigEndian32(&block, static_cast<std::uint32_t>(end - begin));
+    const std::string key = Key(sequence + 1);
+    for (std::size_t i = begin; i < end; ++i) {
+      Pending& p = group[i];
+      if (!p.hashed) p.entry_hash = EntryHash(p.generation, p.bytes);
+      ++sequence;
+      HSDT_ASSIGN_OR_RETURN(link, Link(p.generation, sequence, p.entry_hash, link));
+      base::PutBigEndian32(&block, static_cast<std::uint32_t>(p.bytes.size()));
+      block += p.bytes;
+      base::PutBigEndian32(&block, p.generation);
+      block += ViewOf(link);
+      for (auto& op : p.ops) ops.push_back(std::move(op));
+      sync |= p.sync;
+    }
+    ops.push_back({storage::kAuditCf, key, std::move(block), false});
   }
-  ops.push_back({storage::kAuditCf, Key(first + 1), std::move(block), false});
   HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, sync));
   std::lock_guard lock(mu_);
   last_sequence_ = sequence;
@@ -252,13 +264,13 @@ Status AuditLog::WriteGroup(std::vector<std::shared_ptr<Pending>>& group) {
 
 AuditDigest AuditLog::Digest() {
   std::lock_guard lock(mu_);
-  return AuditDigest{last_sequence_, base::HexOf(last_link_)};
+  return AuditDigest{last_sequence_, base::HexOf(ViewOf(last_link_))};
 }
 
 Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
   HSDT_RETURN_IF_ERROR(Flush());
   AuditVerification v;
-  std::string link(kLinkBytes, '\0');
+  Hash link{};
   std::uint64_t expected = 1;
   std::string link_at_digest;
   auto bad = [&](std::uint64_t seq, std::string what) {
@@ -279,14 +291,14 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
       const std::uint64_t seq = expected;
       auto entry = Decode(stored.entry);
       if (!entry.ok()) return bad(seq, std::string(entry.status().message()));
-      auto computed = Link(stored.generation, seq, DigestOf(stored.entry), link);
+      auto computed = Link(stored.generation, seq, EntryHash(stored.generation, stored.entry), link);
       if (!computed.ok()) return bad(seq, std::string(computed.status().message()));
       if (!crypto::SecretEquals({reinterpret_cast<const std::uint8_t*>(computed->data()), kLinkBytes},
                                 {reinterpret_cast<const std::uint8_t*>(stored.link.data()), kLinkBytes})) {
         return bad(seq, "link does not match: the entry, its number or one before it was altered");
       }
       link = *computed;
-      if (against != nullptr && seq == against->sequence) link_at_digest = base::HexOf(link);
+      if (against != nullptr && seq == against->sequence) link_at_digest = base::HexOf(ViewOf(link));
       v.entries = seq;
       ++expected;
     }

@@ -1,22 +1,27 @@
 // The audit log: an append-only, hash-chained record of every access (allowed or denied), in its
 // own column family (docs/security.md).
 //
-// Chain: entry_hash(n) = BLAKE2b-256[audit key of the entry's key generation]
-//   ("hsdt-audit-entry" 0x00 || seq u64 || entry bytes); link(n) = BLAKE2b-256[same key]
-//   ("hsdt-audit-link" 0x00 || link(n-1) || entry_hash(n)), link(0) = 32 zero bytes. Each value
-// is the entry's bytes followed by its link.
+// Chain (docs/format.md): with K = the audit key of the entry's key generation g,
+//   entry_hash(n) = BLAKE2b-256("hsdt-audit-entry" 0x00 || g u32 || entry bytes)
+//   link(n)       = BLAKE2b-256[K]("hsdt-audit-link" 0x00 || link(n-1) || n u64 || entry_hash(n))
+// with link(0) = 32 zero bytes. The entry hash is a plain digest (collision resistance is what
+// it needs; the key enters at the link, which binds it). The sequencer computes it while it keeps
+// up; once a group's worth of entries waits, callers compute their own, so the work spreads
+// over the cores under load.
 //
 // One sequencer thread owns the chain: callers queue entries (with the store writes that must be
-// atomic with them), the sequencer numbers and links them in order and writes each group in one
-// RocksDB batch. Writers wait until their batch is written (and fsynced when the store syncs);
-// readers do not wait.
+// atomic with them), the sequencer numbers and links them in order and writes each group as one
+// block in one RocksDB batch. Writers wait until their batch is written (and fsynced when the
+// store syncs); readers do not wait, and their entries are gathered for up to kGatherMicros
+// before the group is written, so that a stream of reads costs one write per group.
 //
 // Threads: safe.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,22 +66,23 @@ class AuditLog final {
   static std::string Key(std::uint64_t sequence);
 
  private:
+  using Hash = std::array<char, crypto::kMacBytes>;
   struct Pending {
-    std::string bytes;   // the encoded entry
-    std::string digest;  // BLAKE2b-256 of `bytes`
+    std::string bytes;  // the encoded entry
+    std::uint32_t generation = 0;
+    Hash entry_hash{};  // see above
+    bool hashed = false;  // else the sequencer computes entry_hash
     std::vector<storage::BatchOp> ops;
     bool sync = false;
-    bool wait = false;
-    bool done = false;
-    Status result;
-    std::uint64_t sequence = 0;
   };
 
   explicit AuditLog(storage::Store* store) : store_(store) {}
   void Run();
-  Status WriteGroup(std::vector<std::shared_ptr<Pending>>& group);
-  Result<std::string> Link(std::uint32_t generation, std::uint64_t sequence,
-                           std::string_view entry_digest, std::string_view previous_link);
+  // Writes `group` (entries numbered from last_sequence_ + 1) in one batch.
+  Status WriteGroup(std::vector<Pending>& group);
+  static Hash EntryHash(std::uint32_t generation, std::string_view bytes);
+  Result<Hash> Link(std::uint32_t generation, std::uint64_t sequence, const Hash& entry_hash,
+                    const Hash& previous_link);
 
   // The audit key of a generation, fetched once (guarded memory is costly to allocate).
   Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);
@@ -87,12 +93,20 @@ class AuditLog final {
   std::mutex mu_;
   std::condition_variable queued_;
   std::condition_variable written_;
-  std::deque<std::shared_ptr<Pending>> queue_;
-  std::size_t in_flight_ = 0;  // taken by the sequencer, not yet written
+  // Every queued entry has a ticket, 1, 2, ... in queue order; as writes never skip an entry,
+  // the entry with ticket t gets sequence first_sequence_ + t.
+  std::vector<Pending> queue_;
+  std::uint64_t first_sequence_ = 0;  // last sequence at Open
+  std::uint64_t queued_ticket_ = 0;   // the last ticket handed out
+  std::uint64_t written_ticket_ = 0;  // the last ticket written (or failed)
+  std::uint64_t failed_ticket_ = 0;   // the first ticket of the failed group, 0 if none
+  std::size_t urgent_ = 0;            // callers waiting for a write (Append with wait, Flush)
+  std::size_t blocked_ = 0;           // readers waiting for room in the queue
+  std::atomic<std::size_t> backlog_{0};  // queue_.size(), readable without mu_
   bool stopping_ = false;
   Status failed_;  // the first write failure: the log stops accepting entries
   std::uint64_t last_sequence_ = 0;  // owned by the sequencer (and guarded by mu_ for Digest)
-  std::string last_link_;
+  Hash last_link_{};
   std::thread thread_;
 };
 

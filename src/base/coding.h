@@ -7,15 +7,29 @@
 
 namespace hsdt::base {
 
+// REQUIRES: p points at 4 (or 8) writable bytes.
+inline void StoreBigEndian32(char* p, std::uint32_t v) {
+  p[0] = static_cast<char>(v >> 24);
+  p[1] = static_cast<char>(v >> 16);
+  p[2] = static_cast<char>(v >> 8);
+  p[3] = static_cast<char>(v);
+}
+
+inline void StoreBigEndian64(char* p, std::uint64_t v) {
+  StoreBigEndian32(p, static_cast<std::uint32_t>(v >> 32));
+  StoreBigEndian32(p + 4, static_cast<std::uint32_t>(v));
+}
+
 inline void PutBigEndian32(std::string* out, std::uint32_t v) {
-  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-               static_cast<char>(v)};
+  char b[4];
+  StoreBigEndian32(b, v);
   out->append(b, 4);
 }
 
 inline void PutBigEndian64(std::string* out, std::uint64_t v) {
-  PutBigEndian32(out, static_cast<std::uint32_t>(v >> 32));
-  PutBigEndian32(out, static_cast<std::uint32_t>(v));
+  char b[8];
+  StoreBigEndian64(b, v);
+  out->append(b, 8);
 }
 
 // REQUIRES: p points at 4 (or 8) readable bytes.

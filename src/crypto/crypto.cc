@@ -152,12 +152,23 @@ void Mac(const SecretBytes& key, std::string_view in, std::uint8_t* out) {
   crypto_generichash(out, kMacBytes, U(in), in.size(), key.data(), key.size());
 }
 
-void MacParts(const SecretBytes& key, std::initializer_list<std::string_view> parts, std::uint8_t* out) {
+namespace {
+void GenericHashParts(const std::uint8_t* key, std::size_t key_size, std::initializer_list<std::string_view> parts,
+                      std::uint8_t* out) {
   crypto_generichash_state state;
-  crypto_generichash_init(&state, key.data(), key.size(), kMacBytes);
+  crypto_generichash_init(&state, key, key_size, kMacBytes);
   for (std::string_view p : parts) crypto_generichash_update(&state, U(p), p.size());
   crypto_generichash_final(&state, out, kMacBytes);
   sodium_memzero(&state, sizeof state);
+}
+}  // namespace
+
+void MacParts(const SecretBytes& key, std::initializer_list<std::string_view> parts, std::uint8_t* out) {
+  GenericHashParts(key.data(), key.size(), parts, out);
+}
+
+void HashParts(std::initializer_list<std::string_view> parts, std::uint8_t* out) {
+  GenericHashParts(nullptr, 0, parts, out);
 }
 
 void Checksum(std::string_view in, std::uint8_t* out) {

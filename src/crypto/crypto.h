@@ -72,4 +72,7 @@ void MacParts(const SecretBytes& key, std::initializer_list<std::string_view> pa
 // Unkeyed BLAKE2b-256 checksum.
 void Checksum(std::string_view in, std::uint8_t* out);
 
+// Unkeyed BLAKE2b-256 of the concatenation of `parts`.
+void HashParts(std::initializer_list<std::string_view> parts, std::uint8_t* out);
+
 }  // namespace hsdt::crypto

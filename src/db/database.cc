@@ -105,10 +105,10 @@ Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
   policy::Resource what;
   what.dossier_id = db::FormatId(id);
   what.managing_unit = ManagingUnitOf(**record);
-  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, purpose,
-                                                 VersionTarget(id, (*record)->version)));
+  const std::string target = VersionTarget(id, (*record)->version);
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, purpose, target));
   HSDT_ASSIGN_OR_RETURN(auto visible, Redacted(*record, access.decision.visibility));
-  HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, action, VersionTarget(id, (*record)->version), purpose, "")));
+  HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, action, target, purpose, "")));
   return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
 }
 

@@ -1,6 +1,6 @@
 #include <hsdt/dossier.h>
 
-#include <cstdio>
+#include <charconv>
 
 #include "base/coding.h"
 #include "base/guard.h"
@@ -92,9 +92,13 @@ Result<std::string> Dossier::ToJson(bool pretty) const {
 namespace db {
 
 std::string FormatId(std::uint64_t id) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "HS%08llu", static_cast<unsigned long long>(id));
-  return buf;
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+  const std::size_t n = static_cast<std::size_t>(end - digits);
+  std::string out = "HS";
+  if (n < 8) out.append(8 - n, '0');  // at least eight digits
+  out.append(digits, n);
+  return out;
 }
 
 std::optional<std::uint64_t> ParseId(std::string_view id) {

@@ -85,6 +85,8 @@ const char* ActionName(Action action);
 std::optional<Role> ParseRole(std::string_view name);
 std::optional<AccountState> ParseAccountState(std::string_view name);
 std::optional<Purpose> ParsePurpose(std::string_view name);
+// True for kNone and the nine purposes of article 11 (a C caller can pass any integer).
+bool IsPurpose(Purpose purpose);
 std::optional<Action> ParseAction(std::string_view name);
 
 }  // namespace hsdt

@@ -97,11 +97,10 @@ Status Database::Impl::AuditNow(AuditRecord entry) {
   return audit_->Append(std::move(entry), {}, true, true).status();
 }
 
-Result<policy::Principal> Database::Impl::Validate(const Session& session, Action action) {
+Result<std::shared_ptr<const policy::AccountRecord>> Database::Impl::Live(const Session& session, std::int64_t now) {
   const auto& s = session.impl();
-  if (!s || s->owner != this) return Status::PermissionDenied("session: not a session of this database");
+  if (!s || s->owner != instance_) return Status::PermissionDenied("session: not a session of this database");
   if (s->ended.load()) return Status::PermissionDenied("session: ended; log in again");
-  const std::int64_t now = Now();
   if (now - s->last_used_micros.load() > options_.session_idle_micros) {
     s->ended = true;
     return Status::PermissionDenied("session: expired after being idle; log in again");
@@ -119,6 +118,13 @@ Result<policy::Principal> Database::Impl::Validate(const Session& session, Actio
     s->ended = true;
     return Status::PermissionDenied("session: ended by a password change; log in again");
   }
+  return account;
+}
+
+Result<policy::Principal> Database::Impl::Validate(const Session& session, Action action) {
+  const std::int64_t now = Now();
+  HSDT_ASSIGN_OR_RETURN(auto account, Live(session, now));
+  const auto& s = session.impl();
   if (s->must_change_password.load()) {
     return Status::PermissionDenied("session: change the temporary password first (ChangePassword)");
   }
@@ -165,6 +171,14 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
     d.reason = std::string(who.status().message());
     return Deny(session, action, target, purpose, d);
   }
+  if (!IsPurpose(purpose)) {  // a C caller passes any integer
+    Decision d;
+    d.rule = "invalid-purpose";
+    d.reason = "purpose " + std::to_string(static_cast<int>(purpose)) + " is not one of article 11";
+    auto denied = Deny(session, action, target, Purpose::kNone, d);  // audited
+    if (denied.status().code() != StatusCode::kPermissionDenied) return denied.status();
+    return Status::InvalidArgument("purpose: " + d.reason);
+  }
   policy::Context ctx;
   ctx.now_micros = Now();
   ctx.purpose = purpose;
@@ -182,11 +196,12 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   const std::int64_t now = Now();
   auto account = registry_->FindAccount(user);
   AuditRecord e;
-  e.actor = std::string(user.substr(0, 64));
   e.action = "login";
-  e.target = e.actor;
   if (!account) {
     (void)crypto::VerifyPassword(dummy_hash_, password);  // the same work as a known name
+    // What was typed is not recorded: people type their password into the name field.
+    e.actor = "-";
+    e.target = "-";
     e.reason = "unknown user name";
     HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
     return Status::PermissionDenied(kLoginRefused);
@@ -231,7 +246,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
   registry_->Apply(current);
   auto s = std::make_shared<Session::Impl>();
-  s->owner = this;
+  s->owner = instance_;
   s->user = current.user_name;
   s->folded = policy::FoldUserName(current.user_name);
   s->unit = current.unit;
@@ -245,7 +260,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
 
 Status Database::Impl::Logout(const Session& session) {
   const auto& s = session.impl();
-  if (!s || s->owner != this) return Status::PermissionDenied("session: not a session of this database");
+  if (!s || s->owner != instance_) return Status::PermissionDenied("session: not a session of this database");
   if (s->ended.exchange(true)) return Status::Ok();
   AuditRecord e;
   e.actor = s->user;
@@ -258,17 +273,18 @@ Status Database::Impl::Logout(const Session& session) {
 Status Database::Impl::ChangePassword(const Session& session, std::string_view old_password,
                                       std::string_view new_password) {
   const auto& s = session.impl();
-  if (!s || s->owner != this || s->ended.load()) {
-    return Status::PermissionDenied("session: ended or not of this database");
-  }
-  auto account = registry_->FindFoldedAccount(s->folded);
-  if (!account || account->state == AccountState::kRevoked || account->session_epoch != s->epoch.load()) {
-    s->ended = true;
-    return Status::PermissionDenied("session: ended");
-  }
   AuditRecord e;
-  e.actor = account->user_name;
   e.action = "change_password";
+  auto live = Live(session, Now());
+  if (!live.ok()) {
+    e.actor = e.target = s ? s->user : "-";
+    e.reason = std::string(live.status().message());
+    e.rule = "session";
+    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    return live.status();
+  }
+  const auto& account = *live;
+  e.actor = account->user_name;
   e.target = account->user_name;
   if (!crypto::VerifyPassword(account->password_hash, old_password)) {
     e.reason = "wrong old password";

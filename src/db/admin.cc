@@ -339,8 +339,9 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
       return Status::InvalidArgument("rights: expected a non-empty set of read, read personal, read confidential, export");
     }
     for (std::size_t i = 0; i < spec.purposes.size(); ++i) {
-      const int p = static_cast<int>(spec.purposes[i]);
-      if (p < 1 || p > 9) return Status::InvalidArgument("purposes[" + std::to_string(i) + "]: not a purpose");
+      if (!IsPurpose(spec.purposes[i]) || spec.purposes[i] == Purpose::kNone) {
+        return Status::InvalidArgument("purposes[" + std::to_string(i) + "]: not a purpose");
+      }
     }
     HSDT_RETURN_IF_ERROR(CheckDocument("legal_basis", spec.legal_basis));
     if (spec.signer.empty() || spec.signer.size() > 256) return Status::InvalidArgument("signer: expected 1 to 256 bytes");
@@ -515,6 +516,12 @@ Result<Decision> Database::Explain(const Session& s, std::string_view user, Acti
     const std::string target = std::string(user.substr(0, 64)) + " " + ActionName(action) + " " +
                                std::string(dossier_id.substr(0, 32)) + " at " + std::to_string(micros);
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, target));
+    if (static_cast<int>(action) < 1 || static_cast<int>(action) > kActionCount) {
+      return Status::InvalidArgument("action: " + std::to_string(static_cast<int>(action)) + " is not an action");
+    }
+    if (!IsPurpose(purpose)) {
+      return Status::InvalidArgument("purpose: " + std::to_string(static_cast<int>(purpose)) + " is not one of article 11");
+    }
     HSDT_ASSIGN_OR_RETURN(auto account, impl_->registry().AccountAsOf(user, micros));
     Decision d;
     if (!account) {

@@ -17,7 +17,7 @@ namespace hsdt {
 
 class Session::Impl final {
  public:
-  const void* owner = nullptr;
+  std::uint64_t owner = 0;  // Database::Impl::instance() of the database that issued it
   std::string user;    // as created
   std::string folded;  // registry key
   std::string unit;
@@ -41,6 +41,12 @@ class Database::Impl final {
   audit::AuditLog& audit() { return *audit_; }
   const OpenOptions& options() const { return options_; }
   std::int64_t Now() const { return clock_->NowMicros(); }
+  // Unique in the process for its lifetime (not an address: a reopened database may reuse one).
+  std::uint64_t instance() const { return instance_; }
+  static std::uint64_t NextInstance() {
+    static std::atomic<std::uint64_t> next{1};
+    return next.fetch_add(1);
+  }
 
   // Opening: the audit log, the registry, and for a new database its first administrator.
   Status Start();
@@ -106,6 +112,10 @@ class Database::Impl final {
   Result<Access> Deny(const Session& session, Action action, std::string_view target,
                       Purpose purpose, const Decision& decision);
   Result<policy::Principal> Validate(const Session& session, Action action);
+  // The session's account if the session is live: issued here, not logged out, within its idle
+  // time and lifetime, its account not revoked and its password not changed since. Ends it
+  // otherwise.
+  Result<std::shared_ptr<const policy::AccountRecord>> Live(const Session& session, std::int64_t now);
   Status Bootstrap();
 
   std::unique_ptr<storage::Store> store_;
@@ -114,6 +124,7 @@ class Database::Impl final {
   storage::RecordCache cache_;
   OpenOptions options_;
   const Clock* clock_;
+  const std::uint64_t instance_ = NextInstance();
   std::string dummy_hash_;  // verified against for unknown user names (same work, same answer)
 };
 

@@ -1,5 +1,6 @@
 #include <hsdt/policy.h>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -72,6 +73,9 @@ const char* RoleName(Role r) { return NameOf(kRoles, r); }
 const char* AccountStateName(AccountState s) { return NameOf(kStates, s); }
 const char* PurposeName(Purpose p) { return NameOf(kPurposes, p); }
 const char* ActionName(Action a) { return NameOf(kActions, a); }
+bool IsPurpose(Purpose p) {
+  return std::any_of(kPurposes.begin(), kPurposes.end(), [p](const auto& e) { return e.first == p; });
+}
 std::optional<Role> ParseRole(std::string_view n) { return Parse(kRoles, n); }
 std::optional<AccountState> ParseAccountState(std::string_view n) { return Parse(kStates, n); }
 std::optional<Purpose> ParsePurpose(std::string_view n) { return Parse(kPurposes, n); }

@@ -183,6 +183,7 @@ int Stats(Database& db, const Session& s) {
   if (!st.ok()) return Fail(st.status());
   std::cout << "dossiers " << st->dossiers << "\nkey generation " << st->key_generation
             << "\ndictionary " << st->dictionary_id << "\nbytes on disk " << st->disk_bytes
+            << "\naudit entries " << st->audit_entries << "\naudit bytes " << st->audit_bytes
             << "\nread-only " << (st->read_only ? "yes: " + st->read_only_reason : "no") << "\n";
   return kExitOk;
 }

@@ -54,6 +54,8 @@ struct DatabaseStats {
   std::uint64_t record_cache_hits = 0;
   std::uint64_t record_cache_misses = 0;
   std::uint64_t disk_bytes = 0;     // bytes of every file in the database directory
+  std::uint64_t audit_entries = 0;  // entries in the audit log
+  std::uint64_t audit_bytes = 0;    // of disk_bytes, the audit log's table files
   bool read_only = false;
   std::string read_only_reason;
 };

@@ -173,23 +173,57 @@ Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::B
   queue_.push_back(std::move(p));
   backlog_.store(queue_.size(), std::memory_order_relaxed);
   const std::uint64_t ticket = ++queued_ticket_;
-  // The sequencer sleeps until the queue is non-empty, then gathers until someone waits or the
-  // group is full: wake it only when one of those changes.
-  if (wait || queue_.size() == 1 || queue_.size() == kMaxGroup) queued_.notify_one();
-  if (!wait) return std::uint64_t{0};
+  if (!wait) {
+    // The sequencer sleeps until the queue is non-empty, then gathers until someone waits or
+    // the group is full: wake it only when one of those changes.
+    if (queue_.size() == 1 || queue_.size() == kMaxGroup) queued_.notify_one();
+    return std::uint64_t{0};
+  }
   ++urgent_;
-  written_.wait(lock, [&] { return written_ticket_ >= ticket; });
+  WaitFor(lock, ticket);
   --urgent_;
   if (failed_ticket_ != 0 && ticket >= failed_ticket_) return failed_;
   return first_sequence_ + ticket;
 }
 
+void AuditLog::WaitFor(std::unique_lock<std::mutex>& lock, std::uint64_t ticket) {
+  while (written_ticket_ < ticket) {
+    // The first waiter to find nobody writing writes the whole queue itself (its entry is in
+    // it: a taken entry is written before writing_ drops), so a lone writer does not hand off
+    // to the sequencer thread and back.
+    if (!writing_ && !queue_.empty()) {
+      WriteQueued(lock);
+    } else {
+      written_.wait(lock);
+    }
+  }
+}
+
+void AuditLog::WriteQueued(std::unique_lock<std::mutex>& lock) {
+  writing_ = true;
+  std::vector<Pending> group;
+  group.swap(queue_);
+  backlog_.store(0, std::memory_order_relaxed);
+  const std::uint64_t last_ticket = queued_ticket_;
+  const Status prior = failed_;
+  lock.unlock();
+  Status s = prior.ok() ? WriteGroup(group) : prior;
+  group.clear();  // frees the entries outside the lock
+  lock.lock();
+  if (!s.ok() && failed_.ok()) {
+    failed_ = s;
+    failed_ticket_ = written_ticket_ + 1;  // the first entry of this group
+  }
+  written_ticket_ = last_ticket;
+  writing_ = false;
+  written_.notify_all();
+  if (!queue_.empty()) queued_.notify_one();
+}
+
 Status AuditLog::Flush() {
   std::unique_lock lock(mu_);
-  const std::uint64_t ticket = queued_ticket_;
   ++urgent_;
-  queued_.notify_one();
-  written_.wait(lock, [&] { return written_ticket_ >= ticket || stopping_; });
+  WaitFor(lock, queued_ticket_);
   --urgent_;
   return failed_;
 }
@@ -207,26 +241,15 @@ Status AuditLog::Stop() {
 }
 
 void AuditLog::Run() {
-  std::vector<Pending> group;
   std::unique_lock lock(mu_);
   for (;;) {
-    queued_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    queued_.wait(lock, [&] { return (!queue_.empty() || stopping_) && !writing_; });
     if (queue_.empty()) return;  // stopping, and everything is written
-    queued_.wait_for(lock, kGather, [&] { return urgent_ > 0 || queue_.size() >= kMaxGroup || stopping_; });
-    group.clear();
-    group.swap(queue_);
-    backlog_.store(0, std::memory_order_relaxed);
-    const std::uint64_t last_ticket = queued_ticket_;
-    const bool was_full = blocked_ > 0;
-    lock.unlock();
-    Status s = failed_.ok() ? WriteGroup(group) : failed_;
-    lock.lock();
-    if (!s.ok() && failed_.ok()) {
-      failed_ = s;
-      failed_ticket_ = last_ticket - group.size() + 1;
+    if (urgent_ == 0 && !stopping_) {
+      queued_.wait_for(lock, kGather, [&] { return urgent_ > 0 || queue_.size() >= kMaxGroup || stopping_; });
     }
-    written_ticket_ = last_ticket;
-    if (urgent_ > 0 || was_full || blocked_ > 0 || stopping_) written_.notify_all();
+    if (writing_ || queue_.empty()) continue;  // a waiting writer took the group meanwhile
+    WriteQueued(lock);
   }
 }
 

@@ -5,15 +5,16 @@
 //   entry_hash(n) = BLAKE2b-256("hsdt-audit-entry" 0x00 || g u32 || entry bytes)
 //   link(n)       = BLAKE2b-256[K]("hsdt-audit-link" 0x00 || link(n-1) || n u64 || entry_hash(n))
 // with link(0) = 32 zero bytes. The entry hash is a plain digest (collision resistance is what
-// it needs; the key enters at the link, which binds it). The sequencer computes it while it keeps
+// it needs; the key enters at the link, which binds it). The group writer computes it while it keeps
 // up; once a group's worth of entries waits, callers compute their own, so the work spreads
 // over the cores under load.
 //
-// One sequencer thread owns the chain: callers queue entries (with the store writes that must be
-// atomic with them), the sequencer numbers and links them in order and writes each group as one
-// block in one RocksDB batch. Writers wait until their batch is written (and fsynced when the
-// store syncs); readers do not wait, and their entries are gathered for up to kGatherMicros
-// before the group is written, so that a stream of reads costs one write per group.
+// Group commit: callers queue entries (with the store writes that must be atomic with them);
+// one thread at a time takes the whole queue, numbers and links its entries in order and writes
+// them as blocks in one RocksDB batch. A caller that waits for its entry (a write, a denial)
+// writes the queue itself when nobody is writing, else waits for the writer in progress and
+// then leads the next group. Reads do not wait: a sequencer thread gathers their entries for up
+// to 1 ms and writes them, so that a stream of reads costs one write per group.
 //
 // Threads: safe.
 #pragma once
@@ -71,13 +72,17 @@ class AuditLog final {
     std::string bytes;  // the encoded entry
     std::uint32_t generation = 0;
     Hash entry_hash{};  // see above
-    bool hashed = false;  // else the sequencer computes entry_hash
+    bool hashed = false;  // else the group writer computes entry_hash
     std::vector<storage::BatchOp> ops;
     bool sync = false;
   };
 
   explicit AuditLog(storage::Store* store) : store_(store) {}
   void Run();
+  // Returns once the entry with `ticket` is written, writing the queue itself when nobody is.
+  void WaitFor(std::unique_lock<std::mutex>& lock, std::uint64_t ticket);
+  // Takes the whole queue and writes it (mu_ held on entry and exit, released meanwhile).
+  void WriteQueued(std::unique_lock<std::mutex>& lock);
   // Writes `group` (entries numbered from last_sequence_ + 1) in one batch.
   Status WriteGroup(std::vector<Pending>& group);
   static Hash EntryHash(std::uint32_t generation, std::string_view bytes);
@@ -103,9 +108,10 @@ class AuditLog final {
   std::size_t urgent_ = 0;            // callers waiting for a write (Append with wait, Flush)
   std::size_t blocked_ = 0;           // readers waiting for room in the queue
   std::atomic<std::size_t> backlog_{0};  // queue_.size(), readable without mu_
+  bool writing_ = false;  // a thread is writing a group; the next waits its turn
   bool stopping_ = false;
   Status failed_;  // the first write failure: the log stops accepting entries
-  std::uint64_t last_sequence_ = 0;  // owned by the sequencer (and guarded by mu_ for Digest)
+  std::uint64_t last_sequence_ = 0;  // owned by the group writer (and guarded by mu_ for Digest)
   Hash last_link_{};
   std::thread thread_;
 };

@@ -661,6 +661,7 @@ Result<DatabaseStats> Database::Stats(const Session& s) {
       HSDT_ASSIGN_OR_RETURN(DatabaseStats st, impl_->store().Stats());
       st.record_cache_hits = impl_->cache().hits();
       st.record_cache_misses = impl_->cache().misses();
+      st.audit_entries = impl_->audit().Digest().sequence;
       return st;
     });
   });

@@ -173,15 +173,21 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
   db.info_log = info_log;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  auto cf_options = [&](bool sealed) {
+  auto cf_options = [&](bool sealed, bool log = false) {
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = cache;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.format_version = 5;
     rocksdb::ColumnFamilyOptions cf;
-    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     // Sealed values do not compress; index keys and metadata do.
     cf.compression = sealed ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
+    if (log) {
+      // The audit log is written once per read and rarely read back: large blocks, and zstd
+      // where compaction has time for it (flushes stay LZ4).
+      table.block_size = 64 << 10;
+      cf.bottommost_compression = rocksdb::kZSTD;
+    }
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     return cf;
   };
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
@@ -190,7 +196,7 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
       {CfName(kCurrentCf), cf_options(true)},
       {CfName(kHistoryCf), cf_options(true)},
       {CfName(kIndexCf), cf_options(false)},
-      {CfName(kAuditCf), cf_options(false)},
+      {CfName(kAuditCf), cf_options(false, true)},
       {CfName(kRegistryCf), cf_options(true)},
   };
   if (!create) HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
@@ -863,6 +869,10 @@ Result<DatabaseStats> Store::Stats() {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
     if (e.is_regular_file(ec)) st.disk_bytes += e.file_size(ec);
+  }
+  std::uint64_t audit_sst = 0;
+  if (db_->GetIntProperty(cfs_[kAuditCf], rocksdb::DB::Properties::kTotalSstFilesSize, &audit_sst)) {
+    st.audit_bytes = audit_sst;
   }
   st.read_only = failed_.load();
   st.read_only_reason = failure();

@@ -863,6 +863,9 @@ TEST_F(AccessTest, AuditChainVerifiesAndHoldsNoSecrets) {
   ASSERT_OK(second);
   EXPECT_TRUE(second->ok) << second->first_bad_sequence << ": " << second->problem;
   EXPECT_GT(second->entries, digest->sequence);
+  auto stats = db().Stats(admin());
+  ASSERT_OK(stats);
+  EXPECT_GE(stats->audit_entries, second->entries) << "Stats counts the log's entries";
   AuditDigest other = *digest;
   other.head_hex[0] = other.head_hex[0] == '0' ? '1' : '0';
   auto against_other = db().VerifyAudit(admin(), &other);

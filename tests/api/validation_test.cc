@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 
 #include "support/test_util.h"
 
@@ -19,6 +20,9 @@ struct BadInput {
   std::function<std::string(const std::string&)> mutate;
   const char* message;  // expected substring of the error
 };
+
+// CTest names the cases by this (gtest would print the struct's bytes).
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
   const auto at = s.find(from);

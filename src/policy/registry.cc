@@ -4,6 +4,7 @@
 #include <capnp/serialize.h>
 
 #include <cstdio>
+#include <type_traits>
 
 #include "base/coding.h"
 #include "schema/registry.capnp.h"
@@ -285,44 +286,35 @@ std::shared_ptr<const AccountRecord> Registry::FindAccount(std::string_view user
   return FindFoldedAccount(FoldUserName(user_name));
 }
 
+namespace {
+// The latest version of the record named `key` in `records`, or null.
+template <typename Map>
+typename Map::mapped_type Find(std::shared_mutex& mu, const Map& records, std::string_view key) {
+  std::shared_lock lock(mu);
+  auto it = records.find(key);
+  return it == records.end() ? nullptr : it->second;
+}
+
+// A copy of the latest version of every record, in key order.
+template <typename Map>
+auto CopyAll(std::shared_mutex& mu, const Map& records) {
+  std::shared_lock lock(mu);
+  std::vector<std::remove_const_t<typename Map::mapped_type::element_type>> out;
+  for (const auto& entry : records) out.push_back(*entry.second);
+  return out;
+}
+}  // namespace
+
 std::shared_ptr<const AccountRecord> Registry::FindFoldedAccount(const std::string& folded) const {
-  std::shared_lock lock(mu_);
-  auto it = accounts_.find(folded);
-  return it == accounts_.end() ? nullptr : it->second;
+  return Find(mu_, accounts_, folded);
 }
+std::vector<AccountRecord> Registry::Accounts() const { return CopyAll(mu_, accounts_); }
 
-std::vector<AccountRecord> Registry::Accounts() const {
-  std::shared_lock lock(mu_);
-  std::vector<AccountRecord> out;
-  for (const auto& [k, a] : accounts_) out.push_back(*a);
-  return out;
-}
+std::shared_ptr<const UnitRecord> Registry::FindUnit(std::string_view code) const { return Find(mu_, units_, code); }
+std::vector<UnitRecord> Registry::Units() const { return CopyAll(mu_, units_); }
 
-std::shared_ptr<const UnitRecord> Registry::FindUnit(std::string_view code) const {
-  std::shared_lock lock(mu_);
-  auto it = units_.find(code);
-  return it == units_.end() ? nullptr : it->second;
-}
-
-std::vector<UnitRecord> Registry::Units() const {
-  std::shared_lock lock(mu_);
-  std::vector<UnitRecord> out;
-  for (const auto& [k, u] : units_) out.push_back(*u);
-  return out;
-}
-
-std::shared_ptr<const GrantRecord> Registry::FindGrant(std::string_view id) const {
-  std::shared_lock lock(mu_);
-  auto it = grants_.find(id);
-  return it == grants_.end() ? nullptr : it->second;
-}
-
-std::vector<GrantRecord> Registry::Grants() const {
-  std::shared_lock lock(mu_);
-  std::vector<GrantRecord> out;
-  for (const auto& [k, g] : grants_) out.push_back(*g);
-  return out;
-}
+std::shared_ptr<const GrantRecord> Registry::FindGrant(std::string_view id) const { return Find(mu_, grants_, id); }
+std::vector<GrantRecord> Registry::Grants() const { return CopyAll(mu_, grants_); }
 
 std::shared_ptr<const std::vector<GrantView>> Registry::GrantViews() const {
   std::shared_lock lock(mu_);
@@ -330,17 +322,9 @@ std::shared_ptr<const std::vector<GrantView>> Registry::GrantViews() const {
 }
 
 std::shared_ptr<const HandOverRecord> Registry::FindHandOver(std::string_view id) const {
-  std::shared_lock lock(mu_);
-  auto it = handovers_.find(id);
-  return it == handovers_.end() ? nullptr : it->second;
+  return Find(mu_, handovers_, id);
 }
-
-std::vector<HandOverRecord> Registry::HandOvers() const {
-  std::shared_lock lock(mu_);
-  std::vector<HandOverRecord> out;
-  for (const auto& [k, h] : handovers_) out.push_back(*h);
-  return out;
-}
+std::vector<HandOverRecord> Registry::HandOvers() const { return CopyAll(mu_, handovers_); }
 
 int Registry::ActiveAdmins() const {
   std::shared_lock lock(mu_);

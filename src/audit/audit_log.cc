@@ -153,7 +153,8 @@ Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::B
                                        bool wait, bool sync) {
   Pending p;
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
-  // Encoding and hashing happen here, on the caller's thread; the sequencer only links.
+  // Encoding happens here, on the caller's thread, and hashing too once a group's worth of
+  // entries waits (the group writer hashes the rest).
   p.bytes = Encode(entry);
   p.generation = store_->WriteGeneration();
   if (backlog_.load(std::memory_order_relaxed) >= kMaxGroup) {
@@ -217,7 +218,7 @@ void AuditLog::WriteQueued(std::unique_lock<std::mutex>& lock) {
   written_ticket_ = last_ticket;
   writing_ = false;
   written_.notify_all();
-  if (!queue_.empty()) queued_.notify_one();
+  if (!queue_.empty() || stopping_) queued_.notify_one();  // the sequencer waits for writing_ to drop
 }
 
 Status AuditLog::Flush() {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "audit/audit_log.h"
@@ -127,6 +129,8 @@ TEST_F(AuditLogTest, RewrittenHistoryIsCaughtAgainstAnEarlierDigest) {
 
 TEST_F(AuditLogTest, ConcurrentAppendsFormOneChainAndSurviveReopen) {
   std::vector<std::thread> threads;
+  std::mutex mu;
+  std::map<std::uint64_t, AuditRecord> waited;  // sequence returned -> the entry appended
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
@@ -134,13 +138,27 @@ TEST_F(AuditLogTest, ConcurrentAppendsFormOneChainAndSurviveReopen) {
         e.actor = "t" + std::to_string(t);
         e.action = "read_dossier";
         e.target = std::to_string(i);
-        EXPECT_TRUE(log_->Append(e, {}, i % 10 == 0, false).ok());
+        const bool wait = i % 10 == 0;  // writers wait (and lead groups), readers do not
+        auto seq = log_->Append(e, {}, wait, false);
+        EXPECT_TRUE(seq.ok());
+        if (wait && seq.ok()) {
+          std::lock_guard lock(mu);
+          EXPECT_TRUE(waited.emplace(*seq, e).second) << "sequence " << *seq << " returned twice";
+        }
       }
     });
   }
   for (auto& th : threads) th.join();
   ASSERT_TRUE(log_->Flush().ok());
   EXPECT_EQ(log_->Digest().sequence, 810u);
+  EXPECT_EQ(waited.size(), 80u);
+  for (const auto& [seq, e] : waited) {
+    auto read = log_->Read(seq, 1);
+    ASSERT_TRUE(read.ok());
+    ASSERT_EQ(read->size(), 1u);
+    EXPECT_EQ((*read)[0].actor + "/" + (*read)[0].target, e.actor + "/" + e.target)
+        << "the sequence a waiting caller got names its own entry";
+  }
   ASSERT_TRUE(log_->Stop().ok());
   log_.reset();
   log_ = AuditLog::Open(store_.get()).value();

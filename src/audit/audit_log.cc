@@ -136,9 +136,13 @@ AuditLog::Hash AuditLog::EntryHash(std::uint32_t generation, std::string_view by
   return out;
 }
 
-Result<AuditLog::Hash> AuditLog::Link(std::uint32_t generation, std::uint64_t sequence, const Hash& entry_hash,
-                                      const Hash& previous_link) {
-  HSDT_ASSIGN_OR_RETURN(const crypto::SecretBytes* key, KeyOf(generation));
+Result<AuditLog::Hash> AuditLog::Link(KeyCache& keys, std::uint32_t generation, std::uint64_t sequence,
+                                      const Hash& entry_hash, const Hash& previous_link) {
+  if (keys.key == nullptr || keys.generation != generation) {
+    HSDT_ASSIGN_OR_RETURN(keys.key, KeyOf(generation));
+    keys.generation = generation;
+  }
+  const crypto::SecretBytes* key = keys.key;
   static constexpr char kLinkDomain[] = "hsdt-audit-link";
   char seq[8];
   base::StoreBigEndian64(seq, sequence);
@@ -211,6 +215,7 @@ void AuditLog::WriteQueued(std::unique_lock<std::mutex>& lock) {
   Status s = prior.ok() ? WriteGroup(group) : prior;
   group.clear();  // frees the entries outside the lock
   lock.lock();
+  if (queue_.empty()) queue_.swap(group);  // keeps the capacity for the next group
   if (!s.ok() && failed_.ok()) {
     failed_ = s;
     failed_ticket_ = written_ticket_ + 1;  // the first entry of this group
@@ -259,6 +264,7 @@ Status AuditLog::WriteGroup(std::vector<Pending>& group) {
   Hash link = last_link_;
   std::vector<storage::BatchOp> ops;
   bool sync = false;
+  KeyCache keys;
   // One block per kMaxGroup entries: one key, however many entries (docs/format.md).
   for (std::size_t begin = 0; begin < group.size(); begin += kMaxGroup) {
     const std::size_t end = std::min(group.size(), begin + kMaxGroup);
@@ -269,7 +275,7 @@ Status AuditLog::WriteGroup(std::vector<Pending>& group) {
       Pending& p = group[i];
       if (!p.hashed) p.entry_hash = EntryHash(p.generation, p.bytes);
       ++sequence;
-      HSDT_ASSIGN_OR_RETURN(link, Link(p.generation, sequence, p.entry_hash, link));
+      HSDT_ASSIGN_OR_RETURN(link, Link(keys, p.generation, sequence, p.entry_hash, link));
       base::PutBigEndian32(&block, static_cast<std::uint32_t>(p.bytes.size()));
       block += p.bytes;
       base::PutBigEndian32(&block, p.generation);
@@ -303,6 +309,7 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
     return Status::NotFound("stop");
   };
   std::vector<Stored> entries;
+  KeyCache keys;
   Status walked = store_->ForEach(storage::kAuditCf, "", [&](std::string_view k, std::string_view val) {
     if (k.size() != 8) return bad(expected, "malformed key " + base::HexOf(k));
     const std::uint64_t first = base::GetBigEndian64(k.data());
@@ -315,7 +322,7 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
       const std::uint64_t seq = expected;
       auto entry = Decode(stored.entry);
       if (!entry.ok()) return bad(seq, std::string(entry.status().message()));
-      auto computed = Link(stored.generation, seq, EntryHash(stored.generation, stored.entry), link);
+      auto computed = Link(keys, stored.generation, seq, EntryHash(stored.generation, stored.entry), link);
       if (!computed.ok()) return bad(seq, std::string(computed.status().message()));
       if (!crypto::SecretEquals({reinterpret_cast<const std::uint8_t*>(computed->data()), kLinkBytes},
                                 {reinterpret_cast<const std::uint8_t*>(stored.link.data()), kLinkBytes})) {

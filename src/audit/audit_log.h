@@ -86,8 +86,13 @@ class AuditLog final {
   // Writes `group` (entries numbered from last_sequence_ + 1) in one batch.
   Status WriteGroup(std::vector<Pending>& group);
   static Hash EntryHash(std::uint32_t generation, std::string_view bytes);
-  Result<Hash> Link(std::uint32_t generation, std::uint64_t sequence, const Hash& entry_hash,
-                    const Hash& previous_link);
+  // The last key a loop used, so that a run of entries of one generation looks it up once.
+  struct KeyCache {
+    std::uint32_t generation = 0;
+    const crypto::SecretBytes* key = nullptr;
+  };
+  Result<Hash> Link(KeyCache& keys, std::uint32_t generation, std::uint64_t sequence,
+                    const Hash& entry_hash, const Hash& previous_link);
 
   // The audit key of a generation, fetched once (guarded memory is costly to allocate).
   Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);

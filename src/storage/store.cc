@@ -182,10 +182,11 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
     // Sealed values do not compress; index keys and metadata do.
     cf.compression = sealed ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
     if (log) {
-      // The audit log is written once per read and rarely read back: large blocks, and zstd
-      // where compaction has time for it (flushes stay LZ4).
+      // The audit log is written once per read and rarely read back: large blocks, zstd at
+      // every level (one compression at flush; its keys only grow, so compactions move files
+      // without rewriting them). About 40 bytes per entry, against 46 with LZ4 and 134 raw.
       table.block_size = 64 << 10;
-      cf.bottommost_compression = rocksdb::kZSTD;
+      cf.compression = rocksdb::kZSTD;
     }
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     return cf;

@@ -25,6 +25,7 @@
 #include <hsdt/key.h>
 #include <hsdt/options.h>
 #include <hsdt/policy.h>
+#include <hsdt/query.h>
 #include <hsdt/session.h>
 #include <hsdt/status.h>
 
@@ -148,6 +149,24 @@ class Database final {
   // ("" for the first), at most `limit` of them.
   Result<std::vector<std::string>> ListIds(const Session& session, std::string_view unit,
                                            std::string_view after, std::size_t limit);
+
+  // ---------------------------------------------------------------- queries (article 3.5)
+  // Finds the dossiers matching `query` that the session may read (each row decided by the
+  // policy as a read, with `query.purpose`), fields redacted as the policy decides; one page of
+  // at most query.limit rows. Answered from the index family's summary rows: no record is
+  // decrypted. Audited as one entry (the filter and the number of rows).
+  // Returns:   the page; InvalidArgument naming the query field at fault, or when no index
+  //            serves the filter and query.allow_scan is false; PermissionDenied (district
+  //            auditors: no dossier content); IOError.
+  Result<QueryResult> Find(const Session& session, const Query& query);
+  // How Find would answer `query`: the plan, and how many index entries planning read.
+  Result<QueryResult> ExplainQuery(const Session& session, const Query& query);
+  // Counts the dossiers matching `query.filter`, grouped. Tier 2 counts every unit, tier 1 its
+  // own. Audited as one entry.
+  Result<CountResult> Count(const Session& session, const CountQuery& query);
+  // Checks every index entry against the records (district admin); with `repair`, rewrites the
+  // entries that are missing or wrong and deletes the stray ones, under each dossier's lock.
+  Result<IndexReport> VerifyIndexes(const Session& session, bool repair);
 
   // ---------------------------------------------------------------- hand-over (article 10)
   // An editor of the receiving unit asks for a dossier, citing the unit's written request.

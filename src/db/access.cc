@@ -357,7 +357,7 @@ Status Database::Impl::Start() {
   HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
   if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
-  return Status::Ok();
+  return UpgradeIndexes();
 }
 
 Status Database::Impl::Close() {

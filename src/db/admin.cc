@@ -630,6 +630,13 @@ Result<CheckReport> Database::Check(const Session& s) {
   return db::Guard([&] { return Maintain(*impl_, s, "check", [&] { return impl_->Check(); }); });
 }
 
+Result<IndexReport> Database::VerifyIndexes(const Session& s, bool repair) {
+  return db::Guard([&] {
+    return Maintain(*impl_, s, repair ? "index verify and repair" : "index verify",
+                    [&] { return impl_->VerifyIndexes(repair); });
+  });
+}
+
 Status Database::ChangeKey(const Session& s, const Key& new_key) {
   return db::Guard([&]() -> Status {
     return Maintain(*impl_, s, "change database key", [&] {

@@ -1,5 +1,6 @@
 // Database::Check: authenticate and decode every stored value, check every version chain and
 // every index entry against the records.
+#include <functional>
 #include <map>
 #include <set>
 
@@ -11,19 +12,63 @@
 namespace hsdt {
 namespace {
 
-const char* IndexName(char kind) {
-  switch (kind) {
-    case 'n': return "nationalId";
-    case 'm': return "managingUnit";
-    case 's': return "status";
-    default: return "unknown";
-  }
+using IndexMap = std::map<std::string, std::string>;  // key -> value
+using OnIndexProblem =
+    std::function<void(const std::string& key, const std::string* expected, const std::string* actual)>;
+
+// Walks the index family at `snapshot` against `expected` (the entries the records need) and
+// reports each difference: expected but absent, present but not expected, or another value.
+Status CompareIndexes(storage::Store& store, const rocksdb::Snapshot* snapshot, IndexMap expected,
+                      std::uint64_t* entries, const OnIndexProblem& on_problem) {
+  HSDT_RETURN_IF_ERROR(store.ForEach(storage::kIndexCf, "", [&](std::string_view k, std::string_view v) {
+    ++*entries;
+    const std::string key(k), actual(v);
+    auto it = expected.find(key);
+    if (it == expected.end()) {
+      on_problem(key, nullptr, &actual);
+    } else {
+      if (it->second != v) on_problem(key, &it->second, &actual);
+      expected.erase(it);
+    }
+    return Status::Ok();
+  }, snapshot));
+  for (const auto& [k, v] : expected) on_problem(k, &v, nullptr);
+  return Status::Ok();
 }
 
-// The dossier an index entry points at (its value for unique entries, its key suffix otherwise).
-std::uint64_t IndexTarget(std::string_view key, std::string_view value) {
-  if (!key.empty() && key[0] == 'n') return value.size() == 8 ? base::GetBigEndian64(value.data()) : 0;
-  return key.size() >= 9 ? base::GetBigEndian64(key.data() + key.size() - 8) : 0;
+std::string IndexProblem(const std::string& key, const std::string* expected, const std::string* actual) {
+  const std::string where = "index/" + db::IndexNameOf(key) + "/" +
+                            db::FormatId(db::IndexTarget(key, expected != nullptr ? *expected : *actual));
+  if (expected == nullptr) return where + ": no record has this entry";
+  if (actual == nullptr) return where + ": entry missing";
+  return where + ": wrong value";
+}
+
+// A RocksDB snapshot released when it goes out of scope.
+class HeldSnapshot final {
+ public:
+  explicit HeldSnapshot(storage::Store& store) : store_(store), snapshot_(store.Snapshot()) {}
+  ~HeldSnapshot() {
+    if (snapshot_ != nullptr) store_.ReleaseSnapshot(snapshot_);
+  }
+  HeldSnapshot(const HeldSnapshot&) = delete;
+  HeldSnapshot& operator=(const HeldSnapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  storage::Store& store_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+// The index entries of the record `value` of dossier `id`, added to `out`.
+Status AddExpectedEntries(const storage::Sealer& sealer, std::uint64_t id, std::string_view value,
+                          IndexMap* out) {
+  HSDT_ASSIGN_OR_RETURN(auto plain, sealer.Open(storage::ValueType::kRecord, id, value));
+  const std::string name = db::FormatId(id);
+  HSDT_RETURN_IF_ERROR(schema::CheckStoredDossier(plain.words(), plain.size(), name).WithPrefix("dossier " + name));
+  schema::FlatRecord r(plain.words(), plain.size());
+  for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) (*out)[std::move(e.key)] = std::move(e.value);
+  return Status::Ok();
 }
 
 struct Chain {
@@ -39,16 +84,12 @@ Result<CheckReport> Database::Impl::Check() {
     CheckReport report;
     storage::Store& store = *store_;
     // One snapshot for every scan: commits made meanwhile are not half seen.
-    const rocksdb::Snapshot* snapshot = store.Snapshot();
+    HeldSnapshot held(store);
+    const rocksdb::Snapshot* snapshot = held.get();
     if (snapshot == nullptr) return Status::IOError("the database is closed");
-    struct Release {
-      storage::Store& store;
-      const rocksdb::Snapshot* snapshot;
-      ~Release() { store.ReleaseSnapshot(snapshot); }
-    } release{store, snapshot};
     const storage::Sealer& sealer = store.sealer();
     std::map<std::uint64_t, Chain> chains;
-    std::map<std::string, std::string> expected_index;  // key -> value
+    IndexMap expected_index;
     auto problem = [&](std::string what) { report.problems.push_back(std::move(what)); };
 
     auto check_record = [&](std::uint64_t id, std::string_view value, const std::string& where,
@@ -68,7 +109,7 @@ Result<CheckReport> Database::Impl::Check() {
       if (where.rfind("current/", 0) == 0) {
         schema::FlatRecord r(plain->words(), plain->size());
         for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) {
-          expected_index[e.key] = e.value;
+          expected_index[std::move(e.key)] = std::move(e.value);
         }
       }
       return true;
@@ -132,30 +173,105 @@ Result<CheckReport> Database::Impl::Check() {
       }
     }
 
-    HSDT_RETURN_IF_ERROR(store.ForEach(storage::kIndexCf, "", [&](std::string_view k, std::string_view v) {
-      ++report.index_entries;
-      const std::string key(k);
-      auto it = expected_index.find(key);
-      const std::string target = db::FormatId(IndexTarget(k, v));
-      if (it == expected_index.end()) {
-        problem(std::string("index/") + IndexName(k.empty() ? '?' : k[0]) + "/" + target +
-                ": no record has this entry");
-      } else {
-        if (it->second != v) {
-          problem(std::string("index/") + IndexName(k[0]) + "/" + target + ": wrong value");
-        }
-        expected_index.erase(it);
-      }
-      return Status::Ok();
-    }, snapshot));
-    for (const auto& [k, v] : expected_index) {
-      problem(std::string("index/") + IndexName(k[0]) + "/" + db::FormatId(IndexTarget(k, v)) +
-              ": entry missing");
-    }
+    HSDT_RETURN_IF_ERROR(CompareIndexes(
+        store, snapshot, std::move(expected_index), &report.index_entries,
+        [&](const std::string& key, const std::string* expected, const std::string* actual) {
+          problem(IndexProblem(key, expected, actual));
+        }));
     return report;
   } catch (const kj::Exception& e) {
     return Status::Internal(std::string("check: ") + e.getDescription().cStr());
   } });
+}
+
+Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const std::vector<std::string>& keys) {
+  // Under the dossier's stripes (and those of its unique keys) no commit moves it meanwhile.
+  storage::StripeLock lock = store_->LockStripes(id, keys);
+  IndexMap want;
+  auto stored = store_->ReadRecord(id, 0);
+  if (stored.ok()) {
+    schema::FlatRecord r(stored->bytes.words(), stored->bytes.size());
+    HSDT_RETURN_IF_ERROR(schema::CheckStoredDossier(stored->bytes.words(), stored->bytes.size(), db::FormatId(id)));
+    for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) want[std::move(e.key)] = std::move(e.value);
+  } else if (stored.status().code() != StatusCode::kNotFound) {
+    return stored.status();
+  }
+  std::vector<storage::BatchOp> ops;
+  for (const auto& key : keys) {
+    std::string actual;
+    bool found = false;
+    HSDT_RETURN_IF_ERROR(store_->Get(storage::kIndexCf, key, &actual, &found));
+    auto w = want.find(key);
+    if (w != want.end() && (!found || actual != w->second)) {
+      ops.push_back({storage::kIndexCf, key, w->second, false});
+    } else if (w == want.end() && found) {
+      ops.push_back({storage::kIndexCf, key, {}, true});
+    }
+  }
+  if (!ops.empty()) HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, true));
+  return static_cast<std::uint64_t>(ops.size());
+}
+
+Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
+  return base::Guard([&]() -> Result<IndexReport> { try {
+    IndexReport report;
+    storage::Store& store = *store_;
+    IndexMap expected;
+    std::map<std::uint64_t, std::vector<std::string>> to_fix;  // dossier -> keys
+    {
+      HeldSnapshot held(store);
+      if (held.get() == nullptr) return Status::IOError("the database is closed");
+      HSDT_RETURN_IF_ERROR(store.ForEach(storage::kCurrentCf, "", [&](std::string_view k, std::string_view v) {
+        if (k.size() != 8) return Status::Corruption("current/" + base::HexOf(k) + ": malformed key");
+        ++report.dossiers;
+        return AddExpectedEntries(store.sealer(), base::GetBigEndian64(k.data()), v, &expected);
+      }, held.get()));
+      HSDT_RETURN_IF_ERROR(CompareIndexes(
+          store, held.get(), std::move(expected), &report.entries,
+          [&](const std::string& key, const std::string* want, const std::string* actual) {
+            if (want == nullptr) ++report.stray;
+            else if (actual == nullptr) ++report.missing;
+            else ++report.wrong;
+            if (report.problems.size() < 100) report.problems.push_back(IndexProblem(key, want, actual));
+            to_fix[db::IndexTarget(key, want != nullptr ? *want : *actual)].push_back(key);
+          }));
+    }
+    if (repair) {
+      for (const auto& [id, keys] : to_fix) {
+        HSDT_ASSIGN_OR_RETURN(std::uint64_t fixed, RepairIndexEntries(id, keys));
+        report.repaired += fixed;
+      }
+    }
+    return report;
+  } catch (const kj::Exception& e) {
+    return Status::Internal(std::string("index verification: ") + e.getDescription().cStr());
+  } });
+}
+
+Status Database::Impl::UpgradeIndexes() {
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, db::kIndexFormatKey, &value, &found));
+  std::string current;
+  base::PutBigEndian32(&current, db::kIndexFormat);
+  if (found && value == current) return Status::Ok();
+  if (found && value.size() == 4 && base::GetBigEndian32(value.data()) > db::kIndexFormat) {
+    return Status::UnsupportedFormat("index format " + std::to_string(base::GetBigEndian32(value.data())) +
+                                     " is newer than this library's " + std::to_string(db::kIndexFormat));
+  }
+  if (store_->dossier_count() > 0) {
+    HSDT_ASSIGN_OR_RETURN(IndexReport report, VerifyIndexes(true));
+    AuditRecord e;
+    e.actor = "-";
+    e.action = ActionName(Action::kMaintain);
+    e.target = "indexes";
+    e.allowed = true;
+    e.rule = "open";
+    e.reason = "index format " + std::to_string(db::kIndexFormat) + ": " + std::to_string(report.repaired) +
+               " entries rebuilt";
+    HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
+  }
+  return store_->WriteOps({{storage::kMetaCf, db::kIndexFormatKey, current, false}}, true);
 }
 
 }  // namespace hsdt

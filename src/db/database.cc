@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "base/clock.h"
@@ -124,20 +125,21 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   storage::CommitRequest req;
   req.id = id;
   req.expected_version = expected;
-  std::set<std::string> old_keys;
+  std::map<std::string, std::string> old_entries;  // key -> value
   if (previous != nullptr) {
-    for (auto& e : db::IndexEntriesOf(*previous, id).entries) old_keys.insert(std::move(e.key));
+    for (auto& e : db::IndexEntriesOf(*previous, id).entries) old_entries[std::move(e.key)] = std::move(e.value);
   }
   std::set<std::string> new_keys;
   for (auto& e : after.entries) {
     new_keys.insert(e.key);
-    if (old_keys.count(e.key) == 0) req.index_puts.push_back(std::move(e));
+    auto old = old_entries.find(e.key);
+    if (old == old_entries.end() || old->second != e.value) req.index_puts.push_back(std::move(e));
   }
-  for (const auto& k : old_keys) {
+  for (const auto& [k, v] : old_entries) {
     if (new_keys.count(k) == 0) req.index_deletes.push_back(k);
   }
   for (auto& u : after.unique_keys) {
-    if (old_keys.count(u) == 0) req.unique_keys.push_back(std::move(u));
+    if (old_entries.count(u) == 0) req.unique_keys.push_back(std::move(u));
   }
   std::vector<std::string> lock_keys = req.unique_keys;
   lock_keys.insert(lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
@@ -442,9 +444,7 @@ Result<std::vector<std::string>> Database::ListIds(const Session& session, std::
       HSDT_ASSIGN_OR_RETURN(auto ids, impl_->store().ListIds(start, limit));
       for (auto n : ids) out.push_back(db::FormatId(n));
     } else {
-      std::string prefix = "m";
-      prefix.append(unit);
-      prefix.push_back('\0');
+      const std::string prefix = db::FieldIndexPrefix(Field::kManagingUnit, unit);
       const Status scan = impl_->store().ForEach(storage::kIndexCf, prefix, [&](std::string_view k, std::string_view) {
         if (out.size() >= limit) return Status::NotFound("enough");
         if (k.size() != prefix.size() + 8) return Status::Ok();
@@ -457,6 +457,18 @@ Result<std::vector<std::string>> Database::ListIds(const Session& session, std::
     HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "dossier ids", Purpose::kNone, "")));
     return out;
   });
+}
+
+Result<QueryResult> Database::Find(const Session& session, const Query& query) {
+  return db::Guard([&] { return impl_->Find(session, query, false); });
+}
+
+Result<QueryResult> Database::ExplainQuery(const Session& session, const Query& query) {
+  return db::Guard([&] { return impl_->Find(session, query, true); });
+}
+
+Result<CountResult> Database::Count(const Session& session, const CountQuery& query) {
+  return db::Guard([&] { return impl_->Count(session, query); });
 }
 
 }  // namespace hsdt

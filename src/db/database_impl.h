@@ -4,6 +4,7 @@
 #pragma once
 
 #include <hsdt/database.h>
+#include <hsdt/query.h>
 
 #include <atomic>
 #include <memory>
@@ -105,6 +106,18 @@ class Database::Impl final {
                              AuditRecord entry, std::vector<storage::BatchOp> extra);
   // Authenticates and decodes everything; checks chains and indexes (check.cc).
   Result<CheckReport> Check();
+  // Compares every index entry with the records; with `repair`, fixes what differs (check.cc).
+  Result<IndexReport> VerifyIndexes(bool repair);
+  // Makes the index entries `keys` of dossier `id` what its current record needs; returns how
+  // many were written or deleted.
+  Result<std::uint64_t> RepairIndexEntries(std::uint64_t id, const std::vector<std::string>& keys);
+  // At open: rebuilds the indexes of a database whose index format is older (check.cc).
+  Status UpgradeIndexes();
+
+  // ---- queries (find.cc)
+  // Runs `q` (or with `explain_only`, only plans it) for the session; audited as one entry.
+  Result<QueryResult> Find(const Session& s, const Query& q, bool explain_only);
+  Result<CountResult> Count(const Session& s, const CountQuery& q);
   // The managing unit of a stored record.
   static std::string ManagingUnitOf(const storage::CachedRecord& record);
 

@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "base/coding.h"
 #include "base/guard.h"
 #include "db/internal.h"
 
@@ -110,26 +109,6 @@ std::optional<std::uint64_t> ParseId(std::string_view id) {
   }
   if (v == 0 || FormatId(v) != id) return std::nullopt;
   return v;
-}
-
-IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
-  IndexEntries out;
-  std::string id_bytes;
-  base::PutBigEndian64(&id_bytes, id);
-  std::string national = "n";
-  national += Str(d.getNationalId().getNumber());
-  out.entries.push_back({national, id_bytes});
-  out.unique_keys.push_back(national);
-  std::string unit = "m";
-  unit += Str(d.getManagingUnit());
-  unit.push_back('\0');
-  unit += id_bytes;
-  out.entries.push_back({unit, ""});
-  std::string status = "s";
-  base::PutBigEndian32(&status, static_cast<std::uint32_t>(d.getStatus()));
-  status += id_bytes;
-  out.entries.push_back({status, ""});
-  return out;
 }
 
 }  // namespace db

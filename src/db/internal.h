@@ -15,6 +15,7 @@
 #include "schema/record.h"
 #include "storage/record_cache.h"
 #include "storage/store.h"
+#include "db/index.h"
 
 namespace hsdt {
 
@@ -43,14 +44,6 @@ namespace db {
 // "HS00000042" <-> 42. Ids are "HS" and at least 8 digits.
 std::string FormatId(std::uint64_t id);
 std::optional<std::uint64_t> ParseId(std::string_view id);
-
-// The index entries of a dossier (docs/format.md, "Index column family"): the national ID
-// (unique), the managing unit and the status.
-struct IndexEntries {
-  std::vector<storage::IndexPut> entries;
-  std::vector<std::string> unique_keys;
-};
-IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id);
 
 }  // namespace db
 }  // namespace hsdt

@@ -195,17 +195,16 @@ Status RewriteUnicodeEscapes(std::string_view s, std::string* out) {
 
 std::string DescribeSyntaxError(std::string_view json) { return SyntaxChecker(json).Describe(); }
 
-Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) {
-  if (json.size() > kMaxDossierJsonBytes) {
+Status DecodeStrictJson(std::string_view json, std::size_t max_bytes, capnp::DynamicStruct::Builder root) {
+  if (json.size() > max_bytes) {
     return Status::InvalidArgument("$: document is " + std::to_string(json.size()) +
-                                   " bytes; limit " + std::to_string(kMaxDossierJsonBytes));
+                                   " bytes; limit " + std::to_string(max_bytes));
   }
   std::string rewritten;
   if (json.find("\\u") != std::string_view::npos) {
     HSDT_RETURN_IF_ERROR(RewriteUnicodeEscapes(json, &rewritten));
     json = rewritten;
   }
-  auto out = std::make_unique<DossierMessage>();
   capnp::MallocMessageBuilder tree_message;
   capnp::JsonCodec codec;
   codec.setRejectUnknownFields(true);
@@ -215,13 +214,19 @@ Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) 
   } catch (const kj::Exception&) {
     return Status::InvalidArgument("$: malformed JSON " + DescribeSyntaxError(json));
   }
-  HSDT_RETURN_IF_ERROR(ValidateJson(tree, capnp::Schema::from<Dossier>(), "$"));
+  HSDT_RETURN_IF_ERROR(ValidateJson(tree, root.getSchema(), "$"));
   try {
-    codec.decode(tree.asReader(), out->message.initRoot<Dossier>());
+    codec.decode(tree.asReader(), root);
   } catch (const kj::Exception& e) {
     // Validation accepts only what the codec decodes; reaching here is a validator gap.
     return Status::InvalidArgument(std::string("$: cannot decode: ") + e.getDescription().cStr());
   }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) {
+  auto out = std::make_unique<DossierMessage>();
+  HSDT_RETURN_IF_ERROR(DecodeStrictJson(json, kMaxDossierJsonBytes, out->message.initRoot<Dossier>()));
   HSDT_RETURN_IF_ERROR(ValidateDossier(out->reader(), &out->warnings));
   out->client_id = out->reader().getId();
   return out;

@@ -26,6 +26,11 @@ struct DossierMessage {
   Dossier::Reader reader() { return message.getRoot<Dossier>().asReader(); }
 };
 
+// Parses `json` (at most `max_bytes`), checks it against the schema of `root` (ValidateJson) and
+// decodes it into `root`.
+// Returns: Ok; InvalidArgument "<json path>: <what>" or "$: malformed JSON at byte N".
+Status DecodeStrictJson(std::string_view json, std::size_t max_bytes, capnp::DynamicStruct::Builder root);
+
 // Parses, validates and decodes one dossier. Engine-set fields (id, recordedAt) are kept as the
 // client sent them; the storage layer decides what to do with them.
 // Returns: the message; InvalidArgument "<json path>: <what>" or "$: malformed JSON at byte N".

@@ -676,6 +676,40 @@ Status Store::ForEachFrom(Cf cf, std::string_view start,
   return FromRocks(it->status(), std::string("scanning ") + CfName(cf));
 }
 
+Status Store::Scan(Cf cf, std::string_view start, std::string_view end,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) {
+  HSDT_STORE_ENTER();
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper = SliceOf(end);
+  if (!end.empty()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cfs_[cf]));
+  for (it->Seek(SliceOf(start)); it->Valid(); it->Next()) {
+    if (!fn(View(it->key()), View(it->value()))) break;
+  }
+  return FromRocks(it->status(), std::string("scanning ") + CfName(cf));
+}
+
+Status Store::MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<std::string>* values,
+                       std::vector<bool>* found) {
+  HSDT_STORE_ENTER();
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const auto& k : keys) slices.push_back(SliceOf(k));
+  std::vector<rocksdb::PinnableSlice> pinned(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), cfs_[cf], keys.size(), slices.data(), pinned.data(),
+                statuses.data());
+  values->assign(keys.size(), std::string());
+  found->assign(keys.size(), false);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    HSDT_RETURN_IF_ERROR(FromRocks(statuses[i], std::string("reading ") + CfName(cf)));
+    (*values)[i].assign(pinned[i].data(), pinned[i].size());
+    (*found)[i] = true;
+  }
+  return Status::Ok();
+}
+
 Result<crypto::SecretBytes> Store::AuditKey(std::uint32_t generation) const {
   std::shared_lock lock(audit_keys_mu_);
   auto it = audit_keys_.find(generation);

@@ -165,6 +165,14 @@ class Store final {
   Status Last(Cf cf, std::string* key, std::string* value, bool* found);
   // The last key at or before `target`, and its value, if any.
   Status Floor(Cf cf, std::string_view target, std::string* key, std::string* value, bool* found);
+  // Calls `fn` on every (key, value) of `cf` with start <= key < end (end empty: to the end of
+  // the family), in key order, while it returns true.
+  Status Scan(Cf cf, std::string_view start, std::string_view end,
+              const std::function<bool(std::string_view, std::string_view)>& fn);
+  // Point reads of many keys of one family: (*values)[i] is set and (*found)[i] true for each
+  // key that exists.
+  Status MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<std::string>* values,
+                  std::vector<bool>* found);
   // Point read of any family.
   Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
   // Like ForEach, from `start` to the end of the family.

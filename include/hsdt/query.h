@@ -1,0 +1,173 @@
+// Queries over the dossiers: filters over indexed fields, Vietnamese name search, sorting,
+// projection, paging, and grouped counts. Every result passes the policy evaluator: a query
+// returns only the dossiers its session may read, with fields redacted as the policy decides,
+// and is audited as one entry (docs/format.md, "Queries").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hsdt/policy.h>
+#include <hsdt/status.h>
+
+namespace hsdt {
+
+// The fields of a dossier that queries filter, sort, group and project on. Values are the
+// canonical JSON forms: unit and rank codes, enumerant names ("dangCongTac", "nu"), dates
+// ("1980-05-12", or partial "1980-05" / "1980", which sort before the full dates they cover),
+// numbers as decimal text. Append-only numbering (part of the C ABI and of stored indexes).
+enum class Field : int {
+  kManagingUnit = 1,     // indexed
+  kWorkingUnit = 2,      // indexed
+  kStatus = 3,           // indexed
+  kCategory = 4,         // indexed
+  kRank = 5,             // rank.code, indexed
+  kRankStep = 6,         // rank.step (number)
+  kCoefficient = 7,      // rank.coefficient (number)
+  kGender = 8,           // indexed
+  kBirthDate = 9,        // indexed
+  kEthnicity = 10,       // indexed; personal
+  kEducation = 11,       // education.general, indexed
+  kPoliticalTheory = 12, // education.politicalTheory
+  kPartyMember = 13,     // "true" or "false" (party.admittedOn given); personal
+  kRecruitmentDate = 14, // recruitment.date, indexed
+  kNationalId = 15,      // nationalId.number, indexed (unique); personal
+  kSurname = 16,
+  kMiddle = 17,
+  kGiven = 18,
+  kFullName = 19,        // "surname middle given" (derived; search it with Filter::Name)
+  kRankGroup = 20,       // salary group of the rank: A3.1 ... C3 (derived)
+  kAgeBand = 21,         // "<=30", "31-40", "41-50", "51-60", ">60" on the reference date (derived)
+};
+inline constexpr int kFieldCount = 21;
+
+const char* FieldName(Field field);                  // "managingUnit", "birthDate", ...
+std::optional<Field> ParseField(std::string_view name);
+
+// How Filter::Name matches a name. Matching is case- and diacritic-insensitive ("nguyen van an"
+// finds "Nguyễn Văn An"; đ folds to d).
+enum class NameMatch : int {
+  kExact = 1,   // the whole name
+  kPrefix = 2,  // the name starts with the text ("nguyen van" finds "Nguyễn Văn An")
+  kTokens = 3,  // every word of the text is a word of the name, in any order; the last may be
+                // the start of a word ("an nguyen" and "nguyen a" find "Nguyễn Văn An")
+};
+
+// A filter: a tree of conditions, combined with &&, || and !. Cheap to copy (shared, immutable).
+class Filter final {
+ public:
+  enum class Kind : int { kAll, kAnd, kOr, kNot, kEq, kIn, kRange, kName };
+  struct Node {
+    Kind kind = Kind::kAll;
+    Field field = Field::kManagingUnit;
+    std::vector<std::string> values;  // kEq: 1; kIn: 1 or more; kRange: {from, to}; kName: 1
+    NameMatch match = NameMatch::kTokens;
+    std::vector<Filter> children;     // kAnd, kOr: 2 or more; kNot: 1
+  };
+
+  // Every dossier.
+  Filter();
+  static Filter Eq(Field field, std::string value);
+  static Filter In(Field field, std::vector<std::string> values);
+  // from <= value <= to; an empty bound is open. Dates compare as text, numbers as numbers.
+  static Filter Range(Field field, std::string from, std::string to);
+  static Filter Name(std::string text, NameMatch match = NameMatch::kTokens);
+  // A filter of one node (its children are already filters).
+  static Filter FromNode(Node node);
+
+  friend Filter operator&&(const Filter& a, const Filter& b);
+  friend Filter operator||(const Filter& a, const Filter& b);
+  friend Filter operator!(const Filter& a);
+
+  const Node& node() const { return *node_; }
+  // A compact, stable text form, e.g. (and (eq status dangCongTac) (name tokens "nguyen an")).
+  std::string ToString() const;
+
+ private:
+  explicit Filter(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
+  std::shared_ptr<const Node> node_;
+};
+
+enum class SortOrder : int {
+  kId = 1,    // by dossier id
+  kName = 2,  // Vietnamese order: given name, then middle names, then surname (ICU collator)
+};
+
+struct Query {
+  Filter filter;
+  SortOrder sort = SortOrder::kId;
+  std::vector<Field> fields;   // what each row carries; empty: id, full name, birth date, gender,
+                               // rank, status, managing unit
+  std::uint32_t limit = 100;   // rows per page, 1..1000
+  std::string cursor;          // next_cursor of the previous page; empty: the first page
+  // Without an index for the filter, a query fails (InvalidArgument) unless this allows reading
+  // every dossier's index row.
+  bool allow_scan = false;
+  // Why dossiers outside one's own unit are read (article 11); without one a query sees only the
+  // dossiers of its own unit.
+  Purpose purpose = Purpose::kNone;
+  std::string reference_date;  // for kAgeBand: "YYYY-MM-DD", empty: today (UTC)
+
+  // Parses the JSON form (docs/format.md, "Queries"), e.g.
+  //   {"filter": {"and": [{"eq": {"field": "managingUnit", "value": "27460"}},
+  //                       {"name": {"text": "nguyen van", "match": "prefix"}}]},
+  //    "sort": "name", "fields": ["fullName", "birthDate"], "limit": 50}
+  // Returns: the query; InvalidArgument naming the JSON path at fault.
+  static Result<Query> FromJson(std::string_view json);
+};
+
+struct QueryRow {
+  std::string id;
+  std::vector<std::optional<std::string>> values;  // one per QueryResult::fields; nullopt:
+                                                   // redacted (above what the policy lets through)
+};
+
+struct QueryResult {
+  std::vector<Field> fields;
+  std::vector<QueryRow> rows;
+  std::string next_cursor;    // empty on the last page
+  std::string plan;           // how the query was answered (see ExplainQuery)
+  std::uint64_t examined = 0; // index rows read to answer it
+};
+
+// Counts grouped by up to three fields (any field; derived ones included), e.g. by managing unit
+// and gender. Tier 2 counts the whole district, tier 1 its own unit.
+struct CountQuery {
+  Filter filter;
+  std::vector<Field> group_by;  // 0 to 3 fields
+  std::string reference_date;   // for kAgeBand; empty: today (UTC)
+  static Result<CountQuery> FromJson(std::string_view json);
+};
+
+struct CountRow {
+  std::vector<std::string> key;  // one value per group_by field ("" when absent)
+  std::uint64_t count = 0;
+};
+
+struct CountResult {
+  std::vector<Field> group_by;
+  std::vector<CountRow> rows;  // ordered by key
+  std::uint64_t total = 0;
+};
+
+// What VerifyIndexes found (and, with repair, fixed).
+struct IndexReport {
+  std::uint64_t dossiers = 0;
+  std::uint64_t entries = 0;   // index entries read
+  std::uint64_t missing = 0;   // entries a record needs that were absent
+  std::uint64_t stray = 0;     // entries no record has
+  std::uint64_t wrong = 0;     // entries with the wrong value
+  std::uint64_t repaired = 0;  // of those, fixed by this call
+  std::vector<std::string> problems;  // the first 100, each "<index>/<dossier>: <what>"
+};
+
+// Encodes results as JSON: {"fields": [...], "rows": [{"id": ..., "<field>": ...}], "nextCursor",
+// "plan"}; redacted values are left out of their row.
+std::string QueryResultToJson(const QueryResult& result);
+std::string CountResultToJson(const CountResult& result);
+
+}  // namespace hsdt

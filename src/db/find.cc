@@ -1,0 +1,677 @@
+// Queries and counts: check the filter, plan it over the index family, read summary rows (never
+// the sealed records), let the policy decide each row, and audit the query as one entry.
+#include <algorithm>
+#include <cmath>
+#include <charconv>
+#include <functional>
+#include <limits>
+#include <map>
+
+#include "base/clock.h"
+#include "base/coding.h"
+#include "db/database_impl.h"
+#include "schema/text.h"
+#include "schema/validate.h"
+
+namespace hsdt {
+namespace {
+
+using Kind = Filter::Kind;
+
+constexpr std::uint32_t kMaxLimit = 1000;
+constexpr std::size_t kMaxValues = 1000;
+constexpr int kMaxConditions = 256;
+constexpr std::size_t kMaxValueBytes = 512;
+constexpr std::size_t kMaxGroupBy = 3;
+constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
+// An intersection stops once this few candidates are left: the rest is checked on the rows.
+constexpr std::size_t kFewCandidates = 32;
+// An index is intersected only if it reads at most this many entries per candidate left.
+constexpr std::uint64_t kIntersectFactor = 16;
+constexpr std::size_t kFetchChunk = 128;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool IsNumberField(Field f) { return f == Field::kRankStep || f == Field::kCoefficient; }
+bool IsDateField(Field f) { return f == Field::kBirthDate || f == Field::kRecruitmentDate; }
+
+std::optional<double> NumberOf(std::string_view s) {
+  double v = 0;
+  if (s.empty()) return std::nullopt;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// The enumerant names a field takes, or null for fields that are not enums.
+std::optional<capnp::EnumSchema> EnumOf(Field f) {
+  switch (f) {
+    case Field::kStatus: return capnp::Schema::from<schema::DossierStatus>();
+    case Field::kCategory: return capnp::Schema::from<schema::Category>();
+    case Field::kGender: return capnp::Schema::from<schema::Gender>();
+    default: return std::nullopt;
+  }
+}
+
+Status CheckValue(Field f, std::string_view v, const std::string& path) {
+  if (v.size() > kMaxValueBytes) {
+    return Status::InvalidArgument(path + ": " + std::to_string(v.size()) + " bytes; limit 512");
+  }
+  const std::string quoted = "\"" + std::string(v.substr(0, 64)) + "\"";
+  if (IsNumberField(f) && !NumberOf(v)) {
+    return Status::InvalidArgument(path + ": " + quoted + " is not a number");
+  }
+  if (IsDateField(f) && !schema::IsValidDate(v, schema::DateForm::PARTIAL)) {
+    return Status::InvalidArgument(path + ": " + quoted + " is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY");
+  }
+  if (f == Field::kPartyMember && v != "true" && v != "false") {
+    return Status::InvalidArgument(path + ": " + quoted + " is not true or false");
+  }
+  if (auto en = EnumOf(f)) {
+    KJ_IF_MAYBE(e, en->findEnumerantByName(kj::StringPtr(std::string(v).c_str()))) {
+      if (e->getOrdinal() != 0) return Status::Ok();
+    }
+    return Status::InvalidArgument(path + ": " + quoted + " is not a " + FieldName(f) + " (docs/format.md)");
+  }
+  return Status::Ok();
+}
+
+// A filter checked and prepared for evaluation: names folded, numbers parsed.
+struct Cond {
+  Kind kind = Kind::kAll;
+  Field field = Field::kManagingUnit;
+  std::vector<std::string> values;
+  std::vector<double> numbers;  // per value, for number fields (NaN: empty, or not a number field)
+  NameMatch match = NameMatch::kTokens;
+  std::string folded;               // kName
+  std::vector<std::string> words;   // kName
+  std::vector<Cond> children;
+};
+
+Result<Cond> Compile(const Filter& filter, const std::string& path, int* conditions) {
+  if (++*conditions > kMaxConditions) {
+    return Status::InvalidArgument(path + ": more than " + std::to_string(kMaxConditions) + " conditions");
+  }
+  const Filter::Node& n = filter.node();
+  Cond c;
+  c.kind = n.kind;
+  c.field = n.field;
+  c.match = n.match;
+  switch (n.kind) {
+    case Kind::kAll:
+      return c;
+    case Kind::kAnd:
+    case Kind::kOr:
+    case Kind::kNot: {
+      const char* name = n.kind == Kind::kAnd ? ".and" : n.kind == Kind::kOr ? ".or" : ".not";
+      if (n.children.empty() || (n.kind == Kind::kNot && n.children.size() != 1)) {
+        return Status::InvalidArgument(path + name + ": wrong number of conditions");
+      }
+      for (std::size_t i = 0; i < n.children.size(); ++i) {
+        const std::string at = path + name + (n.kind == Kind::kNot ? "" : "[" + std::to_string(i) + "]");
+        HSDT_ASSIGN_OR_RETURN(Cond child, Compile(n.children[i], at, conditions));
+        c.children.push_back(std::move(child));
+      }
+      return c;
+    }
+    case Kind::kEq:
+    case Kind::kIn:
+    case Kind::kRange: {
+      const std::string at = path + (n.kind == Kind::kEq ? ".eq" : n.kind == Kind::kIn ? ".in" : ".range");
+      const int number = static_cast<int>(n.field);
+      if (number < 1 || number > kFieldCount) {
+        return Status::InvalidArgument(at + ".field: " + std::to_string(number) + " is not a field");
+      }
+      const std::size_t want = n.kind == Kind::kRange ? 2 : n.kind == Kind::kEq ? 1 : 0;
+      if ((want != 0 && n.values.size() != want) || n.values.empty() || n.values.size() > kMaxValues) {
+        return Status::InvalidArgument(at + ": wrong number of values");
+      }
+      if (n.kind == Kind::kRange && n.values[0].empty() && n.values[1].empty()) {
+        return Status::InvalidArgument(at + ": a range needs from, to or both");
+      }
+      for (std::size_t i = 0; i < n.values.size(); ++i) {
+        const std::string& v = n.values[i];
+        const std::string vat = at + (n.kind == Kind::kRange ? (i == 0 ? ".from" : ".to")
+                                      : n.kind == Kind::kIn ? ".values[" + std::to_string(i) + "]" : ".value");
+        if (v.empty() && n.kind != Kind::kRange) return Status::InvalidArgument(vat + ": empty");
+        if (n.kind == Kind::kRange && EnumOf(n.field)) {
+          return Status::InvalidArgument(at + ".field: " + FieldName(n.field) + " has no order");
+        }
+        if (!v.empty()) HSDT_RETURN_IF_ERROR(CheckValue(n.field, v, vat));
+        c.values.push_back(v);
+        c.numbers.push_back(IsNumberField(n.field) ? NumberOf(v).value_or(kNaN) : kNaN);
+      }
+      return c;
+    }
+    case Kind::kName: {
+      if (n.values.size() != 1 || n.values[0].size() > kMaxValueBytes) {
+        return Status::InvalidArgument(path + ".name.text: expected one text of at most 512 bytes");
+      }
+      if (n.match != NameMatch::kExact && n.match != NameMatch::kPrefix && n.match != NameMatch::kTokens) {
+        return Status::InvalidArgument(path + ".name.match: not exact, prefix or tokens");
+      }
+      c.folded = schema::FoldForSearch(n.values[0]);
+      c.words = schema::SplitWords(c.folded);
+      if (c.words.empty()) return Status::InvalidArgument(path + ".name.text: no letters to search for");
+      return c;
+    }
+  }
+  return Status::InvalidArgument(path + ": unknown condition");
+}
+
+// One summary row as a filter sees it.
+struct Row {
+  const db::Summary* summary = nullptr;
+  Visibility visible = Visibility::kNormal;
+  std::string_view reference_date;
+};
+
+bool WordMatches(const std::vector<std::string>& name_words, std::string_view word, bool prefix) {
+  for (const auto& w : name_words) {
+    if (prefix ? std::string_view(w).substr(0, word.size()) == word : w == word) return true;
+  }
+  return false;
+}
+
+bool Matches(const Cond& c, const Row& row) {
+  switch (c.kind) {
+    case Kind::kAll:
+      return true;
+    case Kind::kAnd:
+      return std::all_of(c.children.begin(), c.children.end(), [&](const Cond& x) { return Matches(x, row); });
+    case Kind::kOr:
+      return std::any_of(c.children.begin(), c.children.end(), [&](const Cond& x) { return Matches(x, row); });
+    case Kind::kNot:
+      return !Matches(c.children[0], row);
+    case Kind::kName: {
+      const std::string_view name = row.summary->folded_name;
+      if (c.match == NameMatch::kExact) return name == c.folded;
+      if (c.match == NameMatch::kPrefix) return name.substr(0, c.folded.size()) == c.folded;
+      const std::vector<std::string> name_words = schema::SplitWords(name);
+      for (std::size_t i = 0; i < c.words.size(); ++i) {
+        if (!WordMatches(name_words, c.words[i], i + 1 == c.words.size())) return false;
+      }
+      return true;
+    }
+    case Kind::kEq:
+    case Kind::kIn:
+    case Kind::kRange:
+      break;
+  }
+  // A field the session may not see matches nothing: hidden values cannot be probed by filters.
+  if (static_cast<int>(db::FieldVisibility(c.field)) > static_cast<int>(row.visible)) return false;
+  const std::string value = db::FieldValue(*row.summary, c.field, row.reference_date);
+  if (value.empty()) return false;
+  if (IsNumberField(c.field)) {
+    const double number = NumberOf(value).value_or(kNaN);
+    if (std::isnan(number)) return false;
+    if (c.kind == Kind::kRange) {
+      return (std::isnan(c.numbers[0]) || number >= c.numbers[0]) &&
+             (std::isnan(c.numbers[1]) || number <= c.numbers[1]);
+    }
+    return std::find(c.numbers.begin(), c.numbers.end(), number) != c.numbers.end();
+  }
+  if (c.kind == Kind::kRange) {
+    return (c.values[0].empty() || value >= c.values[0]) && (c.values[1].empty() || value <= c.values[1]);
+  }
+  return std::find(c.values.begin(), c.values.end(), value) != c.values.end();
+}
+
+// How good an index is for a condition: lower reads fewer entries. kNoIndex: none serves it.
+constexpr int kNoIndex = 99;
+int Rank(const Cond& c) {
+  switch (c.kind) {
+    case Kind::kEq:
+    case Kind::kIn:
+      if (c.field == Field::kNationalId) return 0;
+      if (!db::IsIndexedField(c.field)) return kNoIndex;
+      if (c.field == Field::kStatus || c.field == Field::kGender || c.field == Field::kCategory ||
+          c.field == Field::kEducation) {
+        return 4;  // few distinct values
+      }
+      return 2;
+    case Kind::kRange:
+      return db::IsIndexedField(c.field) ? 3 : kNoIndex;
+    case Kind::kName:
+      return 1;
+    case Kind::kAnd: {
+      int best = kNoIndex;
+      for (const Cond& x : c.children) best = std::min(best, Rank(x));
+      return best;
+    }
+    case Kind::kOr: {
+      int worst = 0;
+      for (const Cond& x : c.children) worst = std::max(worst, Rank(x));
+      return worst;
+    }
+    default:
+      return kNoIndex;
+  }
+}
+
+// The smallest key greater than every key starting with `prefix` (whose last byte is below 0xFF).
+std::string PrefixEnd(std::string prefix) {
+  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+std::uint64_t TrailingId(std::string_view key) { return base::GetBigEndian64(key.data() + key.size() - 8); }
+
+void SortUnique(std::vector<std::uint64_t>* ids) {
+  std::sort(ids->begin(), ids->end());
+  ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+}
+
+// Candidate ids from the index family.
+class Planner {
+ public:
+  explicit Planner(storage::Store& store) : store_(store) {}
+
+  // Sorted ids of every dossier that may match `c` (the rows decide), or nullopt if no index
+  // serves it or the indexes would read more than `budget` entries.
+  Result<std::optional<std::vector<std::uint64_t>>> Ids(const Cond& c, std::uint64_t budget) {
+    using Out = std::optional<std::vector<std::uint64_t>>;
+    std::vector<std::uint64_t> ids;
+    switch (c.kind) {
+      case Kind::kEq:
+      case Kind::kIn:
+        if (c.field == Field::kNationalId) {
+          for (const auto& v : c.values) {
+            std::string value;
+            bool found = false;
+            HSDT_RETURN_IF_ERROR(store_.Get(storage::kIndexCf, std::string(1, db::kNationalIdIndex) + v, &value, &found));
+            ++examined;
+            if (found && value.size() == 8) ids.push_back(base::GetBigEndian64(value.data()));
+          }
+          SortUnique(&ids);
+          Step("nationalId index", ids.size());
+          return Out(std::move(ids));
+        }
+        if (Rank(c) == kNoIndex) return Out();
+        for (const auto& v : c.values) {
+          const std::string prefix = db::FieldIndexPrefix(c.field, v);
+          HSDT_ASSIGN_OR_RETURN(bool within, ScanIds(prefix, PrefixEnd(prefix), &budget, &ids));
+          if (!within) return Out();
+        }
+        SortUnique(&ids);
+        Step(std::string(FieldName(c.field)) + " index", ids.size());
+        return Out(std::move(ids));
+      case Kind::kRange: {
+        if (Rank(c) == kNoIndex) return Out();
+        const std::string field_prefix = db::FieldIndexPrefix(c.field, "").substr(0, 2);
+        const std::string start = c.values[0].empty() ? field_prefix : db::FieldIndexPrefix(c.field, c.values[0]);
+        const std::string end = c.values[1].empty() ? PrefixEnd(field_prefix) : PrefixEnd(db::FieldIndexPrefix(c.field, c.values[1]));
+        HSDT_ASSIGN_OR_RETURN(bool within, ScanIds(start, end, &budget, &ids));
+        if (!within) return Out();
+        SortUnique(&ids);
+        Step(std::string(FieldName(c.field)) + " index range", ids.size());
+        return Out(std::move(ids));
+      }
+      case Kind::kName: {
+        std::optional<std::vector<std::uint64_t>> acc;
+        for (std::size_t i = 0; i < c.words.size(); ++i) {
+          const bool prefix = i + 1 == c.words.size() && c.match != NameMatch::kExact;
+          std::string key(1, db::kNameTokenIndex);
+          std::vector<std::uint64_t> word_ids;
+          if (prefix) {
+            key += c.words[i];
+          } else {
+            db::PutOrdered(&key, c.words[i]);
+          }
+          HSDT_ASSIGN_OR_RETURN(bool within, ScanIds(key, PrefixEnd(key), &budget, &word_ids));
+          if (!within) return Out();
+          SortUnique(&word_ids);
+          acc = acc ? Intersect(*acc, word_ids) : std::move(word_ids);
+        }
+        Step("name word index", acc->size());
+        return acc;
+      }
+      case Kind::kAnd: {
+        std::vector<const Cond*> order;
+        for (const Cond& x : c.children) order.push_back(&x);
+        std::stable_sort(order.begin(), order.end(), [](const Cond* a, const Cond* b) { return Rank(*a) < Rank(*b); });
+        std::optional<std::vector<std::uint64_t>> acc;
+        for (const Cond* x : order) {
+          if (Rank(*x) == kNoIndex || (acc && acc->size() <= kFewCandidates)) break;
+          const std::uint64_t b = acc ? std::min<std::uint64_t>(budget, acc->size() * kIntersectFactor) : budget;
+          const std::uint64_t before = examined;
+          HSDT_ASSIGN_OR_RETURN(auto r, Ids(*x, b));
+          budget -= std::min(budget, examined - before);
+          if (!r) continue;  // left to the rows
+          acc = acc ? Intersect(*acc, *r) : std::move(*r);
+          if (steps_.size() > 1) Step("intersect", acc->size());
+        }
+        return acc;
+      }
+      case Kind::kOr: {
+        for (const Cond& x : c.children) {
+          const std::uint64_t before = examined;
+          HSDT_ASSIGN_OR_RETURN(auto r, Ids(x, budget));
+          if (!r) return Out();
+          budget -= std::min(budget, examined - before);
+          ids.insert(ids.end(), r->begin(), r->end());
+        }
+        SortUnique(&ids);
+        Step("union", ids.size());
+        return Out(std::move(ids));
+      }
+      default:
+        return Out();
+    }
+  }
+
+  std::string Describe() const {
+    std::string out;
+    for (const auto& s : steps_) out += (out.empty() ? "" : "; ") + s;
+    return out;
+  }
+  void Step(std::string what, std::size_t n) { steps_.push_back(std::move(what) + " -> " + std::to_string(n)); }
+
+  std::uint64_t examined = 0;
+
+ private:
+  static std::vector<std::uint64_t> Intersect(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+    std::vector<std::uint64_t> out;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+  }
+
+  // Appends the trailing ids of the keys in [start, end); false if more than *budget entries.
+  Result<bool> ScanIds(const std::string& start, const std::string& end, std::uint64_t* budget,
+                       std::vector<std::uint64_t>* ids) {
+    bool within = true;
+    HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view) {
+      ++examined;
+      if (*budget == 0) {
+        within = false;
+        return false;
+      }
+      --*budget;
+      if (k.size() >= 9) ids->push_back(TrailingId(k));
+      return true;
+    }));
+    return within;
+  }
+
+  storage::Store& store_;
+  std::vector<std::string> steps_;
+};
+
+// The managing unit the whole filter is restricted to, if it is one (an eq at the top level).
+const Cond* UnitCondition(const Cond& c) {
+  auto is_unit = [](const Cond& x) { return x.kind == Kind::kEq && x.field == Field::kManagingUnit; };
+  if (is_unit(c)) return &c;
+  if (c.kind != Kind::kAnd) return nullptr;
+  for (const Cond& x : c.children) {
+    if (is_unit(x)) return &x;
+  }
+  return nullptr;
+}
+
+// Cursors: 'i' <id> after a page in id order, 'n' <name key> <id> after a page in name order;
+// hex-encoded. The part after the letter is the row's position in its order.
+Result<std::string> ParseCursor(std::string_view hex, SortOrder sort) {
+  const Status bad = Status::InvalidArgument("cursor: not a cursor of a query in this order");
+  if (hex.empty()) return std::string();
+  if (hex.size() % 2 != 0 || hex.size() > 4096) return bad;
+  std::string raw;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    auto r = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (r.ec != std::errc() || r.ptr != hex.data() + i + 2) return bad;
+    raw.push_back(static_cast<char>(v));
+  }
+  const char want = sort == SortOrder::kId ? 'i' : 'n';
+  if (raw.size() < 9 || raw[0] != want || (sort == SortOrder::kId && raw.size() != 9)) return bad;
+  return raw.substr(1);  // the position: <id> or <name key><id>
+}
+
+// The position of a row in name order (its unit-order key without the unit), or in id order.
+std::string NamePosition(const db::Summary& s, std::uint64_t id) {
+  std::string pos(s.name_key);
+  base::PutBigEndian64(&pos, id);
+  return pos;
+}
+
+std::string IdPosition(std::uint64_t id) {
+  std::string pos;
+  base::PutBigEndian64(&pos, id);
+  return pos;
+}
+
+std::string Today(std::int64_t now_micros) { return base::FormatMicrosUtc(now_micros).substr(0, 10); }
+
+Status CheckReferenceDate(const std::string& d) {
+  if (d.empty() || schema::IsValidDate(d, schema::DateForm::FULL)) return Status::Ok();
+  return Status::InvalidArgument("referenceDate: \"" + d.substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
+}
+
+Status CheckFields(const std::vector<Field>& fields, const char* what) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const int n = static_cast<int>(fields[i]);
+    if (n < 1 || n > kFieldCount) {
+      return Status::InvalidArgument(std::string(what) + "[" + std::to_string(i) + "]: " + std::to_string(n) + " is not a field");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Shorten(std::string s) {
+  if (s.size() > 400) s = s.substr(0, 400) + "...";
+  return s;
+}
+
+// Reads summary rows to answer a query: by candidate ids, by the unit-order index, or by scanning
+// every summary; `visit` returns false to stop.
+class RowSource final {
+ public:
+  using Visit = std::function<bool(std::uint64_t id, const db::Summary& s)>;
+
+  explicit RowSource(storage::Store& store) : store_(store) {}
+
+  Status ById(const std::vector<std::uint64_t>& ids, std::uint64_t after, const Visit& visit) {
+    auto it = std::upper_bound(ids.begin(), ids.end(), after);
+    std::vector<std::string> keys, values;
+    std::vector<bool> found;
+    while (it != ids.end()) {
+      keys.clear();
+      for (; it != ids.end() && keys.size() < kFetchChunk; ++it) keys.push_back(db::SummaryKey(*it));
+      HSDT_RETURN_IF_ERROR(store_.MultiGet(storage::kIndexCf, keys, &values, &found));
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!found[i]) continue;  // the dossier changed since the ids were read
+        ++examined;
+        HSDT_ASSIGN_OR_RETURN(bool more, Visit1(TrailingId(keys[i]), values[i], visit));
+        if (!more) return Status::Ok();
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Scan(std::string_view start, std::string_view end, const Visit& visit) {
+    Status inner;
+    HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view v) {
+      ++examined;
+      auto more = Visit1(TrailingId(k), v, visit);
+      if (!more.ok()) inner = more.status();
+      return more.ok() && *more;
+    }));
+    return inner;
+  }
+
+  std::uint64_t examined = 0;
+
+ private:
+  static Result<bool> Visit1(std::uint64_t id, std::string_view value, const Visit& visit) {
+    db::Summary s;
+    if (!db::DecodeSummary(value, &s)) {
+      return Status::Corruption("index/summary/" + db::FormatId(id) + ": malformed; run index verify");
+    }
+    return visit(id, s);
+  }
+
+  storage::Store& store_;
+};
+
+}  // namespace
+
+Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q, bool explain_only) {
+  if (q.limit == 0 || q.limit > kMaxLimit) {
+    return Status::InvalidArgument("limit: " + std::to_string(q.limit) + "; expected 1 to 1000");
+  }
+  HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
+  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  int conditions = 0;
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+  HSDT_ASSIGN_OR_RETURN(std::string after, ParseCursor(q.cursor, q.sort));
+
+  policy::Resource gate;  // the query as a whole: as a read of one's own unit
+  if (session.impl()) gate.managing_unit = session.impl()->unit;
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadDossier, gate, q.purpose, "query"));
+  policy::Context ctx;
+  ctx.now_micros = Now();
+  ctx.purpose = q.purpose;
+  const auto grants = registry_->GrantViews();
+  ctx.grants = *grants;
+  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+
+  QueryResult result;
+  result.fields = q.fields.empty() ? std::vector<Field>{Field::kFullName, Field::kBirthDate, Field::kGender,
+                                                        Field::kRank, Field::kStatus, Field::kManagingUnit}
+                                   : q.fields;
+  // Rows in the order they are found; for name order without the unit-order index, all of
+  // them, sorted afterwards.
+  struct Found {
+    std::string position;
+    QueryRow row;
+  };
+  std::vector<Found> found;
+  bool more = false;
+  const bool collect_all = q.sort == SortOrder::kName;  // unless the unit-order index serves it
+  bool ordered_source = q.sort == SortOrder::kId;
+  auto visit = [&](std::uint64_t id, const db::Summary& s) -> bool {
+    policy::Resource what;
+    what.dossier_id = db::FormatId(id);
+    what.managing_unit = std::string(s[Field::kManagingUnit]);
+    const Decision d = policy::Decide(access.who, Action::kReadDossier, what, ctx);
+    if (!d.allowed) return true;
+    if (!Matches(cond, Row{&s, d.visibility, reference_date})) return true;
+    std::string position = q.sort == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
+    if (!ordered_source && !after.empty() && position <= after) return true;
+    if (ordered_source && found.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    Found f{std::move(position), QueryRow{std::move(what.dossier_id), {}}};
+    for (Field field : result.fields) {
+      if (static_cast<int>(db::FieldVisibility(field)) > static_cast<int>(d.visibility)) {
+        f.row.values.push_back(std::nullopt);
+      } else {
+        f.row.values.push_back(db::FieldValue(s, field, reference_date));
+      }
+    }
+    found.push_back(std::move(f));
+    return true;
+  };
+
+  Planner planner(*store_);
+  RowSource rows(*store_);
+  const Cond* unit = UnitCondition(cond);
+  const std::uint64_t after_id = q.sort == SortOrder::kId && !after.empty() ? base::GetBigEndian64(after.data()) : 0;
+  if (collect_all && unit != nullptr && Rank(cond) > 1) {
+    // Name order within one unit: its unit-order entries are the rows, already in order.
+    ordered_source = true;
+    const std::string prefix = db::UnitOrderPrefix(unit->values[0]);
+    planner.Step("unit-order index of " + unit->values[0], 0);
+    if (!explain_only) {
+      const std::string start = prefix + after;
+      HSDT_RETURN_IF_ERROR(rows.Scan(start, PrefixEnd(prefix), [&](std::uint64_t id, const db::Summary& s) {
+        if (!after.empty() && NamePosition(s, id) == after) return true;
+        return visit(id, s);
+      }));
+    }
+  } else {
+    HSDT_ASSIGN_OR_RETURN(auto ids, planner.Ids(cond, kUnlimited));
+    if (ids) {
+      if (!explain_only) HSDT_RETURN_IF_ERROR(rows.ById(*ids, after_id, visit));
+    } else if (!q.allow_scan) {
+      return Status::InvalidArgument(
+          "filter: no index serves this query; allow a scan of every dossier's index row (allow_scan)");
+    } else {
+      planner.Step("scan of every summary row", 0);
+      if (!explain_only) {
+        const std::string start = db::SummaryKey(after_id + 1);
+        HSDT_RETURN_IF_ERROR(rows.Scan(start, PrefixEnd(std::string(1, db::kSummaryIndex)), visit));
+      }
+    }
+  }
+  if (!ordered_source) {
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.position < b.position; });
+    if (found.size() > q.limit) {
+      more = true;
+      found.resize(q.limit);
+    }
+  }
+  if (more && !found.empty()) {
+    result.next_cursor = base::HexOf((q.sort == SortOrder::kId ? "i" : "n") + found.back().position);
+  }
+  for (auto& f : found) result.rows.push_back(std::move(f.row));
+  result.plan = planner.Describe();
+  result.examined = planner.examined + rows.examined;
+  const std::string reason = Shorten((explain_only ? "explain " : "") + q.filter.ToString() + " -> " +
+                                     std::to_string(result.rows.size()) + " rows");
+  HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
+  return result;
+}
+
+Result<CountResult> Database::Impl::Count(const Session& session, const CountQuery& q) {
+  if (q.group_by.size() > kMaxGroupBy) {
+    return Status::InvalidArgument("group_by: " + std::to_string(q.group_by.size()) + " fields; limit 3");
+  }
+  HSDT_RETURN_IF_ERROR(CheckFields(q.group_by, "group_by"));
+  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  int conditions = 0;
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+  policy::Resource gate;
+  if (session.impl()) gate.managing_unit = session.impl()->unit;
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "count"));
+  policy::Context ctx;
+  ctx.now_micros = Now();
+  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+
+  std::map<std::string, bool, std::less<>> unit_allowed;  // the report rule depends on the unit only
+  std::map<std::vector<std::string>, std::uint64_t> groups;
+  CountResult result;
+  result.group_by = q.group_by;
+  auto visit = [&](std::uint64_t, const db::Summary& s) -> bool {
+    const std::string_view unit = s[Field::kManagingUnit];
+    auto it = unit_allowed.find(unit);
+    if (it == unit_allowed.end()) {
+      policy::Resource what;
+      what.managing_unit = std::string(unit);
+      it = unit_allowed.emplace(std::string(unit), policy::Decide(access.who, Action::kReadReports, what, ctx).allowed).first;
+    }
+    // Counts are statistics: every field may group and filter them.
+    if (!it->second || !Matches(cond, Row{&s, Visibility::kConfidential, reference_date})) return true;
+    std::vector<std::string> key;
+    key.reserve(q.group_by.size());
+    for (Field f : q.group_by) key.push_back(db::FieldValue(s, f, reference_date));
+    ++groups[std::move(key)];
+    ++result.total;
+    return true;
+  };
+  Planner planner(*store_);
+  RowSource rows(*store_);
+  HSDT_ASSIGN_OR_RETURN(auto ids, planner.Ids(cond, kUnlimited));
+  if (ids) {
+    HSDT_RETURN_IF_ERROR(rows.ById(*ids, 0, visit));
+  } else {
+    HSDT_RETURN_IF_ERROR(rows.Scan(std::string(1, db::kSummaryIndex), PrefixEnd(std::string(1, db::kSummaryIndex)), visit));
+  }
+  for (auto& [key, n] : groups) result.rows.push_back(CountRow{key, n});
+  std::string by;
+  for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
+  const std::string reason = Shorten(q.filter.ToString() + " by [" + by + "] -> " + std::to_string(result.total));
+  HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
+  return result;
+}
+
+}  // namespace hsdt

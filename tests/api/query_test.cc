@@ -1,0 +1,354 @@
+// Queries, name search, Vietnamese order, paging, policy filtering and counts, through the public
+// API; indexes kept exact under random writes (checked by VerifyIndexes).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "support/test_util.h"
+
+namespace hsdt {
+namespace {
+
+using testing::AccountOrDie;
+using testing::Ctx;
+using testing::JsonSet;
+using testing::SampleWithNationalId;
+using testing::TempDir;
+
+struct Person {
+  std::string surname, middle, given, birth, gender, unit, status = "dangCongTac";
+};
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string DossierJson(const Person& p, int n) {
+  char number[32];
+  std::snprintf(number, sizeof number, "0791840%05d", n);
+  std::string j = SampleWithNationalId(number);
+  j = JsonSet(j, "name.surname", Quoted(p.surname));
+  j = JsonSet(j, "name.middle", Quoted(p.middle));
+  j = JsonSet(j, "name.given", Quoted(p.given));
+  j = JsonSet(j, "birthDate", Quoted(p.birth));
+  j = JsonSet(j, "gender", Quoted(p.gender));
+  j = JsonSet(j, "managingUnit", Quoted(p.unit));
+  j = JsonSet(j, "workingUnit", Quoted(p.unit));
+  j = JsonSet(j, "status", Quoted(p.status));
+  return j;
+}
+
+const std::vector<Person>& People() {
+  static const std::vector<Person> people = {
+      {"Nguyễn", "Văn", "An", "1980-01-02", "nam", "27460"},
+      {"Trần", "Thị", "Ánh", "1990-05-06", "nu", "27460"},
+      {"Lê", "", "Anh", "1970-07-08", "nam", "27460"},
+      {"Phạm", "Quốc", "Đạt", "1965-03-04", "nam", "27460", "nghiHuu"},
+      {"Đỗ", "Thị", "Ân", "1985-11-12", "nu", "27460"},
+      {"Võ", "Minh", "Dũng", "1995-12-30", "nam", "27460"},
+      {"Nguyễn", "Thị", "Ăn", "1975-06-01", "nu", "27460"},
+      {"Bùi", "Văn", "An", "1982-02-02", "nam", "27460"},
+      {"Hoàng", "Thanh", "Bình", "1960-08-09", "nu", "27436"},
+      {"Nguyễn", "Văn", "Đạt", "1988-04-04", "nam", "27436"},
+  };
+  return people;
+}
+
+class QueryTest : public ::testing::Test {
+ protected:
+  QueryTest()
+      : t_(testing::OpenOrDie(dir_.path())),
+        other_editor_(AccountOrDie(*t_.db, t_.admin, "binhtri.editor", "27436", Role::kUnitEditor)) {}
+
+  void SetUp() override {
+    int n = 0;
+    for (const Person& p : People()) {
+      const Session& who = p.unit == "27460" ? t_.editor : other_editor_;
+      auto r = t_->Create(who, DossierJson(p, ++n), Ctx());
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ids_[p.given + "/" + p.surname] = r->id;
+    }
+  }
+
+  std::vector<std::string> Names(const QueryResult& r) {
+    std::vector<std::string> out;
+    const auto at = std::find(r.fields.begin(), r.fields.end(), Field::kFullName) - r.fields.begin();
+    for (const auto& row : r.rows) out.push_back(row.values.at(at).value_or("?"));
+    return out;
+  }
+
+  Result<QueryResult> Find(const Session& s, Filter f, SortOrder sort = SortOrder::kId,
+                           Purpose purpose = Purpose::kNone) {
+    Query q;
+    q.filter = std::move(f);
+    q.sort = sort;
+    q.purpose = purpose;
+    q.fields = {Field::kFullName, Field::kManagingUnit, Field::kEthnicity, Field::kNationalId};
+    return t_->Find(s, q);
+  }
+
+  TempDir dir_;
+  testing::TestDb t_;
+  Session other_editor_;
+  std::map<std::string, std::string> ids_;
+};
+
+TEST_F(QueryTest, NameSearchIgnoresCaseAndDiacritics) {
+  auto in_unit = Filter::Eq(Field::kManagingUnit, "27460");
+  auto r = Find(t_.editor, in_unit && Filter::Name("nguyen van an", NameMatch::kExact));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"Nguyễn Văn An"});
+
+  r = Find(t_.editor, Filter::Name("NGUYEN", NameMatch::kPrefix));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"Nguyễn Văn An", "Nguyễn Thị Ăn"}));
+
+  r = Find(t_.editor, Filter::Name("an nguyen"));  // words in any order
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"Nguyễn Văn An", "Nguyễn Thị Ăn"}));
+
+  r = Find(t_.editor, Filter::Name("pham quoc dat", NameMatch::kExact));  // đ folds to d
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"Phạm Quốc Đạt"});
+
+  r = Find(t_.editor, Filter::Name("  ĐỖ   thị  "));  // the last word may be a prefix
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"Đỗ Thị Ân"});
+
+  r = Find(t_.editor, Filter::Name("nguyen van", NameMatch::kExact));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->rows.empty());
+}
+
+TEST_F(QueryTest, UnitListsSortInVietnameseOrder) {
+  const auto r = Find(t_.editor, Filter::Eq(Field::kManagingUnit, "27460"), SortOrder::kName);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Given name first (a < ă < â, d < đ), then middle names, then surname.
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"Bùi Văn An", "Nguyễn Văn An", "Lê Anh", "Trần Thị Ánh",
+                                                 "Nguyễn Thị Ăn", "Đỗ Thị Ân", "Võ Minh Dũng",
+                                                 "Phạm Quốc Đạt"}));
+  EXPECT_NE(r->plan.find("unit-order"), std::string::npos) << r->plan;
+
+  // The same order without the unit-order index (a name filter leads the plan).
+  const auto s = Find(t_.editor, Filter::Name("nguyen"), SortOrder::kName);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Names(*s), (std::vector<std::string>{"Nguyễn Văn An", "Nguyễn Thị Ăn"}));
+}
+
+TEST_F(QueryTest, PagesCoverEveryRowOnceInBothOrders) {
+  for (SortOrder sort : {SortOrder::kId, SortOrder::kName}) {
+    Query q;
+    q.filter = Filter::Eq(Field::kManagingUnit, "27460");
+    q.sort = sort;
+    q.limit = 3;
+    std::vector<std::string> seen;
+    int pages = 0;
+    do {
+      auto r = t_->Find(t_.editor, q);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_LE(r->rows.size(), 3u);
+      for (const auto& row : r->rows) seen.push_back(row.id);
+      q.cursor = r->next_cursor;
+      ++pages;
+    } while (!q.cursor.empty() && pages < 10);
+    EXPECT_EQ(pages, 3);
+    EXPECT_EQ(seen.size(), 8u);
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 8u);
+    if (sort == SortOrder::kId) {
+      EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    }
+  }
+}
+
+TEST_F(QueryTest, PagingContinuesAfterTheCursorUnderConcurrentWrites) {
+  Query q;
+  q.filter = Filter::Eq(Field::kManagingUnit, "27460");
+  q.sort = SortOrder::kName;
+  q.limit = 4;
+  q.fields = {Field::kGiven};
+  auto first = t_->Find(t_.editor, q);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->rows.size(), 4u);  // An, An, Anh, Ánh
+  // Written between the pages: one sorts before the cursor, one after it.
+  ASSERT_TRUE(t_->Create(t_.editor, DossierJson({"Lý", "", "Ai", "1980-01-01", "nu", "27460"}, 900), Ctx()).ok());
+  ASSERT_TRUE(t_->Create(t_.editor, DossierJson({"Lý", "", "Yến", "1980-01-01", "nu", "27460"}, 901), Ctx()).ok());
+  q.cursor = first->next_cursor;
+  q.limit = 100;
+  auto second = t_->Find(t_.editor, q);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::vector<std::string> given;
+  for (const auto& row : second->rows) given.push_back(row.values[0].value_or("?"));
+  EXPECT_EQ(given, (std::vector<std::string>{"Ăn", "Ân", "Dũng", "Đạt", "Yến"}));
+  EXPECT_TRUE(second->next_cursor.empty());
+}
+
+TEST_F(QueryTest, ResultsPassThePolicy) {
+  // Without a purpose an editor sees its own unit only.
+  auto r = Find(t_.editor, Filter::Name("dat"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"Phạm Quốc Đạt"});
+  // A purpose does not open another unit without a grant.
+  r = Find(t_.editor, Filter::Name("dat"), SortOrder::kId, Purpose::kInspection);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows.size(), 1u);
+  // Tier 2 with a purpose sees both units.
+  r = Find(t_.admin, Filter::Name("dat"), SortOrder::kId, Purpose::kInspection);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows.size(), 2u);
+  // A read-only grant opens the other unit, without its personal fields, which then match no
+  // filter either.
+  GrantSpec g;
+  g.grantee_user = testing::kEditorUser;
+  g.scope_unit = "27436";
+  g.rights = kGrantRead;
+  g.legal_basis = {"12/UBND", "2026-01-05"};
+  g.signer = "Chủ tịch UBND quận";
+  g.valid_from_micros = 0;
+  g.valid_until_micros = std::int64_t{4102444800} * 1000000;  // 2100
+  ASSERT_TRUE(t_->IssueGrant(t_.admin, g, Ctx()).ok());
+  r = Find(t_.editor, Filter::Name("dat"), SortOrder::kId, Purpose::kInspection);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 2u);
+  for (const auto& row : r->rows) {
+    const bool own = row.values[1] == "27460";
+    EXPECT_EQ(row.values[2].has_value(), own) << row.id;  // ethnicity: personal
+    EXPECT_EQ(row.values[3].has_value(), own) << row.id;  // national ID: personal
+  }
+  r = Find(t_.editor, Filter::Name("dat") && Filter::Eq(Field::kEthnicity, "01"), SortOrder::kId,
+           Purpose::kInspection);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), std::vector<std::string>{"Phạm Quốc Đạt"});
+  // District auditors see no dossier content: the query is refused (and audited).
+  Session auditor = AccountOrDie(*t_.db, t_.admin, "nv.kiemtra", "777-NV", Role::kDistrictAuditor);
+  EXPECT_EQ(Find(auditor, Filter::Name("dat")).status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(QueryTest, EachQueryIsOneAuditEntry) {
+  auto before = t_->DigestAudit(t_.admin);
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(Find(t_.editor, Filter::Eq(Field::kManagingUnit, "27460")).ok());
+  ASSERT_TRUE(t_->Sync(t_.admin).ok());
+  auto entries = t_->ReadAudit(t_.admin, before->sequence + 1, 100);
+  ASSERT_TRUE(entries.ok());
+  int queries = 0;
+  for (const auto& e : *entries) {
+    if (e.target != "query") continue;
+    ++queries;
+    EXPECT_EQ(e.actor, testing::kEditorUser);
+    EXPECT_TRUE(e.allowed);
+    EXPECT_NE(e.reason.find("(eq managingUnit \"27460\") -> 8 rows"), std::string::npos) << e.reason;
+  }
+  EXPECT_EQ(queries, 1);
+}
+
+TEST_F(QueryTest, PlansUseIndexesAndRefuseUnaskedScans) {
+  Query q;
+  q.filter = Filter::Eq(Field::kGender, "nu") && Filter::Range(Field::kBirthDate, "1980", "1989-12-31") &&
+             Filter::Eq(Field::kManagingUnit, "27460");
+  auto r = t_->Find(t_.editor, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 1u);  // Đỗ Thị Ân (1985)
+  auto plan = t_->ExplainQuery(t_.editor, q);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->rows.empty());
+  EXPECT_NE(plan->plan.find("managingUnit index"), std::string::npos) << plan->plan;
+
+  q.filter = Filter::Range(Field::kRankStep, "2", "4");  // not indexed
+  r = t_->Find(t_.editor, q);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("allow_scan"), std::string::npos);
+  q.allow_scan = true;
+  r = t_->Find(t_.editor, q);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows.size(), 8u);  // the sample's step is 3
+  EXPECT_NE(r->plan.find("scan"), std::string::npos);
+
+  q.filter = !Filter::Eq(Field::kStatus, "nghiHuu");
+  r = t_->Find(t_.editor, q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows.size(), 7u);
+
+  q.allow_scan = false;
+  q.filter = Filter::Eq(Field::kNationalId, "079184000004");
+  r = t_->Find(t_.editor, q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0].id, ids_["Đạt/Phạm"]);
+}
+
+TEST_F(QueryTest, JsonQueriesAndTheirErrors) {
+  auto q = Query::FromJson(R"({"filter": {"and": [{"eq": {"field": "managingUnit", "value": "27460"}},
+      {"name": {"text": "nguyen", "match": "prefix"}}]}, "sort": "name", "fields": ["fullName"], "limit": 5})");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  auto r = t_->Find(t_.editor, *q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"Nguyễn Văn An", "Nguyễn Thị Ăn"}));
+  EXPECT_NE(QueryResultToJson(*r).find("\"fullName\":\"Nguyễn Văn An\""), std::string::npos);
+
+  struct Bad {
+    const char* json;
+    const char* message;
+  };
+  for (const Bad& b : {
+           Bad{R"({"filter": {"eq": {"field": "salary", "value": "1"}}})", "$.filter.eq.field: \"salary\" is not a field"},
+           Bad{R"({"filter": {"and": [{"all": true}, {"eq": {"field": "gender"}, "not": {"all": true}}]}})",
+               "$.filter.and[1]: a filter sets exactly one"},
+           Bad{R"({"sort": "age"})", "$.sort: \"age\" is not a sort order"},
+           Bad{R"({"limit": "ten"})", "$.limit: expected a number"},
+           Bad{R"({"filter": {"name": {"text": "an", "match": "soundex"}}})", "$.filter.name.match"},
+           Bad{R"({"fields": ["fullName", 3]})", "$.fields[1]: expected a string"},
+       }) {
+    auto bad = Query::FromJson(b.json);
+    ASSERT_FALSE(bad.ok()) << b.json;
+    EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(bad.status().message().find(b.message), std::string::npos) << bad.status().message();
+  }
+  // Values are checked when the query runs, with the path of the condition.
+  Query v;
+  v.filter = Filter::Eq(Field::kManagingUnit, "27460") && Filter::Eq(Field::kStatus, "working");
+  EXPECT_NE(t_->Find(t_.editor, v).status().message().find("filter.and[1].eq.value: \"working\" is not a status"),
+            std::string::npos);
+  v.filter = Filter::Range(Field::kBirthDate, "1980-13", "");
+  EXPECT_NE(t_->Find(t_.editor, v).status().message().find("filter.range.from: \"1980-13\" is not a date"),
+            std::string::npos);
+  v.filter = Filter();
+  v.limit = 0;
+  EXPECT_EQ(t_->Find(t_.editor, v).status().code(), StatusCode::kInvalidArgument);
+  v.limit = 10;
+  v.cursor = "zz";
+  EXPECT_NE(t_->Find(t_.editor, v).status().message().find("cursor:"), std::string::npos);
+}
+
+TEST_F(QueryTest, CountsMatchABruteForceCount) {
+  CountQuery c;
+  c.group_by = {Field::kManagingUnit, Field::kGender, Field::kAgeBand};
+  c.reference_date = "2026-01-01";
+  auto r = t_->Count(t_.admin, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<std::vector<std::string>, std::uint64_t> want;
+  for (const Person& p : People()) {
+    const int age = 2026 - std::stoi(p.birth.substr(0, 4)) - 1 + (p.birth.substr(5) == "01-01" ? 1 : 0);
+    const std::string band = age <= 30 ? "<=30" : age <= 40 ? "31-40" : age <= 50 ? "41-50" : age <= 60 ? "51-60" : ">60";
+    ++want[{p.unit, p.gender, band}];
+  }
+  std::map<std::vector<std::string>, std::uint64_t> got;
+  for (const auto& row : r->rows) got[row.key] = row.count;
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(r->total, People().size());
+
+  // Tier 1 counts its own unit only.
+  c.group_by = {Field::kStatus};
+  r = t_->Count(t_.editor, c);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 8u);
+  ASSERT_EQ(r->rows.size(), 2u);
+  EXPECT_EQ(r->rows[0].key, std::vector<std::string>{"dangCongTac"});
+  EXPECT_EQ(r->rows[0].count, 7u);
+
+  c.group_by = {Field::kGender, Field::kStatus, Field::kRank, Field::kAgeBand};
+  EXPECT_NE(t_->Count(t_.admin, c).status().message().find("group_by: 4 fields; limit 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hsdt

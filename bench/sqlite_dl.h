@@ -31,6 +31,13 @@ struct SqliteApi {
 inline constexpr int kSqliteRow = 100;
 inline constexpr int kSqliteDone = 101;
 
+// The columns a dossier row carries besides its JSON: what the indexes and listings need.
+struct SqlRow {
+  std::string national_id, unit, status, surname, middle, given, birth_date, gender, rank;
+  std::string name_key_hex;  // ICU Vietnamese sort key of given, middle, surname (hex)
+  std::string folded_name;   // lower case, no diacritics
+};
+
 // One database file with the dossier schema and prepared statements.
 class SqlStore {
  public:
@@ -42,14 +49,19 @@ class SqlStore {
   void Exec(const char* sql);
   // One transaction: the dossier row, its history row.
   // `transaction` false: inside the caller's transaction (bulk loads).
-  void Create(std::int64_t id, const std::string& json, const std::string& national_id,
-              const std::string& unit, const std::string& status, std::int64_t micros,
+  void Create(std::int64_t id, const std::string& json, const SqlRow& row, std::int64_t micros,
               bool transaction = true);
   void Update(std::int64_t id, std::int64_t version, const std::string& json, std::int64_t micros);
   bool Get(std::int64_t id, std::string* json);
   bool GetVersion(std::int64_t id, std::int64_t version, std::string* json);
   std::int64_t AsOf(std::int64_t id, std::int64_t micros);
   int History(std::int64_t id);
+  // Queries returning the listed columns (id, name parts, birth date, gender, rank, status,
+  // unit); each returns the number of rows read.
+  int ByNationalId(const std::string& national_id);
+  int UnitListing(const std::string& unit, int limit);      // ordered by name_key
+  int NameRange(const std::string& from, const std::string& to, int limit);  // folded_name range
+  int CountByUnitAndGender();                                // groups
   void BulkBegin() { Exec("BEGIN"); }
   void BulkCommit() { Exec("COMMIT"); }
   void Checkpoint() { Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
@@ -57,6 +69,7 @@ class SqlStore {
  private:
   void* Prepare(const char* sql);
   void Step(void* stmt, int expect);
+  int ReadListed(void* stmt);
   const SqliteApi& api_;
   void* db_ = nullptr;
   void* insert_ = nullptr;
@@ -66,6 +79,11 @@ class SqlStore {
   void* get_version_ = nullptr;
   void* as_of_ = nullptr;
   void* history_ = nullptr;
+  void* by_national_id_ = nullptr;
+  void* unit_listing_ = nullptr;
+  void* name_range_ = nullptr;
+  void* count_ = nullptr;
+  std::string sink_;
 };
 
 }  // namespace hsdt::bench

@@ -30,7 +30,9 @@
 
 #include <optional>
 
+#include "base/coding.h"
 #include "db/testing.h"
+#include "schema/text.h"
 
 #include "demo_data.h"
 #include "sqlite_dl.h"
@@ -87,6 +89,7 @@ std::int64_t NowMicros() {
 // The dossiers every system stores: the demo district's people (about the sample's size).
 struct Person {
   std::string json, national_id, unit;
+  SqlRow row;  // the same person's indexed columns, for SQLite
 };
 const cli::DemoDistrict& District() {
   static const cli::DemoDistrict d(2013);
@@ -94,7 +97,22 @@ const cli::DemoDistrict& District() {
 }
 Person PersonAt(int i) {
   auto p = District().Person(i);
-  return {std::move(p.json), std::move(p.national_id), std::move(p.unit)};
+  SqlRow row;
+  row.national_id = p.national_id;
+  row.unit = p.unit;
+  row.status = "dangCongTac";
+  const auto first = p.full_name.find(' '), last = p.full_name.rfind(' ');
+  row.surname = p.full_name.substr(0, first);
+  row.middle = last > first ? p.full_name.substr(first + 1, last - first - 1) : "";
+  row.given = p.full_name.substr(last + 1);
+  row.birth_date = p.birth_date;
+  row.gender = p.json.find("\"gender\":\"nu\"") != std::string::npos ? "nu" : "nam";
+  row.rank = p.rank_code;
+  // The same sort key and folding as hsdt's (ICU), computed once when the row is written.
+  row.name_key_hex = base::HexOf(schema::VietnameseSortKey(row.given) + schema::VietnameseSortKey(row.middle) +
+                                 schema::VietnameseSortKey(row.surname));
+  row.folded_name = schema::FoldForSearch(p.full_name);
+  return {std::move(p.json), std::move(p.national_id), std::move(p.unit), std::move(row)};
 }
 std::string Changed(std::string json, int n) {
   const auto at = json.find("\"phone\":\"");
@@ -252,7 +270,7 @@ struct SqlSystem {
   }
   void Create(const Person& p, bool transaction = true) {
     const std::int64_t id = next_id++;
-    store->Create(id, p.json, p.national_id, p.unit, "dangCongTac", NowMicros(), transaction);
+    store->Create(id, p.json, p.row, NowMicros(), transaction);
     versions[id] = 1;
   }
   void SetSync(bool sync) { store->Exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"); }
@@ -548,6 +566,76 @@ void BM_Disk(benchmark::State& state, Sys sys) {
   Finish(state);
 }
 
+// ---------------------------------------------------------------- queries
+// Each reads the listed fields (name parts, birth date, gender, rank, status, unit) of what it
+// finds: hsdt from its index family's summary rows, SQLite from the row its index points at.
+enum class QueryKind { kNationalId, kUnitListing, kNamePrefix, kCountUnitGender };
+
+// Name prefixes that are common in the district ("nguyen van a", ...) and one rare.
+const std::vector<std::string>& NamePrefixes() {
+  static const std::vector<std::string> prefixes = {"nguyen van a", "tran thi h", "le minh", "pham thi t", "vo quoc"};
+  return prefixes;
+}
+
+void BM_Query(benchmark::State& state, Sys sys, QueryKind kind) {
+  std::vector<std::string> units = Hsdt().units;
+  std::sort(units.begin(), units.end());
+  units.erase(std::unique(units.begin(), units.end()), units.end());
+  if (sys == Sys::kHsdt) Hsdt().Open(false);
+  std::mt19937 rng(11);
+  std::vector<std::string> national_ids;  // people are made outside the timed loop
+  for (int k = 0; k < 256; ++k) national_ids.push_back(PersonAt(static_cast<int>(rng() % static_cast<unsigned>(kDossiers))).national_id);
+  std::int64_t rows = 0;
+  for (auto _ : state) {
+    const std::string& national_id = national_ids[rng() % national_ids.size()];
+    const std::string& unit = units[rng() % units.size()];
+    const std::string& prefix = NamePrefixes()[rng() % NamePrefixes().size()];
+    if (sys == Sys::kHsdt) {
+      HsdtSystem& h = Hsdt();
+      Query q;
+      q.purpose = Purpose::kInspection;  // tier 2 reads every unit, naming why
+      q.fields = {Field::kSurname, Field::kMiddle, Field::kGiven, Field::kBirthDate, Field::kGender,
+                  Field::kRank, Field::kStatus, Field::kManagingUnit};
+      q.limit = 100;
+      switch (kind) {
+        case QueryKind::kNationalId: q.filter = Filter::Eq(Field::kNationalId, national_id); break;
+        case QueryKind::kUnitListing:
+          q.filter = Filter::Eq(Field::kManagingUnit, unit);
+          q.sort = SortOrder::kName;
+          break;
+        case QueryKind::kNamePrefix: q.filter = Filter::Name(prefix, NameMatch::kPrefix); break;
+        case QueryKind::kCountUnitGender: break;
+      }
+      if (kind == QueryKind::kCountUnitGender) {
+        CountQuery c;
+        c.group_by = {Field::kManagingUnit, Field::kGender};
+        auto r = h.db->Count(*h.admin, c);
+        if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+        else rows += static_cast<std::int64_t>(r->rows.size());
+      } else {
+        auto r = h.db->Find(*h.admin, q);
+        if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+        else rows += static_cast<std::int64_t>(r->rows.size());
+      }
+    } else {
+      SqlStore& store = *Sql(sys).store;
+      switch (kind) {
+        case QueryKind::kNationalId: rows += store.ByNationalId(national_id); break;
+        case QueryKind::kUnitListing: rows += store.UnitListing(unit, 100); break;
+        case QueryKind::kNamePrefix: {
+          std::string end = prefix;
+          end.back() = static_cast<char>(end.back() + 1);
+          rows += store.NameRange(prefix, end, 100);
+          break;
+        }
+        case QueryKind::kCountUnitGender: rows += store.CountByUnitAndGender(); break;
+      }
+    }
+  }
+  state.counters["rows"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kAvgIterations);
+  Finish(state);
+}
+
 // ---------------------------------------------------------------- ratios
 class RatioReporter final : public benchmark::ConsoleReporter {
  public:
@@ -642,6 +730,15 @@ void Register() {
   for (bool audit : {true, false}) {
     benchmark::RegisterBenchmark(audit ? "audited_reads/on" : "audited_reads/off", BM_AuditedReads, audit)
         ->Threads(1)->Threads(4)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  }
+  const std::pair<const char*, QueryKind> queries[] = {{"q_national_id", QueryKind::kNationalId},
+                                                       {"q_unit_list100", QueryKind::kUnitListing},
+                                                       {"q_name_prefix", QueryKind::kNamePrefix},
+                                                       {"q_count_2d", QueryKind::kCountUnitGender}};
+  for (const auto& [op, kind] : queries) {
+    for (Sys s : {Sys::kHsdt, Sys::kSqlite, Sys::kSqlCipher}) {
+      benchmark::RegisterBenchmark(name(op, s).c_str(), BM_Query, s, kind)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    }
   }
   for (Sys s : all) {
     benchmark::RegisterBenchmark(name("disk", s).c_str(), BM_Disk, s)->Iterations(1)->UseRealTime();

@@ -3,6 +3,7 @@
 
 using hsdt::c::CheckDb;
 using hsdt::c::CheckDbSession;
+using hsdt::c::ClearOut;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::JsonBool;
@@ -11,11 +12,6 @@ using hsdt::c::SetError;
 using hsdt::c::Str;
 
 namespace {
-
-void ClearOut(char** out, size_t* out_len) {
-  if (out != nullptr) *out = nullptr;
-  if (out_len != nullptr) *out_len = 0;
-}
 
 const char* HandOverStateName(hsdt::HandOverState s) {
   switch (s) {

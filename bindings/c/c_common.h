@@ -55,6 +55,8 @@ hsdt_status Guard(Fn&& fn) noexcept {
 
 // A NUL-terminated copy of `s` in a library-made buffer (released by hsdt_free).
 char* MakeBuffer(std::string_view s);
+// Sets the out parameters to NULL and 0 (before anything can fail).
+void ClearOut(char** out, std::size_t* out_len);
 // Stores a buffer in the out parameters.
 hsdt_status Output(std::string_view s, char** out, std::size_t* out_len);
 

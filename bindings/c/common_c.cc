@@ -47,6 +47,11 @@ char* MakeBuffer(std::string_view s) {
   return raw + kHeader;
 }
 
+void ClearOut(char** out, std::size_t* out_len) {
+  if (out != nullptr) *out = nullptr;
+  if (out_len != nullptr) *out_len = 0;
+}
+
 hsdt_status Output(std::string_view s, char** out, std::size_t* out_len) {
   if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
   *out = MakeBuffer(s);

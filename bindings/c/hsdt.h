@@ -264,6 +264,22 @@ HSDT_EXPORT hsdt_status hsdt_audit_digest(hsdt_db* db, hsdt_session* session,
 HSDT_EXPORT hsdt_status hsdt_audit_read(hsdt_db* db, hsdt_session* session, uint64_t from_sequence,
                                         size_t limit, char** out_json, size_t* out_len);
 
+/* ---- queries and counts (docs/format.md, "Queries") */
+/* Runs a JSON query (with `explain` non-zero, only plans it). *out_json is
+ * {"fields":[...],"rows":[{"id":...,"<field>":"..."}],"nextCursor":"...","plan":"...","examined":N};
+ * redacted values are left out of their row. */
+HSDT_EXPORT hsdt_status hsdt_find(hsdt_db* db, hsdt_session* session, const char* query_json,
+                                  int explain, char** out_json, size_t* out_len);
+/* Counts grouped by up to three fields: {"groupBy":[...],"filter":{...},"referenceDate":"..."}.
+ * *out_json is {"groupBy":[...],"rows":[{"key":[...],"count":N}],"total":N}. */
+HSDT_EXPORT hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_json,
+                                   char** out_json, size_t* out_len);
+/* Checks every index entry (district administrators); with `repair` non-zero, fixes them.
+ * *out_json is {"dossiers":N,"entries":N,"missing":N,"stray":N,"wrong":N,"repaired":N,
+ * "problems":[...]}. */
+HSDT_EXPORT hsdt_status hsdt_index_verify(hsdt_db* db, hsdt_session* session, int repair,
+                                          char** out_json, size_t* out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -76,22 +76,18 @@ std::size_t CountPlaintext(const std::string& dir, const std::vector<std::string
 }
 
 int Report(Database& db, const Session& admin) {
+  // One counting query over the index family's summary rows: no dossier is decrypted.
+  CountQuery q;
+  q.group_by = {Field::kManagingUnit, Field::kStatus};
+  auto counts = db.Count(admin, q);
+  if (!counts.ok()) return Fail(counts.status());
   std::map<std::string, std::map<std::string, int>> by_unit;
   std::map<std::string, int> totals;
-  std::string after;
-  for (;;) {
-    auto ids = db.ListIds(admin, "", after, 1000);
-    if (!ids.ok()) return Fail(ids.status());
-    if (ids->empty()) break;
-    for (const auto& id : *ids) {
-      auto d = db.Get(admin, id, Purpose::kStatistics);
-      if (!d.ok()) return Fail(d.status());
-      const std::string st = d->status();
-      const std::string column = st == "dangCongTac" || st == "tapSu" || st == "nghiHuu" ? st : "khac";
-      by_unit[d->managing_unit()][column]++;
-      totals[column]++;
-    }
-    after = ids->back();
+  for (const auto& r : counts->rows) {
+    const std::string& st = r.key[1];
+    const std::string column = st == "dangCongTac" || st == "tapSu" || st == "nghiHuu" ? st : "khac";
+    by_unit[r.key[0]][column] += static_cast<int>(r.count);
+    totals[column] += static_cast<int>(r.count);
   }
   auto row = [](const std::string& name, std::map<std::string, int>& c) {
     const int sum = c["dangCongTac"] + c["tapSu"] + c["nghiHuu"] + c["khac"];
@@ -342,7 +338,32 @@ int RunDemo(const Args& args) {
             << " mục chỉ mục: " << report->problems.size() << " lỗi. Bản sao lưu số " << backup->id << ": "
             << (backup_ok.ok() ? "kiểm tra đạt" : backup_ok.ToString()) << ".\n";
 
-  Step(12, "Báo cáo số lượng hồ sơ theo đơn vị và tình trạng (quản trị viên, mục đích thống kê)");
+  Step(12, "Tra cứu và thống kê (Điều 3.5): tìm tên không dấu, danh sách xếp theo tên, đếm theo đơn vị");
+  {
+    const std::string typed = FoldForSearch(person.full_name);  // as typed without diacritics
+    Query find;
+    find.filter = Filter::Name(typed, NameMatch::kExact);
+    find.fields = {Field::kFullName, Field::kBirthDate, Field::kManagingUnit};
+    find.purpose = Purpose::kStatistics;
+    auto found = db.Find(*admin, find);
+    std::cout << "   Tìm \"" << typed << "\" trong toàn quận: ";
+    if (!found.ok()) return Fail(found.status());
+    for (const auto& r : found->rows) {
+      std::cout << r.id << " " << r.values[0].value_or("") << " (" << r.values[1].value_or("") << ", "
+                << r.values[2].value_or("") << "); ";
+    }
+    Query list;
+    list.filter = Filter::Eq(Field::kManagingUnit, person.unit);
+    list.sort = SortOrder::kName;
+    list.limit = 5;
+    list.fields = {Field::kFullName};
+    auto listed = db.Find(anlac, list);
+    std::cout << "\n   Năm người đầu danh sách đơn vị, theo thứ tự tên tiếng Việt:";
+    if (listed.ok()) {
+      for (const auto& r : listed->rows) std::cout << " " << r.values[0].value_or("") << ";";
+    }
+    std::cout << "\n   Số hồ sơ theo đơn vị và tình trạng (một truy vấn đếm, ghi một mục nhật ký):\n";
+  }
   if (int rc = Report(db, *admin); rc != kExitOk) return rc;
 
   if (Status s = db.Close(); !s.ok()) return Fail(s);

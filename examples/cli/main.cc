@@ -1,5 +1,6 @@
 // hsdt: the command-line tool over the hsdt library.
 #include <iostream>
+#include <algorithm>
 #include <iterator>
 
 #include "cli.h"
@@ -28,6 +29,11 @@ training|appointment|reward|discipline|inspection|statistics):
   get ID [--version N | --as-of TIME] [--pretty]
   status ID --expect N STATUS   record a status change (nghiHuu, thoiViec, tuTran, ...)
   history ID | diff ID FROM TO | list [--unit U] [--after ID] [--limit N]
+  find QUERY [--explain]        run a JSON query (docs/format.md, "Queries"; "-": stdin); prints
+                                the page as JSON, with nextCursor for the next one
+  stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields
+                                (managingUnit, gender, ageBand, status, rankGroup, ...)
+  index verify [--repair]       check every index entry against the records (and repair)
 Registry and audit (district administrators; audit also district auditors):
   account create USER --unit U --role ROLE [--display-name N]   (password: $HSDT_NEW_PASSWORD)
   account state USER active|restricted|revoked | account role USER ROLE | account list
@@ -169,6 +175,59 @@ int List(const Args& args, Database& db, const Session& s) {
   return kExitOk;
 }
 
+// A JSON argument, or stdin for "-".
+std::string JsonArgument(const std::string& arg) {
+  if (arg != "-") return arg;
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+int Find(const Args& args, Database& db, const Session& s, Purpose purpose) {
+  if (args.positional.size() != 1) return Usage("find takes one JSON query (or - for stdin)");
+  auto q = Query::FromJson(JsonArgument(args.positional[0]));
+  if (!q.ok()) return Fail(q.status());
+  if (q->purpose == Purpose::kNone) q->purpose = purpose;
+  auto r = args.Has("explain") ? db.ExplainQuery(s, *q) : db.Find(s, *q);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << QueryResultToJson(*r) << "\n";
+  return kExitOk;
+}
+
+int Count(const Args& args, Database& db, const Session& s) {
+  std::string json = "{\"groupBy\": [";
+  std::string by = args.Get("by");
+  for (std::size_t start = 0; start < by.size();) {
+    const std::size_t comma = std::min(by.find(',', start), by.size());
+    json += (start == 0 ? "\"" : ",\"") + by.substr(start, comma - start) + "\"";
+    start = comma + 1;
+  }
+  json += "]";
+  if (args.Has("filter")) json += ", \"filter\": " + args.Get("filter");
+  if (args.Has("on")) json += ", \"referenceDate\": \"" + args.Get("on") + "\"";
+  auto q = CountQuery::FromJson(json + "}");
+  if (!q.ok()) return Fail(q.status());
+  auto r = db.Count(s, *q);
+  if (!r.ok()) return Fail(r.status());
+  for (Field f : r->group_by) std::cout << FieldName(f) << "\t";
+  std::cout << "count\n";
+  for (const auto& row : r->rows) {
+    for (const auto& k : row.key) std::cout << (k.empty() ? "-" : k) << "\t";
+    std::cout << row.count << "\n";
+  }
+  std::cout << "total\t" << r->total << "\n";
+  return kExitOk;
+}
+
+int Index(const Args& args, Database& db, const Session& s) {
+  if (args.positional.size() != 1 || args.positional[0] != "verify") return Usage("index verify [--repair]");
+  auto r = db.VerifyIndexes(s, args.Has("repair"));
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "dossiers " << r->dossiers << ", index entries " << r->entries << ", missing " << r->missing
+            << ", stray " << r->stray << ", wrong " << r->wrong << ", repaired " << r->repaired << "\n";
+  for (const auto& p : r->problems) std::cout << "problem: " << p << "\n";
+  const bool clean = r->missing + r->stray + r->wrong == r->repaired;
+  return clean ? kExitOk : kExitCorrupt;
+}
+
 int Check(Database& db, const Session& s) {
   auto r = db.Check(s);
   if (!r.ok()) return Fail(r.status());
@@ -262,7 +321,9 @@ int SessionCommand(const Args& args) {
   if (cmd == "diff") rc = Diff(args, db, s, *purpose);
   if (cmd == "list") rc = List(args, db, s);
   if (cmd == "check") rc = Check(db, s);
-  if (cmd == "stats") rc = Stats(db, s);
+  if (cmd == "stats") rc = args.Has("by") ? Count(args, db, s) : Stats(db, s);
+  if (cmd == "find") rc = Find(args, db, s, *purpose);
+  if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
   if (cmd == "passwd") rc = Passwd(args, db, s);
   if (cmd == "backup") {
@@ -292,7 +353,7 @@ int Run(int argc, char** argv) {
     return RunAdminCommand(args);
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
-                                           "check", "stats", "rekey", "passwd", "backup"};
+                                           "check", "stats", "rekey", "passwd", "backup", "find", "index"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

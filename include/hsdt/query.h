@@ -165,6 +165,10 @@ struct IndexReport {
   std::vector<std::string> problems;  // the first 100, each "<index>/<dossier>: <what>"
 };
 
+// The folded form that name search compares: lower case, no diacritics, đ as d, single spaces
+// ("Nguyễn  Văn ĐẠT" -> "nguyen van dat").
+std::string FoldForSearch(std::string_view text);
+
 // Encodes results as JSON: {"fields": [...], "rows": [{"id": ..., "<field>": ...}], "nextCursor",
 // "plan"}; redacted values are left out of their row.
 std::string QueryResultToJson(const QueryResult& result);

@@ -199,16 +199,18 @@ bool Matches(const Cond& c, const Row& row) {
   }
   // A field the session may not see matches nothing: hidden values cannot be probed by filters.
   if (static_cast<int>(db::FieldVisibility(c.field)) > static_cast<int>(row.visible)) return false;
-  const std::string value = db::FieldValue(*row.summary, c.field, row.reference_date);
+  const int number = static_cast<int>(c.field);
+  const std::string derived = number > db::kStoredFields ? db::FieldValue(*row.summary, c.field, row.reference_date)
+                                                         : std::string();
+  const std::string_view value = number > db::kStoredFields ? std::string_view(derived) : row.summary->values[number];
   if (value.empty()) return false;
   if (IsNumberField(c.field)) {
-    const double number = NumberOf(value).value_or(kNaN);
-    if (std::isnan(number)) return false;
+    const double x = NumberOf(value).value_or(kNaN);
+    if (std::isnan(x)) return false;
     if (c.kind == Kind::kRange) {
-      return (std::isnan(c.numbers[0]) || number >= c.numbers[0]) &&
-             (std::isnan(c.numbers[1]) || number <= c.numbers[1]);
+      return (std::isnan(c.numbers[0]) || x >= c.numbers[0]) && (std::isnan(c.numbers[1]) || x <= c.numbers[1]);
     }
-    return std::find(c.numbers.begin(), c.numbers.end(), number) != c.numbers.end();
+    return std::find(c.numbers.begin(), c.numbers.end(), x) != c.numbers.end();
   }
   if (c.kind == Kind::kRange) {
     return (c.values[0].empty() || value >= c.values[0]) && (c.values[1].empty() || value <= c.values[1]);
@@ -280,7 +282,7 @@ class Planner {
             bool found = false;
             HSDT_RETURN_IF_ERROR(store_.Get(storage::kIndexCf, std::string(1, db::kNationalIdIndex) + v, &value, &found));
             ++examined;
-            if (found && value.size() == 8) ids.push_back(base::GetBigEndian64(value.data()));
+            if (found && value.size() >= 8) ids.push_back(base::GetBigEndian64(value.data()));
           }
           SortUnique(&ids);
           Step("nationalId index", ids.size());
@@ -307,9 +309,22 @@ class Planner {
         return Out(std::move(ids));
       }
       case Kind::kName: {
+        if (c.match != NameMatch::kTokens) {  // the whole folded name, or its start
+          std::string key(1, db::kFoldedNameIndex);
+          if (c.match == NameMatch::kExact) {
+            db::PutOrdered(&key, c.folded);
+          } else {
+            key += c.folded;
+          }
+          HSDT_ASSIGN_OR_RETURN(bool within, ScanIds(key, PrefixEnd(key), &budget, &ids));
+          if (!within) return Out();
+          SortUnique(&ids);
+          Step("name index", ids.size());
+          return Out(std::move(ids));
+        }
         std::optional<std::vector<std::uint64_t>> acc;
         for (std::size_t i = 0; i < c.words.size(); ++i) {
-          const bool prefix = i + 1 == c.words.size() && c.match != NameMatch::kExact;
+          const bool prefix = i + 1 == c.words.size();
           std::string key(1, db::kNameTokenIndex);
           std::vector<std::uint64_t> word_ids;
           if (prefix) {
@@ -396,16 +411,21 @@ class Planner {
   std::vector<std::string> steps_;
 };
 
-// The managing unit the whole filter is restricted to, if it is one (an eq at the top level).
-const Cond* UnitCondition(const Cond& c) {
-  auto is_unit = [](const Cond& x) { return x.kind == Kind::kEq && x.field == Field::kManagingUnit; };
-  if (is_unit(c)) return &c;
+// A condition the whole filter requires (the filter itself, or one of its top-level and-ed
+// conditions) that satisfies `pred`, or null.
+template <typename Pred>
+const Cond* TopCondition(const Cond& c, Pred pred) {
+  if (pred(c)) return &c;
   if (c.kind != Kind::kAnd) return nullptr;
   for (const Cond& x : c.children) {
-    if (is_unit(x)) return &x;
+    if (pred(x)) return &x;
   }
   return nullptr;
 }
+
+bool IsUnitEq(const Cond& c) { return c.kind == Kind::kEq && c.field == Field::kManagingUnit; }
+bool IsNationalIdEq(const Cond& c) { return c.kind == Kind::kEq && c.field == Field::kNationalId; }
+bool IsWholeNameOrPrefix(const Cond& c) { return c.kind == Kind::kName && c.match != NameMatch::kTokens; }
 
 // Cursors: 'i' <id> after a page in id order, 'n' <name key> <id> after a page in name order;
 // hex-encoded. The part after the letter is the row's position in its order.
@@ -464,7 +484,7 @@ std::string Shorten(std::string s) {
 // every summary; `visit` returns false to stop.
 class RowSource final {
  public:
-  using Visit = std::function<bool(std::uint64_t id, const db::Summary& s)>;
+  using Visit = std::function<bool(std::uint64_t id, const db::Summary& s, std::string_view raw)>;
 
   explicit RowSource(storage::Store& store) : store_(store) {}
 
@@ -498,6 +518,7 @@ class RowSource final {
   }
 
   std::uint64_t examined = 0;
+  storage::Store& store() { return store_; }
 
  private:
   static Result<bool> Visit1(std::uint64_t id, std::string_view value, const Visit& visit) {
@@ -505,11 +526,173 @@ class RowSource final {
     if (!db::DecodeSummary(value, &s)) {
       return Status::Corruption("index/summary/" + db::FormatId(id) + ": malformed; run index verify");
     }
-    return visit(id, s);
+    return visit(id, s, value);
   }
 
   storage::Store& store_;
 };
+
+// The rows a query selects, in its order, each with what the policy lets `who` see of it for
+// `action`. Rows the policy refuses are left out, as are rows whose visible fields do not match.
+class Selector final {
+ public:
+  using Emit = std::function<bool(std::uint64_t id, const db::Summary& s, Visibility visible,
+                                  std::string_view position)>;
+
+  Selector(storage::Store& store, const policy::Principal& who, Action action, const policy::Context& ctx,
+           const Cond& cond, std::string_view reference_date)
+      : planner_(store), rows_(store), who_(who), action_(action), ctx_(ctx), cond_(cond),
+        reference_date_(reference_date),
+        // Without grants that list dossiers, a decision depends on the managing unit only.
+        per_unit_(std::none_of(ctx.grants.begin(), ctx.grants.end(),
+                               [](const policy::GrantView& g) { return !g.dossiers.empty(); })) {}
+
+  // Calls `emit` on each selected row after position `after` (a cursor's), in `sort` order,
+  // until it returns false. With `explain_only`, only plans.
+  Status Run(SortOrder sort, const std::string& after, bool allow_scan, bool explain_only, const Emit& emit) {
+    ordered_ = sort == SortOrder::kId;
+    sort_ = sort;
+    after_ = &after;
+    emit_ = &emit;
+    auto visit = [this](std::uint64_t id, const db::Summary& s, std::string_view raw) { return Visit(id, s, raw); };
+    const std::uint64_t after_id = sort == SortOrder::kId && !after.empty() ? base::GetBigEndian64(after.data()) : 0;
+    // Covering entries first: they carry the summary, so the rows come without further reads.
+    if (const Cond* national = TopCondition(cond_, IsNationalIdEq)) {
+      planner_.Step("nationalId index", 1);
+      if (explain_only) return Status::Ok();
+      std::string value;
+      bool found = false;
+      HSDT_RETURN_IF_ERROR(rows_.store().Get(storage::kIndexCf, std::string(1, db::kNationalIdIndex) + national->values[0], &value, &found));
+      ++planner_.examined;
+      if (found && value.size() > 8) {
+        db::Summary s;
+        const std::string_view summary = std::string_view(value).substr(8);
+        if (!db::DecodeSummary(summary, &s)) return Status::Corruption("index/nationalId: malformed; run index verify");
+        Visit(base::GetBigEndian64(value.data()), s, summary);
+      }
+      return EmitCollected();
+    }
+    if (const Cond* name = TopCondition(cond_, IsWholeNameOrPrefix)) {
+      std::string key(1, db::kFoldedNameIndex);
+      if (name->match == NameMatch::kExact) {
+        db::PutOrdered(&key, name->folded);
+      } else {
+        key += name->folded;
+      }
+      planner_.Step("name index", 0);
+      if (explain_only) return Status::Ok();
+      ordered_ = false;  // in folded-name order: sorted afterwards
+      HSDT_RETURN_IF_ERROR(rows_.Scan(key, PrefixEnd(key), visit));
+      return EmitCollected();
+    }
+    const Cond* unit = TopCondition(cond_, IsUnitEq);
+    if (sort == SortOrder::kName && unit != nullptr) {
+      // Name order within one unit: its unit-order entries are the rows, already in order.
+      ordered_ = true;
+      const std::string prefix = db::UnitOrderPrefix(unit->values[0]);
+      planner_.Step("unit-order index of " + unit->values[0], 0);
+      if (explain_only) return Status::Ok();
+      return rows_.Scan(prefix + after, PrefixEnd(prefix), [&](std::uint64_t id, const db::Summary& s, std::string_view raw) {
+        if (!after.empty() && NamePosition(s, id) == after) return true;
+        return Visit(id, s, raw);
+      });
+    }
+    HSDT_ASSIGN_OR_RETURN(auto ids, planner_.Ids(cond_, kUnlimited));
+    if (ids) {
+      if (explain_only) return Status::Ok();
+      HSDT_RETURN_IF_ERROR(rows_.ById(*ids, after_id, visit));
+    } else if (!allow_scan) {
+      return Status::InvalidArgument(
+          "filter: no index serves this query; allow a scan of every dossier's index row (allow_scan)");
+    } else {
+      planner_.Step("scan of every summary row", 0);
+      if (explain_only) return Status::Ok();
+      HSDT_RETURN_IF_ERROR(rows_.Scan(db::SummaryKey(after_id + 1), PrefixEnd(std::string(1, db::kSummaryIndex)), visit));
+    }
+    return EmitCollected();
+  }
+
+  std::string plan() const { return planner_.Describe(); }
+  std::uint64_t examined() const { return planner_.examined + rows_.examined; }
+
+ private:
+  struct Collected {
+    std::string position;
+    std::uint64_t id;
+    std::string summary;
+    Visibility visible;
+  };
+
+  // Emits the rows collected from a source out of order, sorted.
+  Status EmitCollected() {
+    if (ordered_) return Status::Ok();
+    std::sort(collected_.begin(), collected_.end(),
+              [](const Collected& a, const Collected& b) { return a.position < b.position; });
+    for (const Collected& c : collected_) {
+      db::Summary s;
+      if (!db::DecodeSummary(c.summary, &s)) return Status::Internal("summary changed while sorting");
+      if (!(*emit_)(c.id, s, c.visible, c.position)) break;
+    }
+    return Status::Ok();
+  }
+
+  const Decision& Decide(std::uint64_t id, std::string_view unit) {
+    if (per_unit_) {
+      if (auto it = by_unit_.find(unit); it != by_unit_.end()) return it->second;
+    }
+    policy::Resource what;
+    what.dossier_id = db::FormatId(id);
+    what.managing_unit = std::string(unit);
+    Decision d = policy::Decide(who_, action_, what, ctx_);
+    return by_unit_.insert_or_assign(std::string(unit), std::move(d)).first->second;
+  }
+
+  bool Visit(std::uint64_t id, const db::Summary& s, std::string_view raw) {
+    const Decision& d = Decide(id, s[Field::kManagingUnit]);
+    if (!d.allowed || !Matches(cond_, Row{&s, d.visibility, reference_date_})) return true;
+    std::string position = sort_ == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
+    if (ordered_) return (*emit_)(id, s, d.visibility, position);
+    if (!after_->empty() && position <= *after_) return true;
+    collected_.push_back({std::move(position), id, std::string(raw), d.visibility});
+    return true;
+  }
+
+  Planner planner_;
+  RowSource rows_;
+  const policy::Principal& who_;
+  const Action action_;
+  const policy::Context& ctx_;
+  const Cond& cond_;
+  const std::string_view reference_date_;
+  const bool per_unit_;
+  std::map<std::string, Decision, std::less<>> by_unit_;
+  bool ordered_ = true;
+  SortOrder sort_ = SortOrder::kId;
+  const std::string* after_ = nullptr;
+  const Emit* emit_ = nullptr;
+  std::vector<Collected> collected_;
+};
+
+// The values of `fields` in `s`, redacted above `visible`.
+std::vector<std::optional<std::string>> RowValues(const std::vector<Field>& fields, const db::Summary& s,
+                                                  Visibility visible, std::string_view reference_date) {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(fields.size());
+  for (Field field : fields) {
+    if (static_cast<int>(db::FieldVisibility(field)) > static_cast<int>(visible)) {
+      values.push_back(std::nullopt);
+    } else {
+      values.push_back(db::FieldValue(s, field, reference_date));
+    }
+  }
+  return values;
+}
+
+const std::vector<Field>& DefaultFields() {
+  static const std::vector<Field> fields = {Field::kFullName, Field::kBirthDate, Field::kGender,
+                                            Field::kRank,     Field::kStatus,    Field::kManagingUnit};
+  return fields;
+}
 
 }  // namespace
 
@@ -534,88 +717,23 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
 
   QueryResult result;
-  result.fields = q.fields.empty() ? std::vector<Field>{Field::kFullName, Field::kBirthDate, Field::kGender,
-                                                        Field::kRank, Field::kStatus, Field::kManagingUnit}
-                                   : q.fields;
-  // Rows in the order they are found; for name order without the unit-order index, all of
-  // them, sorted afterwards.
-  struct Found {
-    std::string position;
-    QueryRow row;
-  };
-  std::vector<Found> found;
+  result.fields = q.fields.empty() ? DefaultFields() : q.fields;
+  std::string last_position;
   bool more = false;
-  const bool collect_all = q.sort == SortOrder::kName;  // unless the unit-order index serves it
-  bool ordered_source = q.sort == SortOrder::kId;
-  auto visit = [&](std::uint64_t id, const db::Summary& s) -> bool {
-    policy::Resource what;
-    what.dossier_id = db::FormatId(id);
-    what.managing_unit = std::string(s[Field::kManagingUnit]);
-    const Decision d = policy::Decide(access.who, Action::kReadDossier, what, ctx);
-    if (!d.allowed) return true;
-    if (!Matches(cond, Row{&s, d.visibility, reference_date})) return true;
-    std::string position = q.sort == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
-    if (!ordered_source && !after.empty() && position <= after) return true;
-    if (ordered_source && found.size() == q.limit) {
+  Selector selector(*store_, access.who, Action::kReadDossier, ctx, cond, reference_date);
+  HSDT_RETURN_IF_ERROR(selector.Run(q.sort, after, q.allow_scan, explain_only,
+                                    [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view position) {
+    if (result.rows.size() == q.limit) {
       more = true;
       return false;
     }
-    Found f{std::move(position), QueryRow{std::move(what.dossier_id), {}}};
-    for (Field field : result.fields) {
-      if (static_cast<int>(db::FieldVisibility(field)) > static_cast<int>(d.visibility)) {
-        f.row.values.push_back(std::nullopt);
-      } else {
-        f.row.values.push_back(db::FieldValue(s, field, reference_date));
-      }
-    }
-    found.push_back(std::move(f));
+    result.rows.push_back(QueryRow{db::FormatId(id), RowValues(result.fields, s, visible, reference_date)});
+    last_position.assign(position);
     return true;
-  };
-
-  Planner planner(*store_);
-  RowSource rows(*store_);
-  const Cond* unit = UnitCondition(cond);
-  const std::uint64_t after_id = q.sort == SortOrder::kId && !after.empty() ? base::GetBigEndian64(after.data()) : 0;
-  if (collect_all && unit != nullptr && Rank(cond) > 1) {
-    // Name order within one unit: its unit-order entries are the rows, already in order.
-    ordered_source = true;
-    const std::string prefix = db::UnitOrderPrefix(unit->values[0]);
-    planner.Step("unit-order index of " + unit->values[0], 0);
-    if (!explain_only) {
-      const std::string start = prefix + after;
-      HSDT_RETURN_IF_ERROR(rows.Scan(start, PrefixEnd(prefix), [&](std::uint64_t id, const db::Summary& s) {
-        if (!after.empty() && NamePosition(s, id) == after) return true;
-        return visit(id, s);
-      }));
-    }
-  } else {
-    HSDT_ASSIGN_OR_RETURN(auto ids, planner.Ids(cond, kUnlimited));
-    if (ids) {
-      if (!explain_only) HSDT_RETURN_IF_ERROR(rows.ById(*ids, after_id, visit));
-    } else if (!q.allow_scan) {
-      return Status::InvalidArgument(
-          "filter: no index serves this query; allow a scan of every dossier's index row (allow_scan)");
-    } else {
-      planner.Step("scan of every summary row", 0);
-      if (!explain_only) {
-        const std::string start = db::SummaryKey(after_id + 1);
-        HSDT_RETURN_IF_ERROR(rows.Scan(start, PrefixEnd(std::string(1, db::kSummaryIndex)), visit));
-      }
-    }
-  }
-  if (!ordered_source) {
-    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.position < b.position; });
-    if (found.size() > q.limit) {
-      more = true;
-      found.resize(q.limit);
-    }
-  }
-  if (more && !found.empty()) {
-    result.next_cursor = base::HexOf((q.sort == SortOrder::kId ? "i" : "n") + found.back().position);
-  }
-  for (auto& f : found) result.rows.push_back(std::move(f.row));
-  result.plan = planner.Describe();
-  result.examined = planner.examined + rows.examined;
+  }));
+  if (more) result.next_cursor = base::HexOf((q.sort == SortOrder::kId ? "i" : "n") + last_position);
+  result.plan = selector.plan();
+  result.examined = selector.examined();
   const std::string reason = Shorten((explain_only ? "explain " : "") + q.filter.ToString() + " -> " +
                                      std::to_string(result.rows.size()) + " rows");
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
@@ -641,7 +759,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   std::map<std::vector<std::string>, std::uint64_t> groups;
   CountResult result;
   result.group_by = q.group_by;
-  auto visit = [&](std::uint64_t, const db::Summary& s) -> bool {
+  auto visit = [&](std::uint64_t, const db::Summary& s, std::string_view) -> bool {
     const std::string_view unit = s[Field::kManagingUnit];
     auto it = unit_allowed.find(unit);
     if (it == unit_allowed.end()) {

@@ -134,6 +134,7 @@ std::string IndexNameOf(std::string_view key) {
     case kNationalIdIndex: return "nationalId";
     case kFieldIndex: return key.size() > 1 ? FieldName(static_cast<Field>(key[1])) : "field";
     case kNameTokenIndex: return "nameWord";
+    case kFoldedNameIndex: return "name";
     case kSummaryIndex: return "summary";
     case kUnitOrderIndex: return "unitOrder";
     default: return "unknown";
@@ -248,7 +249,7 @@ IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
   const std::string id_bytes = IdBytes(id);
   std::string national(1, kNationalIdIndex);
   national += v[static_cast<int>(Field::kNationalId)];
-  out.entries.push_back({national, id_bytes});
+  out.entries.push_back({national, id_bytes + summary});
   out.unique_keys.push_back(std::move(national));
   for (int i = 1; i <= kStoredFields; ++i) {
     if (!kFields[i].indexed || v[i].empty()) continue;
@@ -261,6 +262,9 @@ IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
     PutOrdered(&k, w);
     out.entries.push_back({k + id_bytes, ""});
   }
+  std::string folded_key(1, kFoldedNameIndex);
+  PutOrdered(&folded_key, folded);
+  out.entries.push_back({folded_key + id_bytes, summary});
   out.entries.push_back({SummaryKey(id), summary});
   out.entries.push_back({UnitOrderPrefix(v[static_cast<int>(Field::kManagingUnit)]) + name_key + id_bytes, summary});
   return out;
@@ -268,7 +272,7 @@ IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
 
 std::uint64_t IndexTarget(std::string_view key, std::string_view value) {
   if (!key.empty() && key[0] == kNationalIdIndex) {
-    return value.size() == 8 ? base::GetBigEndian64(value.data()) : 0;
+    return value.size() >= 8 ? base::GetBigEndian64(value.data()) : 0;
   }
   return key.size() >= 9 ? base::GetBigEndian64(key.data() + key.size() - 8) : 0;
 }

@@ -21,9 +21,10 @@ inline constexpr int kStoredFields = 18;
 
 // The first byte of every index key.
 enum IndexKind : char {
-  kNationalIdIndex = 'n',  // n <number> -> id (unique)
+  kNationalIdIndex = 'n',  // n <number> -> id, summary (unique)
   kFieldIndex = 'x',       // x <field> <ordered value> <id>
   kNameTokenIndex = 't',   // t <ordered folded word> <id>
+  kFoldedNameIndex = 'f',  // f <ordered folded full name> <id> -> summary
   kSummaryIndex = 'r',     // r <id> -> summary
   kUnitOrderIndex = 'o',   // o <ordered managing unit> <name sort key> <id> -> summary
 };
@@ -31,7 +32,7 @@ enum IndexKind : char {
 std::string IndexNameOf(std::string_view key);
 
 // Version of the index layout; a database with another one has its indexes rebuilt at open.
-inline constexpr std::uint32_t kIndexFormat = 2;
+inline constexpr std::uint32_t kIndexFormat = 4;
 inline constexpr char kIndexFormatKey[] = "index_format";
 
 // A decoded summary: views into the encoded bytes, which must outlive it.

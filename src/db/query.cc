@@ -6,6 +6,7 @@
 #include "base/guard.h"
 #include "schema/json.h"
 #include "schema/query.capnp.h"
+#include "schema/text.h"
 
 namespace hsdt {
 
@@ -298,6 +299,14 @@ Result<CountQuery> CountQuery::FromJson(std::string_view json) {
       return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
     }
   });
+}
+
+std::string FoldForSearch(std::string_view text) {
+  try {
+    return schema::FoldForSearch(text);
+  } catch (...) {  // ICU unavailable or out of memory: nothing to compare with
+    return std::string();
+  }
 }
 
 std::string QueryResultToJson(const QueryResult& r) {

@@ -171,6 +171,23 @@ int main(int argc, char** argv) {
   CHECK(strcmp(json, "[\"$.phone\"]") == 0);
   hsdt_free(json);
 
+  /* Queries, counts and index verification, JSON in and out. */
+  CHECK(hsdt_find(db, editor, "{\"filter\": {\"name\": {\"text\": \"nguyen hong\"}}, \"fields\": [\"fullName\", \"status\"]}",
+                  0, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"fullName\":\"Nguyễn Thị Hồng Nhung\"") != NULL && strstr(json, "\"status\":\"nghiHuu\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_find(db, editor, "{\"filter\": {\"eq\": {\"field\": \"shoeSize\", \"value\": \"9\"}}}", 0, &json, &len) ==
+        HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL && strstr(hsdt_last_error(), "$.filter.eq.field") != NULL);
+  CHECK(hsdt_find(db, editor, NULL, 0, &json, &len) == HSDT_MISUSE);
+  CHECK(hsdt_count(db, editor, "{\"groupBy\": [\"status\"]}", &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"key\":[\"nghiHuu\"],\"count\":1") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_index_verify(db, editor, 0, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_index_verify(db, admin, 0, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"missing\":0,\"stray\":0,\"wrong\":0") != NULL);
+  hsdt_free(json);
+
   /* Another unit reads only with a purpose and a grant. */
   CHECK(hsdt_account_create(db, admin, "anlaca.viewer", "Xem An Lạc A", "27463", HSDT_ROLE_UNIT_VIEWER,
                             "mật khẩu tạm thời 2025", "") == HSDT_OK);

@@ -1,0 +1,62 @@
+// C wrappers: queries, counts and index verification, JSON in and out.
+#include "c_common.h"
+
+using hsdt::c::CheckDbSession;
+using hsdt::c::ClearOut;
+using hsdt::c::FromStatus;
+using hsdt::c::Guard;
+using hsdt::c::JsonField;
+using hsdt::c::JsonString;
+using hsdt::c::SetError;
+
+extern "C" {
+
+hsdt_status hsdt_find(hsdt_db* db, hsdt_session* session, const char* query_json, int explain,
+                      char** out_json, size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (query_json == nullptr) return SetError(HSDT_MISUSE, "query_json: NULL");
+  return Guard([&] {
+    auto q = hsdt::Query::FromJson(query_json);
+    if (!q.ok()) return FromStatus(q.status());
+    auto r = explain != 0 ? db->db->ExplainQuery(session->session, *q) : db->db->Find(session->session, *q);
+    if (!r.ok()) return FromStatus(r.status());
+    return hsdt::c::Output(hsdt::QueryResultToJson(*r), out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_json, char** out_json,
+                       size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (count_json == nullptr) return SetError(HSDT_MISUSE, "count_json: NULL");
+  return Guard([&] {
+    auto q = hsdt::CountQuery::FromJson(count_json);
+    if (!q.ok()) return FromStatus(q.status());
+    auto r = db->db->Count(session->session, *q);
+    if (!r.ok()) return FromStatus(r.status());
+    return hsdt::c::Output(hsdt::CountResultToJson(*r), out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_index_verify(hsdt_db* db, hsdt_session* session, int repair, char** out_json,
+                              size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto r = db->db->VerifyIndexes(session->session, repair != 0);
+    if (!r.ok()) return FromStatus(r.status());
+    std::string o = "{";
+    JsonField(&o, "dossiers", static_cast<long long>(r->dossiers));
+    JsonField(&o, "entries", static_cast<long long>(r->entries));
+    JsonField(&o, "missing", static_cast<long long>(r->missing));
+    JsonField(&o, "stray", static_cast<long long>(r->stray));
+    JsonField(&o, "wrong", static_cast<long long>(r->wrong));
+    JsonField(&o, "repaired", static_cast<long long>(r->repaired));
+    o += ",\"problems\":[";
+    for (std::size_t i = 0; i < r->problems.size(); ++i) o += (i > 0 ? "," : "") + JsonString(r->problems[i]);
+    return hsdt::c::Output(o + "]}", out_json, out_len);
+  });
+}
+
+}  // extern "C"

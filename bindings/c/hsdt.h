@@ -274,6 +274,10 @@ HSDT_EXPORT hsdt_status hsdt_find(hsdt_db* db, hsdt_session* session, const char
  * *out_json is {"groupBy":[...],"rows":[{"key":[...],"count":N}],"total":N}. */
 HSDT_EXPORT hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_json,
                                    char** out_json, size_t* out_len);
+/* Exports every dossier the query selects: format 1 JSON Lines, 2 CSV (UTF-8 with a BOM); with
+ * `whole` non-zero (JSON Lines only) each line is the whole dossier. The export is one buffer. */
+HSDT_EXPORT hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json,
+                                    int format, int whole, char** out_data, size_t* out_len);
 /* Checks every index entry (district administrators); with `repair` non-zero, fixes them.
  * *out_json is {"dossiers":N,"entries":N,"missing":N,"stray":N,"wrong":N,"repaired":N,
  * "problems":[...]}. */

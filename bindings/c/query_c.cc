@@ -39,6 +39,27 @@ hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_jso
   });
 }
 
+hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json, int format, int whole,
+                        char** out_data, size_t* out_len) {
+  ClearOut(out_data, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (query_json == nullptr) return SetError(HSDT_MISUSE, "query_json: NULL");
+  return Guard([&] {
+    auto q = hsdt::Query::FromJson(query_json);
+    if (!q.ok()) return FromStatus(q.status());
+    hsdt::ExportOptions o;
+    o.format = static_cast<hsdt::ExportFormat>(format);
+    o.whole_dossiers = whole != 0;
+    std::string data;
+    auto n = db->db->Export(session->session, *q, o, [&](std::string_view chunk) {
+      data.append(chunk);
+      return hsdt::Status::Ok();
+    });
+    if (!n.ok()) return FromStatus(n.status());
+    return hsdt::c::Output(data, out_data, out_len);
+  });
+}
+
 hsdt_status hsdt_index_verify(hsdt_db* db, hsdt_session* session, int repair, char** out_json,
                               size_t* out_len) {
   ClearOut(out_json, out_len);

@@ -32,7 +32,7 @@ int ExitCodeOf(StatusCode code) {
 }
 
 std::optional<Args> ParseArgs(int argc, char** argv, std::string* error) {
-  static const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair"};
+  static const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole"};
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];

@@ -1,6 +1,7 @@
 // hsdt: the command-line tool over the hsdt library.
 #include <iostream>
 #include <algorithm>
+#include <fstream>
 #include <iterator>
 
 #include "cli.h"
@@ -33,6 +34,8 @@ training|appointment|reward|discipline|inspection|statistics):
                                 the page as JSON, with nextCursor for the next one
   stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields
                                 (managingUnit, gender, ageBand, status, rankGroup, ...)
+  export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects
+                                (an export right of its own; --whole: whole dossiers, JSON Lines)
   index verify [--repair]       check every index entry against the records (and repair)
 Registry and audit (district administrators; audit also district auditors):
   account create USER --unit U --role ROLE [--display-name N]   (password: $HSDT_NEW_PASSWORD)
@@ -192,6 +195,32 @@ int Find(const Args& args, Database& db, const Session& s, Purpose purpose) {
   return kExitOk;
 }
 
+int Export(const Args& args, Database& db, const Session& s, Purpose purpose) {
+  if (args.positional.size() != 1) return Usage("export takes one JSON query (or - for stdin)");
+  auto q = Query::FromJson(JsonArgument(args.positional[0]));
+  if (!q.ok()) return Fail(q.status());
+  if (q->purpose == Purpose::kNone) q->purpose = purpose;
+  ExportOptions o;
+  const std::string format = args.Get("format", "jsonl");
+  if (format == "csv") o.format = ExportFormat::kCsv;
+  else if (format != "jsonl") return Usage("--format takes jsonl or csv");
+  o.whole_dossiers = args.Has("whole");
+  std::ofstream file;
+  if (args.Has("out")) {
+    file.open(args.Get("out"), std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(Status::IOError("cannot write " + args.Get("out")));
+  }
+  std::ostream& out = args.Has("out") ? static_cast<std::ostream&>(file) : std::cout;
+  auto n = db.Export(s, *q, o, [&](std::string_view chunk) {
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return out ? Status::Ok() : Status::IOError("writing the export failed");
+  });
+  if (!n.ok()) return Fail(n.status());
+  out.flush();
+  std::cerr << "exported " << *n << " dossiers\n";
+  return kExitOk;
+}
+
 int Count(const Args& args, Database& db, const Session& s) {
   std::string json = "{\"groupBy\": [";
   std::string by = args.Get("by");
@@ -323,6 +352,7 @@ int SessionCommand(const Args& args) {
   if (cmd == "check") rc = Check(db, s);
   if (cmd == "stats") rc = args.Has("by") ? Count(args, db, s) : Stats(db, s);
   if (cmd == "find") rc = Find(args, db, s, *purpose);
+  if (cmd == "export") rc = Export(args, db, s, *purpose);
   if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
   if (cmd == "passwd") rc = Passwd(args, db, s);
@@ -353,7 +383,7 @@ int Run(int argc, char** argv) {
     return RunAdminCommand(args);
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
-                                           "check", "stats", "rekey", "passwd", "backup", "find", "index"};
+                                           "check", "stats", "rekey", "passwd", "backup", "find", "index", "export"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

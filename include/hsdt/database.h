@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include <hsdt/options.h>
 #include <hsdt/policy.h>
 #include <hsdt/query.h>
+#include <hsdt/report.h>
 #include <hsdt/session.h>
 #include <hsdt/status.h>
 
@@ -164,9 +166,28 @@ class Database final {
   // Counts the dossiers matching `query.filter`, grouped. Tier 2 counts every unit, tier 1 its
   // own. Audited as one entry.
   Result<CountResult> Count(const Session& session, const CountQuery& query);
+  // Writes every dossier `query` selects (its limit and cursor are ignored), in its order, to
+  // `sink` in chunks of about 64 KiB. Each row is decided by the policy as an export
+  // (Action::kExportDossier); values above what it lets through are left empty (CSV) or out (JSON).
+  // Audited as one entry, written before this returns, even when the sink fails.
+  // Returns:   the number of rows written; InvalidArgument as Find; the sink's error;
+  //            PermissionDenied.
+  Result<std::uint64_t> Export(const Session& session, const Query& query, const ExportOptions& options,
+                               const std::function<Status(std::string_view chunk)>& sink);
   // Checks every index entry against the records (district admin); with `repair`, rewrites the
   // entries that are missing or wrong and deletes the stray ones, under each dossier's lock.
   Result<IndexReport> VerifyIndexes(const Session& session, bool repair);
+
+  // ---------------------------------------------------------------- deadlines and reports (9, 13)
+  // Article 9 over a period: dossiers created more than 60 days after their recruitment
+  // decision, state-side events recorded more than 15 days after their effective date, serving
+  // officials without the year's supplementary declaration; counts per unit and the late items.
+  // Tier 2 checks every unit, tier 1 its own. Reads (decrypts) every record checked. Audited.
+  // Returns: the report; InvalidArgument naming a bad period; PermissionDenied.
+  Result<ComplianceReport> CheckDeadlines(const Session& session, const ComplianceQuery& query);
+  // The article 13 report due on `due` ("YYYY-06-01" or "YYYY-12-01"), per unit and for the
+  // district; render it with ReportToJson, ReportToCsv or ReportToHtml. Audited.
+  Result<SemiAnnualReport> MakeSemiAnnualReport(const Session& session, std::string_view due);
 
   // ---------------------------------------------------------------- hand-over (article 10)
   // An editor of the receiving unit asks for a dossier, citing the unit's written request.

@@ -154,6 +154,20 @@ struct CountResult {
   std::uint64_t total = 0;
 };
 
+// Exports (article 3.5) are a right of their own: outside one's own unit a grant must give
+// kGrantExport.
+enum class ExportFormat : int {
+  kJsonLines = 1,  // one JSON object per line
+  kCsv = 2,        // UTF-8 with a byte-order mark (spreadsheets then read Vietnamese), a header row
+};
+
+struct ExportOptions {
+  ExportFormat format = ExportFormat::kJsonLines;
+  // JSON Lines only: each line is the whole dossier (canonical JSON, redacted as the policy
+  // decides) instead of the query's fields. Decrypts every exported record.
+  bool whole_dossiers = false;
+};
+
 // What VerifyIndexes found (and, with repair, fixed).
 struct IndexReport {
   std::uint64_t dossiers = 0;

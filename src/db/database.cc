@@ -34,9 +34,8 @@ std::string StatusName(schema::DossierStatus s) {
 
 }  // namespace db
 
-namespace {
+namespace db {
 
-// The copy of `record` a session may see: fields above `visible` removed.
 Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible) {
   if (visible == Visibility::kConfidential) return record;
@@ -52,6 +51,10 @@ Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
   schema::WriteFlat(copy, out->bytes.data(), out->bytes.size());
   return std::shared_ptr<const storage::CachedRecord>(std::move(out));
 }
+
+}  // namespace db
+
+namespace {
 
 std::string VersionTarget(std::uint64_t id, std::uint32_t version) {
   return db::FormatId(id) + "@v" + std::to_string(version);
@@ -108,7 +111,7 @@ Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
   what.managing_unit = ManagingUnitOf(**record);
   const std::string target = VersionTarget(id, (*record)->version);
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, purpose, target));
-  HSDT_ASSIGN_OR_RETURN(auto visible, Redacted(*record, access.decision.visibility));
+  HSDT_ASSIGN_OR_RETURN(auto visible, db::Redacted(*record, access.decision.visibility));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, action, target, purpose, "")));
   return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
 }
@@ -469,6 +472,11 @@ Result<QueryResult> Database::ExplainQuery(const Session& session, const Query& 
 
 Result<CountResult> Database::Count(const Session& session, const CountQuery& query) {
   return db::Guard([&] { return impl_->Count(session, query); });
+}
+
+Result<std::uint64_t> Database::Export(const Session& session, const Query& query, const ExportOptions& options,
+                                       const std::function<Status(std::string_view)>& sink) {
+  return db::Guard([&] { return impl_->Export(session, query, options, sink); });
 }
 
 }  // namespace hsdt

@@ -5,6 +5,7 @@
 
 #include <hsdt/database.h>
 #include <hsdt/query.h>
+#include <hsdt/report.h>
 
 #include <atomic>
 #include <memory>
@@ -118,6 +119,23 @@ class Database::Impl final {
   // Runs `q` (or with `explain_only`, only plans it) for the session; audited as one entry.
   Result<QueryResult> Find(const Session& s, const Query& q, bool explain_only);
   Result<CountResult> Count(const Session& s, const CountQuery& q);
+  Result<std::uint64_t> Export(const Session& s, const Query& q, const ExportOptions& options,
+                               const std::function<Status(std::string_view)>& sink);
+
+  // ---- deadlines and reports (report.cc)
+  struct ReportRow {
+    std::uint64_t id;
+    std::string unit;
+    std::string status;
+    schema::Dossier::Reader dossier;  // valid during the call only
+    const std::vector<storage::VersionMeta>& history;
+  };
+  // Calls `fn` on every dossier (of `only_unit`, if given) that `access` may report on, with its
+  // latest record and its history.
+  Status ForEachReportable(const Access& access, std::string_view only_unit,
+                           const std::function<Status(const ReportRow&)>& fn);
+  Result<ComplianceReport> CheckDeadlines(const Session& s, const ComplianceQuery& q);
+  Result<SemiAnnualReport> MakeSemiAnnualReport(const Session& s, std::string_view due);
   // The managing unit of a stored record.
   static std::string ManagingUnitOf(const storage::CachedRecord& record);
 
@@ -149,6 +167,11 @@ template <typename Fn>
 auto Guard(Fn&& fn) noexcept -> decltype(fn());
 // The change record stored with registry changes.
 policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx);
+// The copy of `record` a session may see: fields above `visible` removed.
+Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
+    const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible);
+// Appends `s` as a JSON string literal (quotes and escapes added).
+void AppendJsonString(std::string* out, std::string_view s);
 Status CheckReason(const ChangeContext& c, bool source_required);
 }  // namespace db
 

@@ -792,4 +792,122 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   return result;
 }
 
+namespace {
+
+void AppendCsvField(std::string* out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+constexpr std::size_t kExportChunk = 64 * 1024;
+constexpr char kUtf8Bom[] = "\xEF\xBB\xBF";
+
+}  // namespace
+
+Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query& q, const ExportOptions& options,
+                                             const std::function<Status(std::string_view)>& sink) {
+  if (options.format != ExportFormat::kJsonLines && options.format != ExportFormat::kCsv) {
+    return Status::InvalidArgument("format: " + std::to_string(static_cast<int>(options.format)) +
+                                   " is not an export format");
+  }
+  if (options.whole_dossiers && options.format != ExportFormat::kJsonLines) {
+    return Status::InvalidArgument("whole_dossiers: only JSON Lines carry whole dossiers");
+  }
+  HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
+  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  int conditions = 0;
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+
+  policy::Resource gate;
+  if (session.impl()) gate.managing_unit = session.impl()->unit;
+  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kExportDossier, gate, q.purpose, "export"));
+  policy::Context ctx;
+  ctx.now_micros = Now();
+  ctx.purpose = q.purpose;
+  const auto grants = registry_->GrantViews();
+  ctx.grants = *grants;
+  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+  const std::vector<Field>& fields = q.fields.empty() ? DefaultFields() : q.fields;
+
+  std::string buffer;
+  std::uint64_t rows = 0;
+  Status failed;
+  if (options.format == ExportFormat::kCsv) {
+    buffer = kUtf8Bom;
+    buffer += "id";
+    for (Field f : fields) buffer.append(",").append(FieldName(f));
+    buffer += "\r\n";
+  }
+  auto flush = [&](std::size_t at_least) {
+    if (buffer.size() < at_least || !failed.ok()) return;
+    failed = sink(buffer);
+    buffer.clear();
+  };
+  Selector selector(*store_, access.who, Action::kExportDossier, ctx, cond, reference_date);
+  const Status run = selector.Run(q.sort, std::string(), q.allow_scan, false,
+                                  [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view) {
+    const std::string id_text = db::FormatId(id);
+    if (options.whole_dossiers) {
+      auto record = Load(id, 0);
+      if (!record.ok()) {
+        failed = record.status();
+        return false;
+      }
+      auto shown = db::Redacted(*record, visible);
+      if (!shown.ok()) {
+        failed = shown.status();
+        return false;
+      }
+      schema::FlatRecord r((*shown)->bytes.words(), (*shown)->bytes.size());
+      auto json = schema::EncodeJson(r.dossier(), false);
+      if (!json.ok()) {
+        failed = json.status();
+        return false;
+      }
+      buffer += *json;
+      buffer += "\n";
+    } else {
+      const auto values = RowValues(fields, s, visible, reference_date);
+      if (options.format == ExportFormat::kCsv) {
+        buffer += id_text;
+        for (const auto& v : values) {
+          buffer.push_back(',');
+          if (v) AppendCsvField(&buffer, *v);
+        }
+        buffer += "\r\n";
+      } else {
+        buffer += "{\"id\":";
+        db::AppendJsonString(&buffer, id_text);
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          if (!values[i]) continue;
+          buffer.push_back(',');
+          db::AppendJsonString(&buffer, FieldName(fields[i]));
+          buffer.push_back(':');
+          db::AppendJsonString(&buffer, *values[i]);
+        }
+        buffer += "}\n";
+      }
+    }
+    ++rows;
+    flush(kExportChunk);
+    return failed.ok();
+  });
+  if (run.ok()) flush(1);
+  const Status outcome = !run.ok() ? run : failed;
+  std::string reason = q.filter.ToString() + " -> " + std::to_string(rows) + " rows, " +
+                       (options.format == ExportFormat::kCsv ? "csv" : options.whole_dossiers ? "jsonl whole" : "jsonl");
+  if (!outcome.ok()) reason += "; stopped: " + std::string(outcome.message());
+  HSDT_RETURN_IF_ERROR(AuditNow(EntryFor(access, Action::kExportDossier, "export", q.purpose, Shorten(reason))));
+  if (!outcome.ok()) return outcome;
+  return rows;
+}
+
 }  // namespace hsdt

@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 
 #include "base/guard.h"
+#include "db/database_impl.h"
 #include "schema/json.h"
 #include "schema/query.capnp.h"
 #include "schema/text.h"
@@ -214,6 +215,18 @@ Status DecodeAs(std::string_view json, capnp::MallocMessageBuilder* message) {
   return schema::DecodeStrictJson(json, kMaxQueryJsonBytes, message->initRoot<T>());
 }
 
+void AppendFieldList(std::string* out, const std::vector<Field>& fields) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    db::AppendJsonString(out, FieldName(fields[i]));
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+namespace db {
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (char c : s) {
@@ -232,17 +245,7 @@ void AppendJsonString(std::string* out, std::string_view s) {
   }
   out->push_back('"');
 }
-
-void AppendFieldList(std::string* out, const std::vector<Field>& fields) {
-  out->push_back('[');
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendJsonString(out, FieldName(fields[i]));
-  }
-  out->push_back(']');
-}
-
-}  // namespace
+}  // namespace db
 
 std::string Filter::ToString() const {
   std::string out;
@@ -316,20 +319,20 @@ std::string QueryResultToJson(const QueryResult& r) {
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     if (i > 0) out.push_back(',');
     out += "{\"id\":";
-    AppendJsonString(&out, r.rows[i].id);
+    db::AppendJsonString(&out, r.rows[i].id);
     for (std::size_t f = 0; f < r.fields.size() && f < r.rows[i].values.size(); ++f) {
       if (!r.rows[i].values[f]) continue;
       out.push_back(',');
-      AppendJsonString(&out, FieldName(r.fields[f]));
+      db::AppendJsonString(&out, FieldName(r.fields[f]));
       out.push_back(':');
-      AppendJsonString(&out, *r.rows[i].values[f]);
+      db::AppendJsonString(&out, *r.rows[i].values[f]);
     }
     out.push_back('}');
   }
   out += "],\"nextCursor\":";
-  AppendJsonString(&out, r.next_cursor);
+  db::AppendJsonString(&out, r.next_cursor);
   out += ",\"plan\":";
-  AppendJsonString(&out, r.plan);
+  db::AppendJsonString(&out, r.plan);
   out += ",\"examined\":" + std::to_string(r.examined) + "}";
   return out;
 }
@@ -343,7 +346,7 @@ std::string CountResultToJson(const CountResult& r) {
     out += "{\"key\":[";
     for (std::size_t k = 0; k < r.rows[i].key.size(); ++k) {
       if (k > 0) out.push_back(',');
-      AppendJsonString(&out, r.rows[i].key[k]);
+      db::AppendJsonString(&out, r.rows[i].key[k]);
     }
     out += "],\"count\":" + std::to_string(r.rows[i].count) + "}";
   }

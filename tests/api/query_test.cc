@@ -350,5 +350,92 @@ TEST_F(QueryTest, CountsMatchABruteForceCount) {
   EXPECT_NE(t_->Count(t_.admin, c).status().message().find("group_by: 4 fields; limit 3"), std::string::npos);
 }
 
+std::string ExportAll(Database& db, const Session& s, const Query& q, const ExportOptions& o, Status* status,
+                      std::uint64_t* rows) {
+  std::string out;
+  auto n = db.Export(s, q, o, [&](std::string_view chunk) {
+    out.append(chunk);
+    return Status::Ok();
+  });
+  *status = n.status();
+  *rows = n.ok() ? *n : 0;
+  return out;
+}
+
+std::size_t Lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST_F(QueryTest, ExportsAreARightOfTheirOwnAndAudited) {
+  Query q;
+  q.filter = Filter::Name("a") || Filter::Name("d") || Filter::Name("b");  // everybody
+  q.allow_scan = true;
+  q.purpose = Purpose::kInspection;
+  q.fields = {Field::kFullName, Field::kNationalId};
+  ExportOptions csv;
+  csv.format = ExportFormat::kCsv;
+  Status st;
+  std::uint64_t rows = 0;
+  std::string out = ExportAll(*t_.db, t_.editor, q, csv, &st, &rows);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows, 8u);  // own unit only
+  EXPECT_EQ(out.rfind("\xEF\xBB\xBFid,fullName,nationalId\r\n", 0), 0u);
+  EXPECT_NE(out.find("Nguyễn Văn An,079184000001\r\n"), std::string::npos);
+  EXPECT_EQ(Lines(out), 9u);
+
+  // A read grant lets the editor find the other unit's dossiers, not export them.
+  GrantSpec g;
+  g.grantee_user = testing::kEditorUser;
+  g.scope_unit = "27436";
+  g.rights = kGrantRead;
+  g.legal_basis = {"12/UBND", "2026-01-05"};
+  g.signer = "Chủ tịch UBND quận";
+  g.valid_until_micros = std::int64_t{4102444800} * 1000000;
+  auto read_only = t_->IssueGrant(t_.admin, g, Ctx());
+  ASSERT_TRUE(read_only.ok());
+  auto found = t_->Find(t_.editor, q);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->rows.size(), 10u);
+  ExportAll(*t_.db, t_.editor, q, csv, &st, &rows);
+  EXPECT_EQ(rows, 8u);
+  // An export grant does; without the personal right the national ID stays out.
+  g.rights = kGrantRead | kGrantExport;
+  ASSERT_TRUE(t_->IssueGrant(t_.admin, g, Ctx()).ok());
+  out = ExportAll(*t_.db, t_.editor, q, csv, &st, &rows);
+  EXPECT_EQ(rows, 10u);
+  EXPECT_NE(out.find("Hoàng Thanh Bình,\r\n"), std::string::npos);
+
+  ExportOptions whole;
+  whole.whole_dossiers = true;
+  out = ExportAll(*t_.db, t_.editor, q, whole, &st, &rows);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Lines(out), 10u);
+  const auto first = out.substr(0, out.find('\n'));
+  EXPECT_TRUE(DossierDraft::FromJson(first).ok()) << first.substr(0, 200);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 10);
+  EXPECT_EQ(out.find("\"assessment\""), std::string::npos);  // confidential: never through this grant
+
+  // A failing sink stops the export; the attempt is audited either way.
+  auto failed = t_->Export(t_.editor, q, csv, [](std::string_view) { return Status::IOError("disk full"); });
+  EXPECT_EQ(failed.status().code(), StatusCode::kIOError);
+  auto entries = t_->ReadAudit(t_.admin, 1, 10000);
+  ASSERT_TRUE(entries.ok());
+  int exports = 0;
+  bool stopped = false;
+  for (const auto& e : *entries) {
+    if (e.target != "export") continue;
+    ++exports;
+    EXPECT_EQ(e.action, "export_dossier");
+    stopped |= e.reason.find("stopped: disk full") != std::string::npos;
+  }
+  EXPECT_EQ(exports, 5);
+  EXPECT_TRUE(stopped);
+  // District auditors export nothing.
+  Session auditor = AccountOrDie(*t_.db, t_.admin, "nv.kiemtra", "777-NV", Role::kDistrictAuditor);
+  EXPECT_EQ(t_->Export(auditor, q, csv, [](std::string_view) { return Status::Ok(); }).status().code(),
+            StatusCode::kPermissionDenied);
+  csv.whole_dossiers = true;
+  EXPECT_EQ(t_->Export(t_.editor, q, csv, [](std::string_view) { return Status::Ok(); }).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace hsdt

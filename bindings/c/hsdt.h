@@ -278,6 +278,16 @@ HSDT_EXPORT hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const cha
  * `whole` non-zero (JSON Lines only) each line is the whole dossier. The export is one buffer. */
 HSDT_EXPORT hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json,
                                     int format, int whole, char** out_data, size_t* out_len);
+/* ---- deadlines (article 9) and the semi-annual report (article 13) */
+/* Late dossiers, late events and missing supplementary declarations of a period ("YYYY-MM-DD");
+ * `unit` NULL or "" for every unit the session reports on; `supplement_year` 0 for the year
+ * before the period's end. *out_json: {"period":..,"units":[..],"district":{..},"items":[..]}. */
+HSDT_EXPORT hsdt_status hsdt_deadlines(hsdt_db* db, hsdt_session* session, const char* from,
+                                       const char* to, const char* unit, int supplement_year,
+                                       char** out_json, size_t* out_len);
+/* The report due on `due` ("YYYY-06-01" or "YYYY-12-01"): format 1 JSON, 2 CSV, 3 HTML. */
+HSDT_EXPORT hsdt_status hsdt_report(hsdt_db* db, hsdt_session* session, const char* due,
+                                    int format, char** out_data, size_t* out_len);
 /* Checks every index entry (district administrators); with `repair` non-zero, fixes them.
  * *out_json is {"dossiers":N,"entries":N,"missing":N,"stray":N,"wrong":N,"repaired":N,
  * "problems":[...]}. */

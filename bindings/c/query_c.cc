@@ -60,6 +60,38 @@ hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_js
   });
 }
 
+hsdt_status hsdt_deadlines(hsdt_db* db, hsdt_session* session, const char* from, const char* to,
+                           const char* unit, int supplement_year, char** out_json, size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (from == nullptr || to == nullptr) return SetError(HSDT_MISUSE, "from, to: NULL");
+  return Guard([&] {
+    hsdt::ComplianceQuery q;
+    q.period = {from, to};
+    q.unit = hsdt::c::Str(unit);
+    q.supplement_year = supplement_year;
+    auto r = db->db->CheckDeadlines(session->session, q);
+    if (!r.ok()) return FromStatus(r.status());
+    return hsdt::c::Output(hsdt::ComplianceToJson(*r), out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_report(hsdt_db* db, hsdt_session* session, const char* due, int format, char** out_data,
+                        size_t* out_len) {
+  ClearOut(out_data, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (due == nullptr) return SetError(HSDT_MISUSE, "due: NULL");
+  if (format < 1 || format > 3) {
+    return SetError(HSDT_INVALID_ARGUMENT, "format: " + std::to_string(format) + "; expected 1 (JSON), 2 (CSV) or 3 (HTML)");
+  }
+  return Guard([&] {
+    auto r = db->db->MakeSemiAnnualReport(session->session, due);
+    if (!r.ok()) return FromStatus(r.status());
+    const std::string text = format == 1 ? hsdt::ReportToJson(*r) : format == 2 ? hsdt::ReportToCsv(*r) : hsdt::ReportToHtml(*r);
+    return hsdt::c::Output(text, out_data, out_len);
+  });
+}
+
 hsdt_status hsdt_index_verify(hsdt_db* db, hsdt_session* session, int repair, char** out_json,
                               size_t* out_len) {
   ClearOut(out_json, out_len);

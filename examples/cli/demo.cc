@@ -365,6 +365,26 @@ int RunDemo(const Args& args) {
     std::cout << "\n   Số hồ sơ theo đơn vị và tình trạng (một truy vấn đếm, ghi một mục nhật ký):\n";
   }
   if (int rc = Report(db, *admin); rc != kExitOk) return rc;
+  {
+    // The article 13 report due next (1 June or 1 December), as a printable page beside the
+    // database directory (never inside it).
+    const std::string today = FormatTime(std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch()).count())
+                                  .substr(0, 10);
+    const std::string due = today.substr(5) < "06-01" ? today.substr(0, 4) + "-06-01"
+                            : today.substr(5) < "12-01" ? today.substr(0, 4) + "-12-01"
+                                                        : std::to_string(std::stoi(today.substr(0, 4)) + 1) + "-06-01";
+    auto report = db.MakeSemiAnnualReport(*admin, due);
+    if (!report.ok()) return Fail(report.status());
+    const std::string page = std::filesystem::path(dir).lexically_normal().string() + "-bao-cao-" + due + ".html";
+    std::ofstream(page, std::ios::binary | std::ios::trunc) << ReportToHtml(*report);
+    const Compliance& t = report->district.timeliness;
+    std::cout << "   Báo cáo 6 tháng (Điều 13, hạn " << due.substr(8, 2) << "/" << due.substr(5, 2) << "/" << due.substr(0, 4)
+              << "): " << report->district.dossiers << " hồ sơ, " << report->district.changes_in_period
+              << " lượt cập nhật trong kỳ; biến động trong kỳ " << t.events << " (trễ hạn " << t.events_late
+              << "); chưa bổ sung lý lịch năm " << report->supplement_year << ": " << t.supplements_missing << "/"
+              << t.supplements_due << ".\n   Trang in khổ A4: " << page << "\n";
+  }
 
   if (Status s = db.Close(); !s.ok()) return Fail(s);
   Step(13, "Không có dữ liệu đọc được trên đĩa khi không có khoá");

@@ -37,6 +37,10 @@ training|appointment|reward|discipline|inspection|statistics):
   export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects
                                 (an export right of its own; --whole: whole dossiers, JSON Lines)
   index verify [--repair]       check every index entry against the records (and repair)
+Reports (article 13; tier 2 for the district, tier 1 for its own unit):
+  report --due YYYY-06-01|YYYY-12-01 [--format html|csv|json] [--out FILE]   semi-annual report
+  deadlines --from DATE --to DATE [--unit U] [--year Y]   article 9: late dossiers, late events,
+                                missing annual supplementary declarations (exit 6 if any)
 Registry and audit (district administrators; audit also district auditors):
   account create USER --unit U --role ROLE [--display-name N]   (password: $HSDT_NEW_PASSWORD)
   account state USER active|restricted|revoked | account role USER ROLE | account list
@@ -221,6 +225,54 @@ int Export(const Args& args, Database& db, const Session& s, Purpose purpose) {
   return kExitOk;
 }
 
+// Writes `text` to --out FILE, or to stdout.
+int WriteOut(const Args& args, const std::string& text) {
+  if (!args.Has("out")) {
+    std::cout << text;
+    return kExitOk;
+  }
+  std::ofstream file(args.Get("out"), std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) return Fail(Status::IOError("cannot write " + args.Get("out")));
+  std::cerr << "wrote " << args.Get("out") << "\n";
+  return kExitOk;
+}
+
+int Report(const Args& args, Database& db, const Session& s) {
+  if (!args.Has("due")) return Usage("report needs --due YYYY-06-01 or YYYY-12-01");
+  const std::string format = args.Get("format", "html");
+  if (format != "html" && format != "csv" && format != "json") return Usage("--format takes html, csv or json");
+  auto r = db.MakeSemiAnnualReport(s, args.Get("due"));
+  if (!r.ok()) return Fail(r.status());
+  return WriteOut(args, format == "html" ? ReportToHtml(*r) : format == "csv" ? ReportToCsv(*r) : ReportToJson(*r) + "\n");
+}
+
+int Deadlines(const Args& args, Database& db, const Session& s) {
+  ComplianceQuery q;
+  q.period = {args.Get("from"), args.Get("to")};
+  q.unit = args.Get("unit");
+  auto year = Number(args.Get("year", "0"));
+  if (!year) return Usage("--year takes a number");
+  q.supplement_year = static_cast<int>(*year);
+  auto r = db.CheckDeadlines(s, q);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "unit\tdossiers\trecruitments\tlate\tevents\tlate\tsupplements due\tmissing\n";
+  auto row = [](const Compliance& c, const std::string& name) {
+    std::cout << name << "\t" << c.dossiers << "\t" << c.recruitments << "\t" << c.recruitments_late << "\t"
+              << c.events << "\t" << c.events_late << "\t" << c.supplements_due << "\t" << c.supplements_missing << "\n";
+  };
+  for (const auto& c : r->units) row(c, c.unit);
+  row(r->district, "total");
+  static const char* kKinds[] = {"", "created-late", "event-late", "no-supplement-" };
+  for (const auto& i : r->items) {
+    std::cout << i.dossier_id << "\t" << i.unit << "\t" << kKinds[static_cast<int>(i.kind)]
+              << (i.kind == LateKind::kNoAnnualSupplement ? std::to_string(r->supplement_year) : "") << "\t" << i.path
+              << "\t" << i.due_from << "\t" << i.done_on << "\t" << i.days << "\n";
+  }
+  return r->items.empty() ? kExitOk : kExitCorrupt;
+}
+
 int Count(const Args& args, Database& db, const Session& s) {
   std::string json = "{\"groupBy\": [";
   std::string by = args.Get("by");
@@ -353,6 +405,8 @@ int SessionCommand(const Args& args) {
   if (cmd == "stats") rc = args.Has("by") ? Count(args, db, s) : Stats(db, s);
   if (cmd == "find") rc = Find(args, db, s, *purpose);
   if (cmd == "export") rc = Export(args, db, s, *purpose);
+  if (cmd == "report") rc = Report(args, db, s);
+  if (cmd == "deadlines") rc = Deadlines(args, db, s);
   if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
   if (cmd == "passwd") rc = Passwd(args, db, s);
@@ -383,7 +437,8 @@ int Run(int argc, char** argv) {
     return RunAdminCommand(args);
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
-                                           "check", "stats", "rekey", "passwd", "backup", "find", "index", "export"};
+                                           "check", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
+                                           "deadlines"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

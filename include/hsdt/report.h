@@ -35,9 +35,10 @@ struct LateItem {
 struct Compliance {
   std::string unit;
   std::uint64_t dossiers = 0;               // dossiers looked at
-  std::uint64_t recruitments = 0;           // 9.1: recruitment decisions of the period
+  std::uint64_t recruitments = 0;           // 9.1: recruitment decisions of the period (or whose
+                                            // 60 days run into it)
   std::uint64_t recruitments_late = 0;
-  std::uint64_t events = 0;                 // 9.2a: state-side events recorded in the period
+  std::uint64_t events = 0;                 // 9.2a: state-side events effective in the period
   std::uint64_t events_late = 0;
   std::uint64_t supplements_due = 0;        // 9.2b: serving officials
   std::uint64_t supplements_missing = 0;
@@ -90,5 +91,7 @@ const std::vector<std::string>& ExpectedFields();
 std::string ReportToJson(const SemiAnnualReport& report);
 std::string ReportToCsv(const SemiAnnualReport& report);
 std::string ReportToHtml(const SemiAnnualReport& report);
+// {"period":{...},"supplementYear":N,"units":[...],"district":{...},"items":[{"dossierId",...}]}
+std::string ComplianceToJson(const ComplianceReport& report);
 
 }  // namespace hsdt

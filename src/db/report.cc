@@ -67,7 +67,7 @@ void Add(Compliance* to, const Compliance& c) {
 class DeadlineCheck {
  public:
   DeadlineCheck(const Period& period, int supplement_year)
-      : period_(period), from_(*DayNumber(period.from)), to_(*DayNumber(period.to)), year_(supplement_year) {}
+      : from_(*DayNumber(period.from)), to_(*DayNumber(period.to)), year_(supplement_year) {}
 
   void Check(schema::Dossier::Reader d, std::int64_t created_micros, const std::string& id,
              const std::string& unit, std::string_view status, Compliance* c, std::vector<LateItem>* items) const {
@@ -86,7 +86,8 @@ class DeadlineCheck {
         items->push_back({id, unit, LateKind::kDossierCreated, "", decided, created, static_cast<int>(days)});
       }
     }
-    // 9.2a: state-side events recorded in the period.
+    // 9.2a: state-side events that took effect in the period, or whose 15 days run into it
+    // (events of long ago, entered when a paper file is digitised, are not counted).
     Events(d.getTraining(), "$.training", id, unit, c, items);
     Events(d.getAppointments(), "$.appointments", id, unit, c, items);
     Events(d.getTransfers(), "$.transfers", id, unit, c, items);
@@ -111,13 +112,13 @@ class DeadlineCheck {
   void Events(List rows, const char* path, const std::string& id, const std::string& unit, Compliance* c,
               std::vector<LateItem>* items) const {
     for (unsigned i = 0; i < rows.size(); ++i) {
-      const std::string recorded = Str(rows[i].getRecordedAt()).substr(0, 10);
-      const auto rd = DayNumber(recorded);
-      if (!rd || *rd < from_ || *rd > to_) continue;
-      ++c->events;
       const std::string effective = Str(rows[i].getEffectiveDate());
       const auto ed = DayNumber(effective);
-      if (ed && *rd - *ed > kEventDays) {
+      if (!ed || *ed < from_ - kEventDays || *ed > to_) continue;
+      ++c->events;
+      const std::string recorded = Str(rows[i].getRecordedAt()).substr(0, 10);
+      const auto rd = DayNumber(recorded);
+      if (rd && *rd - *ed > kEventDays) {
         ++c->events_late;
         items->push_back({id, unit, LateKind::kStateEvent, std::string(path) + "[" + std::to_string(i) + "]",
                           effective, recorded, static_cast<int>(*rd - *ed)});
@@ -125,7 +126,6 @@ class DeadlineCheck {
     }
   }
 
-  const Period& period_;
   long from_, to_;
   int year_;
 };
@@ -374,6 +374,16 @@ void AppendCounts(std::string* out, const char* key, const std::map<std::string,
   out->push_back('}');
 }
 
+void AppendCompliance(std::string* out, const Compliance& t) {
+  out->append("{\"unit\":");
+  db::AppendJsonString(out, t.unit);
+  out->append(",\"dossiers\":" + std::to_string(t.dossiers) + ",\"recruitments\":" + std::to_string(t.recruitments) +
+              ",\"recruitmentsLate\":" + std::to_string(t.recruitments_late) + ",\"events\":" +
+              std::to_string(t.events) + ",\"eventsLate\":" + std::to_string(t.events_late) +
+              ",\"supplementsDue\":" + std::to_string(t.supplements_due) + ",\"supplementsMissing\":" +
+              std::to_string(t.supplements_missing) + "}");
+}
+
 void AppendUnit(std::string* out, const UnitReport& u) {
   out->append("{\"unit\":");
   db::AppendJsonString(out, u.unit);
@@ -383,12 +393,8 @@ void AppendUnit(std::string* out, const UnitReport& u) {
   AppendCounts(out, "byStatus", u.by_status);
   AppendCounts(out, "byCategory", u.by_category);
   AppendCounts(out, "filled", u.filled);
-  const Compliance& t = u.timeliness;
-  out->append(",\"timeliness\":{\"recruitments\":" + std::to_string(t.recruitments) +
-              ",\"recruitmentsLate\":" + std::to_string(t.recruitments_late) + ",\"events\":" +
-              std::to_string(t.events) + ",\"eventsLate\":" + std::to_string(t.events_late) +
-              ",\"supplementsDue\":" + std::to_string(t.supplements_due) + ",\"supplementsMissing\":" +
-              std::to_string(t.supplements_missing) + "}");
+  out->append(",\"timeliness\":");
+  AppendCompliance(out, u.timeliness);
   out->append(",\"changesInPeriod\":" + std::to_string(u.changes_in_period));
   AppendCounts(out, "accountsByState", u.accounts_by_state);
   out->push_back('}');
@@ -446,6 +452,39 @@ std::string ReportToJson(const SemiAnnualReport& r) {
   out += "],\"district\":";
   AppendUnit(&out, r.district);
   return out + "}";
+}
+
+std::string ComplianceToJson(const ComplianceReport& r) {
+  static const char* kKinds[] = {"", "dossierCreated", "stateEvent", "noAnnualSupplement"};
+  std::string out = "{\"period\":{\"from\":";
+  db::AppendJsonString(&out, r.period.from);
+  out += ",\"to\":";
+  db::AppendJsonString(&out, r.period.to);
+  out += "},\"supplementYear\":" + std::to_string(r.supplement_year) + ",\"units\":[";
+  for (std::size_t i = 0; i < r.units.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendCompliance(&out, r.units[i]);
+  }
+  out += "],\"district\":";
+  AppendCompliance(&out, r.district);
+  out += ",\"items\":[";
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    const LateItem& it = r.items[i];
+    out += i > 0 ? ",{\"dossierId\":" : "{\"dossierId\":";
+    db::AppendJsonString(&out, it.dossier_id);
+    out += ",\"unit\":";
+    db::AppendJsonString(&out, it.unit);
+    out += ",\"kind\":";
+    db::AppendJsonString(&out, kKinds[static_cast<int>(it.kind)]);
+    out += ",\"path\":";
+    db::AppendJsonString(&out, it.path);
+    out += ",\"dueFrom\":";
+    db::AppendJsonString(&out, it.due_from);
+    out += ",\"doneOn\":";
+    db::AppendJsonString(&out, it.done_on);
+    out += ",\"days\":" + std::to_string(it.days) + "}";
+  }
+  return out + "]}";
 }
 
 std::string ReportToCsv(const SemiAnnualReport& r) {

@@ -183,6 +183,17 @@ int main(int argc, char** argv) {
   CHECK(hsdt_count(db, editor, "{\"groupBy\": [\"status\"]}", &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"key\":[\"nghiHuu\"],\"count\":1") != NULL);
   hsdt_free(json);
+  CHECK(hsdt_export(db, editor, "{\"filter\": {\"eq\": {\"field\": \"managingUnit\", \"value\": \"27460\"}}, \"fields\": [\"fullName\"]}",
+                    2, 0, &json, &len) == HSDT_OK);
+  CHECK(len > 3 && memcmp(json, "\xEF\xBB\xBFid,fullName\r\n", 16) == 0 && strstr(json, "Nhung") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_report(db, admin, "2026-12-01", 3, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "<html lang=\"vi\">") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_report(db, admin, "2026-12-02", 1, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_deadlines(db, editor, "2000-01-01", "2030-12-31", NULL, 2025, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"supplementYear\":2025") != NULL && strstr(json, "\"kind\":\"noAnnualSupplement\"") == NULL);
+  hsdt_free(json);
   CHECK(hsdt_index_verify(db, editor, 0, &json, &len) == HSDT_PERMISSION_DENIED);
   CHECK(hsdt_index_verify(db, admin, 0, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"missing\":0,\"stray\":0,\"wrong\":0") != NULL);

@@ -62,6 +62,19 @@ expect 0 "grant issue" -- "${as_admin[@]}" "$hsdt" grant issue "${k[@]}" --to-un
 check GR00000001 "$tmp/out" "the grant id"
 expect 0 "explain" -- "${as_admin[@]}" "$hsdt" explain nv.admin read_dossier "$id" "${k[@]}" --at 2099-01-01 --purpose statistics
 check "allowed by district-admin" "$tmp/out" "explain should allow the administrator"
+expect 0 "find by name without diacritics" -- "${as_editor[@]}" "$hsdt" find "${k[@]}" '{"filter": {"name": {"text": "nguyen thi hong nhung", "match": "exact"}}, "fields": ["fullName"]}'
+check '"fullName":"Nguyễn Thị Hồng Nhung"' "$tmp/out" "find prints the row"
+expect 8 "find names the faulty JSON path" -- "${as_editor[@]}" "$hsdt" find "${k[@]}" '{"filter": {"eq": {"field": "salary", "value": "1"}}}'
+check '$.filter.eq.field' "$tmp/err" "find error names the path"
+expect 0 "stats --by counts" -- "${as_editor[@]}" "$hsdt" stats "${k[@]}" --by managingUnit,gender
+check "27460	nu	1" "$tmp/out" "stats prints the group"
+expect 0 "export csv" -- "${as_editor[@]}" "$hsdt" export "${k[@]}" '{"filter": {"eq": {"field": "managingUnit", "value": "27460"}}}' --format csv --out "$tmp/export.csv"
+check "Nhung" "$tmp/export.csv" "the export holds the row"
+expect 0 "semi-annual report as HTML" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-01 --out "$tmp/report.html"
+check "BÁO CÁO TÌNH HÌNH QUẢN LÝ HỒ SƠ" "$tmp/report.html" "the report page has its title"
+expect 8 "a report date that is not 1 June or 1 December" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-02
+expect 0 "index verify" -- "${as_admin[@]}" "$hsdt" index verify "${k[@]}"
+expect 9 "an editor does not run index verify" -- "${as_editor[@]}" "$hsdt" index verify "${k[@]}"
 expect 0 "audit verify" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}"
 expect 0 "audit digest" -- "${as_admin[@]}" "$hsdt" audit digest "${k[@]}"
 digest=$(cat "$tmp/out")

@@ -278,6 +278,14 @@ HSDT_EXPORT hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const cha
  * `whole` non-zero (JSON Lines only) each line is the whole dossier. The export is one buffer. */
 HSDT_EXPORT hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json,
                                     int format, int whole, char** out_data, size_t* out_len);
+/* Creates the dossiers of `jsonl` (JSON Lines) in batches of `batch_lines` (0: 1000), each batch
+ * all or nothing; reason/number/date cite the source as for hsdt_dossier_create. Returns HSDT_OK
+ * with *out_json {"lines":N,"imported":N,"batchesCommitted":N,"batchesRejected":N,
+ * "errors":[{"line":N,"message":"$.path: ..."}],"ids":[...]} even when lines were rejected. */
+HSDT_EXPORT hsdt_status hsdt_import(hsdt_db* db, hsdt_session* session, const char* jsonl,
+                                    size_t jsonl_len, uint32_t batch_lines, const char* reason,
+                                    const char* source_number, const char* source_date,
+                                    char** out_json, size_t* out_len);
 /* ---- deadlines (article 9) and the semi-annual report (article 13) */
 /* Late dossiers, late events and missing supplementary declarations of a period ("YYYY-MM-DD");
  * `unit` NULL or "" for every unit the session reports on; `supplement_year` 0 for the year

@@ -60,6 +60,36 @@ hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_js
   });
 }
 
+hsdt_status hsdt_import(hsdt_db* db, hsdt_session* session, const char* jsonl, size_t jsonl_len, uint32_t batch_lines,
+                        const char* reason, const char* source_number, const char* source_date, char** out_json,
+                        size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (jsonl == nullptr && jsonl_len > 0) return SetError(HSDT_MISUSE, "jsonl: NULL");
+  return Guard([&] {
+    hsdt::ImportOptions o;
+    if (batch_lines != 0) o.batch_lines = batch_lines;
+    auto r = db->db->Import(session->session, std::string_view(jsonl != nullptr ? jsonl : "", jsonl_len), o,
+                            hsdt::c::ContextFrom(reason, source_number, source_date));
+    if (!r.ok()) return FromStatus(r.status());
+    std::string out = "{";
+    JsonField(&out, "lines", static_cast<long long>(r->lines));
+    JsonField(&out, "imported", static_cast<long long>(r->imported));
+    JsonField(&out, "batchesCommitted", static_cast<long long>(r->batches_committed));
+    JsonField(&out, "batchesRejected", static_cast<long long>(r->batches_rejected));
+    out += ",\"errors\":[";
+    for (std::size_t i = 0; i < r->errors.size(); ++i) {
+      out += i > 0 ? ",{" : "{";
+      JsonField(&out, "line", static_cast<long long>(r->errors[i].line));
+      JsonField(&out, "message", r->errors[i].message);
+      out += "}";
+    }
+    out += "],\"ids\":[";
+    for (std::size_t i = 0; i < r->ids.size(); ++i) out += (i > 0 ? "," : "") + JsonString(r->ids[i]);
+    return hsdt::c::Output(out + "]}", out_json, out_len);
+  });
+}
+
 hsdt_status hsdt_deadlines(hsdt_db* db, hsdt_session* session, const char* from, const char* to,
                            const char* unit, int supplement_year, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);

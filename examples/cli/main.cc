@@ -34,6 +34,8 @@ training|appointment|reward|discipline|inspection|statistics):
                                 the page as JSON, with nextCursor for the next one
   stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields
                                 (managingUnit, gender, ageBand, status, rankGroup, ...)
+  import FILE [--batch N]       create the dossiers of a JSON Lines file ("-": stdin), N lines per
+                                atomic batch (default 1000); reports each faulty line (exit 8)
   export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects
                                 (an export right of its own; --whole: whole dossiers, JSON Lines)
   index verify [--repair]       check every index entry against the records (and repair)
@@ -225,6 +227,28 @@ int Export(const Args& args, Database& db, const Session& s, Purpose purpose) {
   return kExitOk;
 }
 
+int Import(const Args& args, Database& db, const Session& s) {
+  if (args.positional.size() != 1) return Usage("import takes one JSON Lines file (or - for stdin)");
+  std::string data;
+  if (args.positional[0] == "-") {
+    data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(args.positional[0], std::ios::binary);
+    if (!in) return Fail(Status::NotFound("cannot read " + args.positional[0]));
+    data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto batch = Number(args.Get("batch", "1000"));
+  if (!batch) return Usage("--batch takes a number");
+  ImportOptions o;
+  o.batch_lines = static_cast<std::uint32_t>(*batch);
+  auto r = db.Import(s, data, o, ContextFrom(args));
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "lines " << r->lines << ", imported " << r->imported << ", batches committed " << r->batches_committed
+            << ", rejected " << r->batches_rejected << "\n";
+  for (const auto& e : r->errors) std::cout << "line " << e.line << ": " << e.message << "\n";
+  return r->errors.empty() ? kExitOk : kExitInvalid;
+}
+
 // Writes `text` to --out FILE, or to stdout.
 int WriteOut(const Args& args, const std::string& text) {
   if (!args.Has("out")) {
@@ -406,6 +430,7 @@ int SessionCommand(const Args& args) {
   if (cmd == "find") rc = Find(args, db, s, *purpose);
   if (cmd == "export") rc = Export(args, db, s, *purpose);
   if (cmd == "report") rc = Report(args, db, s);
+  if (cmd == "import") rc = Import(args, db, s);
   if (cmd == "deadlines") rc = Deadlines(args, db, s);
   if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
@@ -438,7 +463,7 @@ int Run(int argc, char** argv) {
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
                                            "check", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
-                                           "deadlines"};
+                                           "deadlines", "import"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

@@ -174,6 +174,14 @@ class Database final {
   //            PermissionDenied.
   Result<std::uint64_t> Export(const Session& session, const Query& query, const ExportOptions& options,
                                const std::function<Status(std::string_view chunk)>& sink);
+  // Creates the dossiers of `jsonl` (JSON Lines, UTF-8, an optional byte-order mark), as Create
+  // would one by one, but in batches that are each one atomic commit with one audit entry: a
+  // batch with any line at fault (invalid, denied, a national ID already used or repeated) is not
+  // written, and every fault is reported with its line. `context` is every version's reason.
+  // Returns:   the report (Ok even when lines were rejected); InvalidArgument for bad options or
+  //            context; PermissionDenied for a session that is not valid; IOError.
+  Result<ImportReport> Import(const Session& session, std::string_view jsonl, const ImportOptions& options,
+                              const ChangeContext& context);
   // Checks every index entry against the records (district admin); with `repair`, rewrites the
   // entries that are missing or wrong and deletes the stray ones, under each dossier's lock.
   Result<IndexReport> VerifyIndexes(const Session& session, bool repair);

@@ -168,6 +168,26 @@ struct ExportOptions {
   bool whole_dossiers = false;
 };
 
+// Bulk import from JSON Lines: one dossier per line, validated line by line, committed in
+// batches of `batch_lines` lines, each all or nothing.
+struct ImportOptions {
+  std::uint32_t batch_lines = 1000;  // 1..10000
+};
+
+struct ImportError {
+  std::uint64_t line = 0;  // 1-based line of the input
+  std::string message;     // "<json path>: <what>", as DossierDraft::FromJson and Create say
+};
+
+struct ImportReport {
+  std::uint64_t lines = 0;              // dossier lines read (blank lines are skipped)
+  std::uint64_t imported = 0;
+  std::uint64_t batches_committed = 0;
+  std::uint64_t batches_rejected = 0;   // batches with a line at fault: none of their lines written
+  std::vector<ImportError> errors;      // every line at fault, in order (the first 1000)
+  std::vector<std::string> ids;         // ids of the imported dossiers, in line order
+};
+
 // What VerifyIndexes found (and, with repair, fixed).
 struct IndexReport {
   std::uint64_t dossiers = 0;

@@ -186,7 +186,7 @@ Result<CheckReport> Database::Impl::Check() {
 
 Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const std::vector<std::string>& keys) {
   // Under the dossier's stripes (and those of its unique keys) no commit moves it meanwhile.
-  storage::StripeLock lock = store_->LockStripes(id, keys);
+  storage::StripeLock lock = store_->LockStripes({id}, keys);
   IndexMap want;
   auto stored = store_->ReadRecord(id, 0);
   if (stored.ok()) {

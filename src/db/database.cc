@@ -116,16 +116,14 @@ Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
   return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
 }
 
-Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expected,
-                                           capnp::MessageBuilder& next,
-                                           const schema::Dossier::Reader* previous,
-                                           ChangeKind kind, const ChangeContext& ctx,
-                                           std::vector<std::string> warnings, AuditRecord entry,
-                                           std::vector<storage::BatchOp> extra) {
-  auto root = next.getRoot<schema::Dossier>();
+Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::uint32_t expected,
+                                                        schema::Dossier::Reader next,
+                                                        const schema::Dossier::Reader* previous, ChangeKind kind,
+                                                        const ChangeContext& ctx, const std::string& actor) {
   // Index entries depend on the content only, so they are found before taking the locks.
-  db::IndexEntries after = db::IndexEntriesOf(root.asReader(), id);
-  storage::CommitRequest req;
+  db::IndexEntries after = db::IndexEntriesOf(next, id);
+  VersionPlan plan;
+  storage::CommitRequest& req = plan.request;
   req.id = id;
   req.expected_version = expected;
   std::map<std::string, std::string> old_entries;  // key -> value
@@ -144,47 +142,72 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   for (auto& u : after.unique_keys) {
     if (old_entries.count(u) == 0) req.unique_keys.push_back(std::move(u));
   }
-  std::vector<std::string> lock_keys = req.unique_keys;
-  lock_keys.insert(lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
-
+  plan.lock_keys = req.unique_keys;
+  plan.lock_keys.insert(plan.lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
   req.meta.kind = kind;
-  req.meta.status = db::StatusName(root.getStatus());
-  req.meta.actor = entry.actor;
+  req.meta.status = db::StatusName(next.getStatus());
+  req.meta.actor = actor;
   req.meta.reason = ctx.reason;
   req.meta.source_number = ctx.source.number;
   req.meta.source_date = ctx.source.date;
+  return plan;
+}
 
-  storage::StripeLock lock = store_->LockStripes(id, lock_keys);
+Result<Database::Impl::SealedVersion> Database::Impl::SealVersion(VersionPlan plan, capnp::MessageBuilder& next,
+                                                                 const schema::Dossier::Reader* previous) {
+  const std::uint64_t id = plan.request.id;
   // Under the dossier's lock: the transaction time of version v+1 is after that of version v,
   // and every new row's recordedAt is exactly the version's time.
   const std::int64_t now = store_->NextCommitMicros();
-  schema::StampEngineFields(root, db::FormatId(id), previous, base::FormatMicrosUtc(now));
-  req.meta.recorded_at_micros = now;
+  schema::StampEngineFields(next.getRoot<schema::Dossier>(), db::FormatId(id), previous, base::FormatMicrosUtc(now));
+  plan.request.meta.recorded_at_micros = now;
   // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
-  auto record = std::make_shared<storage::CachedRecord>();
-  record->id = id;
-  record->bytes = storage::PlainBytes(schema::FlatSize(next));
-  schema::WriteFlat(next, record->bytes.data(), record->bytes.size());
-  req.record = record->bytes.view();
-  auto prepared = store_->PrepareCommit(std::move(req));
+  SealedVersion sealed;
+  sealed.record = std::make_shared<storage::CachedRecord>();
+  sealed.record->id = id;
+  sealed.record->bytes = storage::PlainBytes(schema::FlatSize(next));
+  schema::WriteFlat(next, sealed.record->bytes.data(), sealed.record->bytes.size());
+  plan.request.record = sealed.record->bytes.view();
+  auto prepared = store_->PrepareCommit(std::move(plan.request));
   if (!prepared.ok()) {
     if (prepared.status().code() == StatusCode::kAlreadyExists) {
       return Status::AlreadyExists("$.nationalId.number: another dossier already has this number");
     }
     return prepared.status();
   }
-  entry.target = VersionTarget(id, prepared->meta.version);
+  sealed.prepared = std::move(prepared).value();
+  sealed.record->version = sealed.prepared.meta.version;
+  sealed.record->recorded_at_micros = now;
+  return sealed;
+}
+
+void Database::Impl::FinishVersion(SealedVersion sealed) {
+  store_->FinishCommit(sealed.prepared);
+  const std::uint64_t id = sealed.record->id;
+  cache_.Insert(id, 0, std::move(sealed.record));
+}
+
+Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expected,
+                                           capnp::MessageBuilder& next,
+                                           const schema::Dossier::Reader* previous,
+                                           ChangeKind kind, const ChangeContext& ctx,
+                                           std::vector<std::string> warnings, AuditRecord entry,
+                                           std::vector<storage::BatchOp> extra) {
+  VersionPlan plan = PlanVersion(id, expected, next.getRoot<schema::Dossier>().asReader(), previous, kind, ctx, entry.actor);
+  storage::StripeLock lock = store_->LockStripes({id}, plan.lock_keys);
+  HSDT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(std::move(plan), next, previous));
+  const std::uint32_t version = sealed.prepared.meta.version;
+  const std::int64_t now = sealed.prepared.meta.recorded_at_micros;
+  entry.target = VersionTarget(id, version);
   entry.recorded_at_micros = now;
-  for (auto& op : extra) prepared->ops.push_back(std::move(op));
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(prepared->ops), true, true).status());
-  store_->FinishCommit(*prepared);
-  record->version = prepared->meta.version;
-  record->recorded_at_micros = now;
-  cache_.Insert(id, 0, std::move(record));
+  std::vector<storage::BatchOp> ops = std::move(sealed.prepared.ops);
+  for (auto& op : extra) ops.push_back(std::move(op));
+  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(ops), true, true).status());
+  FinishVersion(std::move(sealed));
 
   WriteResult result;
   result.id = db::FormatId(id);
-  result.version = prepared->meta.version;
+  result.version = version;
   result.recorded_at_micros = now;
   result.warnings = std::move(warnings);
   return result;
@@ -207,9 +230,7 @@ Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
 
 }  // namespace
 
-Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft& draft,
-                                           const ChangeContext& ctx) {
-  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
+Result<Database::Impl::Access> Database::Impl::CheckCreate(const Session& s, const DossierDraft& draft) {
   schema::DossierMessage& message = *draft.impl().message;
   policy::Resource what;
   what.managing_unit = message.reader().getManagingUnit();
@@ -218,6 +239,14 @@ Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft&
     return Status::InvalidArgument("$.id: assigned by the engine; omit it when creating");
   }
   HSDT_RETURN_IF_ERROR(CheckUnits(*registry_, message.reader()));
+  return access;
+}
+
+Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft& draft,
+                                           const ChangeContext& ctx) {
+  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
+  HSDT_ASSIGN_OR_RETURN(Access access, CheckCreate(s, draft));
+  schema::DossierMessage& message = *draft.impl().message;
   // The draft's own message is committed (stamped in place): no copy.
   return Commit(store_->AllocateId(), 0, message.message, nullptr, ChangeKind::kCreate, ctx,
                 draft.warnings(), EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason), {});
@@ -472,6 +501,11 @@ Result<QueryResult> Database::ExplainQuery(const Session& session, const Query& 
 
 Result<CountResult> Database::Count(const Session& session, const CountQuery& query) {
   return db::Guard([&] { return impl_->Count(session, query); });
+}
+
+Result<ImportReport> Database::Import(const Session& session, std::string_view jsonl, const ImportOptions& options,
+                                     const ChangeContext& context) {
+  return db::Guard([&] { return impl_->Import(session, jsonl, options, context); });
 }
 
 Result<std::uint64_t> Database::Export(const Session& session, const Query& query, const ExportOptions& options,

@@ -99,6 +99,24 @@ class Database::Impl final {
   Result<std::shared_ptr<const storage::CachedRecord>> LoadFor(const Session& s, std::uint64_t id,
                                                                std::uint32_t version, Action action,
                                                                Purpose purpose);
+  // A new dossier version before the locks: its store request (index changes included) and the
+  // keys whose stripes a commit holds.
+  struct VersionPlan {
+    storage::CommitRequest request;
+    std::vector<std::string> lock_keys;
+  };
+  VersionPlan PlanVersion(std::uint64_t id, std::uint32_t expected, schema::Dossier::Reader next,
+                          const schema::Dossier::Reader* previous, ChangeKind kind, const ChangeContext& ctx,
+                          const std::string& actor);
+  // Under the stripes of the plan: stamps the engine's fields, flattens and seals the version.
+  struct SealedVersion {
+    storage::PreparedCommit prepared;  // its ops go into the commit's batch
+    std::shared_ptr<storage::CachedRecord> record;
+  };
+  Result<SealedVersion> SealVersion(VersionPlan plan, capnp::MessageBuilder& next,
+                                    const schema::Dossier::Reader* previous);
+  // After the batch is written: counts it and caches the record.
+  void FinishVersion(SealedVersion sealed);
   // One atomic commit of a new dossier version: record, history, indexes, audit entry, and
   // `extra` registry operations (hand-overs). REQUIRES nothing locked but the registry mutex.
   Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, capnp::MessageBuilder& next,
@@ -121,6 +139,13 @@ class Database::Impl final {
   Result<CountResult> Count(const Session& s, const CountQuery& q);
   Result<std::uint64_t> Export(const Session& s, const Query& q, const ExportOptions& options,
                                const std::function<Status(std::string_view)>& sink);
+
+  // ---- bulk import (import.cc)
+  Result<ImportReport> Import(const Session& s, std::string_view jsonl, const ImportOptions& options,
+                              const ChangeContext& ctx);
+  // Checks a draft a session would create: no client id, known units, the policy (a refusal is
+  // audited). Returns the access for the audit entry.
+  Result<Access> CheckCreate(const Session& s, const DossierDraft& draft);
 
   // ---- deadlines and reports (report.cc)
   struct ReportRow {

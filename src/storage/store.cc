@@ -336,8 +336,9 @@ Status Store::ReadValue(Cf cf, std::string_view key, std::string* value, bool* f
   return FromRocks(s, std::string(CfName(cf)) + "/" + base::HexOf(key));
 }
 
-StripeLock Store::LockStripes(std::uint64_t id, const std::vector<std::string>& unique_keys) {
-  std::vector<int> idx = {static_cast<int>(id % kStripes)};
+StripeLock Store::LockStripes(const std::vector<std::uint64_t>& ids, const std::vector<std::string>& unique_keys) {
+  std::vector<int> idx;
+  for (std::uint64_t id : ids) idx.push_back(static_cast<int>(id % kStripes));
   for (const auto& k : unique_keys) idx.push_back(StripeIndexOf(k));
   std::sort(idx.begin(), idx.end());
   idx.erase(std::unique(idx.begin(), idx.end()), idx.end());

@@ -133,9 +133,9 @@ class Store final {
   // A fresh dossier id (never reused).
   std::uint64_t AllocateId() { return next_id_.fetch_add(1); }
 
-  // Locks, exclusively and in a deadlock-free order, the stripes of dossier `id` and of the given
-  // unique index keys.
-  StripeLock LockStripes(std::uint64_t id, const std::vector<std::string>& unique_keys);
+  // Locks, exclusively and in a deadlock-free order, the stripes of dossiers `ids` and of the
+  // given unique index keys, all in one call (holding two StripeLocks at once could deadlock).
+  StripeLock LockStripes(const std::vector<std::uint64_t>& ids, const std::vector<std::string>& unique_keys);
   // The stripe of `id`, for readers that fill caches.
   std::shared_mutex& StripeOf(std::uint64_t id) { return stripes_[id % kStripes]; }
 

@@ -194,6 +194,9 @@ int main(int argc, char** argv) {
   CHECK(hsdt_deadlines(db, editor, "2000-01-01", "2030-12-31", NULL, 2025, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"supplementYear\":2025") != NULL && strstr(json, "\"kind\":\"noAnnualSupplement\"") == NULL);
   hsdt_free(json);
+  CHECK(hsdt_import(db, editor, "{\"shoeSize\": 9}\n", 16, 0, "nhập", "5/QĐ", "2024-01-05", &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"imported\":0") != NULL && strstr(json, "{\"line\":1,\"message\":\"$.shoeSize: unknown field\"}") != NULL);
+  hsdt_free(json);
   CHECK(hsdt_index_verify(db, editor, 0, &json, &len) == HSDT_PERMISSION_DENIED);
   CHECK(hsdt_index_verify(db, admin, 0, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"missing\":0,\"stray\":0,\"wrong\":0") != NULL);

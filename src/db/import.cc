@@ -1,0 +1,134 @@
+// Bulk import from JSON Lines: every line checked as Create checks one dossier; each batch is one
+// atomic commit (records, histories, indexes and one audit entry in one RocksDB batch), or
+// nothing when any of its lines is at fault.
+#include <map>
+
+#include "db/database_impl.h"
+
+namespace hsdt {
+namespace {
+
+constexpr std::uint32_t kMaxBatchLines = 10000;
+constexpr std::size_t kMaxReportedErrors = 1000;
+
+bool Blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+}  // namespace
+
+Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view jsonl, const ImportOptions& options,
+                                            const ChangeContext& ctx) {
+  HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
+  if (options.batch_lines == 0 || options.batch_lines > kMaxBatchLines) {
+    return Status::InvalidArgument("batch_lines: " + std::to_string(options.batch_lines) + "; expected 1 to 10000");
+  }
+  if (jsonl.substr(0, 3) == "\xEF\xBB\xBF") jsonl.remove_prefix(3);
+  ImportReport report;
+  struct Line {
+    std::uint64_t number;
+    DossierDraft draft;
+  };
+  std::vector<Line> batch;
+  std::vector<ImportError> faults;  // of the current batch
+  std::optional<Access> access;     // the session's, for the batches' audit entries
+  auto fault = [&](std::uint64_t line, std::string message) { faults.push_back({line, std::move(message)}); };
+
+  auto commit = [&]() -> Status {
+    // National IDs repeated within the batch (the store checks those of other dossiers).
+    std::map<std::string, std::uint64_t> seen;
+    for (const Line& l : batch) {
+      auto number = l.draft.impl().message->reader().getNationalId().getNumber();
+      auto [it, fresh] = seen.emplace(std::string(number.cStr(), number.size()), l.number);
+      if (!fresh) fault(l.number, "$.nationalId.number: also on line " + std::to_string(it->second));
+    }
+    std::vector<SealedVersion> sealed;
+    if (faults.empty() && !batch.empty()) {
+      std::vector<VersionPlan> plans;
+      std::vector<std::uint64_t> ids;
+      std::vector<std::string> lock_keys;
+      for (Line& l : batch) {
+        ids.push_back(store_->AllocateId());
+        plans.push_back(PlanVersion(ids.back(), 0, l.draft.impl().message->reader(), nullptr, ChangeKind::kCreate,
+                                    ctx, access->actor));
+        lock_keys.insert(lock_keys.end(), plans.back().lock_keys.begin(), plans.back().lock_keys.end());
+      }
+      storage::StripeLock lock = store_->LockStripes(ids, lock_keys);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto v = SealVersion(std::move(plans[i]), batch[i].draft.impl().message->message, nullptr);
+        if (v.ok()) {
+          sealed.push_back(std::move(v).value());
+        } else if (v.status().code() == StatusCode::kAlreadyExists || v.status().code() == StatusCode::kInvalidArgument) {
+          fault(batch[i].number, std::string(v.status().message()));
+        } else {
+          return v.status();
+        }
+      }
+      if (faults.empty()) {
+        std::vector<storage::BatchOp> ops;
+        for (auto& v : sealed) {
+          for (auto& op : v.prepared.ops) ops.push_back(std::move(op));
+        }
+        const std::string first = db::FormatId(ids.front()), last = db::FormatId(ids.back());
+        AuditRecord entry = EntryFor(*access, Action::kCreateDossier, "import " + first + ".." + last, Purpose::kNone,
+                                     ctx.reason + " (import of " + std::to_string(batch.size()) + " dossiers, lines " +
+                                         std::to_string(batch.front().number) + "-" +
+                                         std::to_string(batch.back().number) + ")");
+        HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(ops), true, true).status());
+        for (std::size_t i = 0; i < sealed.size(); ++i) {
+          report.ids.push_back(db::FormatId(ids[i]));
+          FinishVersion(std::move(sealed[i]));
+        }
+        report.imported += batch.size();
+        ++report.batches_committed;
+      }
+    }
+    if (!faults.empty()) {
+      ++report.batches_rejected;
+      for (auto& f : faults) {
+        if (report.errors.size() < kMaxReportedErrors) report.errors.push_back(std::move(f));
+      }
+    }
+    batch.clear();
+    faults.clear();
+    return Status::Ok();
+  };
+
+  std::uint64_t number = 0;
+  std::uint32_t in_batch = 0;  // lines of the current batch, faulty ones included
+  for (std::size_t start = 0; start < jsonl.size();) {
+    std::size_t end = jsonl.find('\n', start);
+    if (end == std::string_view::npos) end = jsonl.size();
+    const std::string_view line = jsonl.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    if (Blank(line)) continue;
+    ++report.lines;
+    ++in_batch;
+    auto draft = DossierDraft::FromJson(line);
+    if (!draft.ok()) {
+      fault(number, std::string(draft.status().message()));
+    } else {
+      auto allowed = CheckCreate(s, *draft);
+      if (allowed.ok()) {
+        if (!access) access = std::move(allowed).value();
+        batch.push_back({number, std::move(draft).value()});
+      } else if (allowed.status().code() == StatusCode::kPermissionDenied ||
+                 allowed.status().code() == StatusCode::kInvalidArgument) {
+        // A session that is not valid refuses every line: stop at the first.
+        if (!Validate(s, Action::kCreateDossier).ok()) return allowed.status();
+        fault(number, std::string(allowed.status().message()));
+      } else {
+        return allowed.status();
+      }
+    }
+    if (in_batch == options.batch_lines) {
+      HSDT_RETURN_IF_ERROR(commit());
+      in_batch = 0;
+    }
+  }
+  if (in_batch > 0) HSDT_RETURN_IF_ERROR(commit());
+  return report;
+}
+
+}  // namespace hsdt

@@ -32,7 +32,8 @@ training|appointment|reward|discipline|inspection|statistics):
   history ID | diff ID FROM TO | list [--unit U] [--after ID] [--limit N]
   find QUERY [--explain]        run a JSON query (docs/format.md, "Queries"; "-": stdin); prints
                                 the page as JSON, with nextCursor for the next one
-  stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields
+  stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields, as of
+                                DATE in valid time if given
                                 (managingUnit, gender, ageBand, status, rankGroup, ...)
   import FILE [--batch N]       create the dossiers of a JSON Lines file ("-": stdin), N lines per
                                 atomic batch (default 1000); reports each faulty line (exit 8)
@@ -307,7 +308,7 @@ int Count(const Args& args, Database& db, const Session& s) {
   }
   json += "]";
   if (args.Has("filter")) json += ", \"filter\": " + args.Get("filter");
-  if (args.Has("on")) json += ", \"referenceDate\": \"" + args.Get("on") + "\"";
+  if (args.Has("on")) json += ", \"onDate\": \"" + args.Get("on") + "\"";  // valid time
   auto q = CountQuery::FromJson(json + "}");
   if (!q.ok()) return Fail(q.status());
   auto r = db.Count(s, *q);

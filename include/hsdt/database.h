@@ -140,6 +140,11 @@ class Database final {
   Result<std::vector<VersionInfo>> History(const Session& session, std::string_view id,
                                            Purpose purpose = Purpose::kNone);
 
+  // What the timelines of dossier `id` say was in force on `date` ("YYYY-MM-DD"): rank, salary
+  // step and coefficient, positions, working unit (valid time; see InForce). A read (audited).
+  Result<InForce> InForceOn(const Session& session, std::string_view id, std::string_view date,
+                            Purpose purpose = Purpose::kNone);
+
   // JSON paths whose values differ between two versions, in document order: "$.rank.step",
   // "$.salaryHistory[3]" (a row added or removed), "$.status". Paths of fields the session may
   // not see are left out.

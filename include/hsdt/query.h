@@ -110,7 +110,11 @@ struct Query {
   // Why dossiers outside one's own unit are read (article 11); without one a query sees only the
   // dossiers of its own unit.
   Purpose purpose = Purpose::kNone;
-  std::string reference_date;  // for kAgeBand: "YYYY-MM-DD", empty: today (UTC)
+  std::string reference_date;  // for kAgeBand: "YYYY-MM-DD", empty: on_date, else today (UTC)
+  // Valid time: evaluates the query as of this date ("YYYY-MM-DD"): rank, rankStep, coefficient,
+  // rankGroup and workingUnit take the values in force then (see InForce), and dossiers of people
+  // not yet recruited are left out. Reads (decrypts) every candidate's record.
+  std::string on_date;
 
   // Parses the JSON form (docs/format.md, "Queries"), e.g.
   //   {"filter": {"and": [{"eq": {"field": "managingUnit", "value": "27460"}},
@@ -118,6 +122,19 @@ struct Query {
   //    "sort": "name", "fields": ["fullName", "birthDate"], "limit": 50}
   // Returns: the query; InvalidArgument naming the JSON path at fault.
   static Result<Query> FromJson(std::string_view json);
+};
+
+// What a dossier's timelines say was in force on a date (valid time), as opposed to what its
+// latest version holds: the latest salary row effective by then, the positions appointed and not
+// yet ended, the unit of the latest transfer not yet returned from.
+struct InForce {
+  std::string date;
+  bool recruited = false;  // recruited on or before the date
+  std::string rank;        // empty: no salary row was in force yet
+  std::string rank_step;
+  std::string coefficient;
+  std::vector<std::string> positions;
+  std::string working_unit;
 };
 
 struct QueryRow {
@@ -139,7 +156,8 @@ struct QueryResult {
 struct CountQuery {
   Filter filter;
   std::vector<Field> group_by;  // 0 to 3 fields
-  std::string reference_date;   // for kAgeBand; empty: today (UTC)
+  std::string reference_date;   // for kAgeBand; empty: on_date, else today (UTC)
+  std::string on_date;          // valid time, as Query::on_date
   static Result<CountQuery> FromJson(std::string_view json);
 };
 

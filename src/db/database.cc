@@ -12,6 +12,7 @@
 #include "base/coding.h"
 #include "db/database_impl.h"
 #include "db/testing.h"
+#include "db/valid_time.h"
 #include "schema/reflect.h"
 #include "schema/validate.h"
 
@@ -488,6 +489,17 @@ Result<std::vector<std::string>> Database::ListIds(const Session& session, std::
     }
     HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "dossier ids", Purpose::kNone, "")));
     return out;
+  });
+}
+
+Result<InForce> Database::InForceOn(const Session& session, std::string_view id, std::string_view date,
+                                   Purpose purpose) {
+  return db::Guard([&]() -> Result<InForce> {
+    if (!schema::IsValidDate(date, schema::DateForm::FULL)) {
+      return Status::InvalidArgument("date: \"" + std::string(date.substr(0, 32)) + "\" is not a date; expected YYYY-MM-DD");
+    }
+    HSDT_ASSIGN_OR_RETURN(Dossier d, impl_->Read(session, id, 0, purpose, Action::kReadDossier));
+    return db::InForceOn(d.impl().Reader().dossier(), date);
   });
 }
 

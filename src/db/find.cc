@@ -1,6 +1,7 @@
 // Queries and counts: check the filter, plan it over the index family, read summary rows (never
 // the sealed records), let the policy decide each row, and audit the query as one entry.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <charconv>
 #include <functional>
@@ -10,6 +11,7 @@
 #include "base/clock.h"
 #include "base/coding.h"
 #include "db/database_impl.h"
+#include "db/valid_time.h"
 #include "schema/text.h"
 #include "schema/validate.h"
 
@@ -85,9 +87,16 @@ struct Cond {
   std::string folded;               // kName
   std::vector<std::string> words;   // kName
   std::vector<Cond> children;
+  bool indexable = true;  // false for fields that vary in valid time when a query has on_date
 };
 
-Result<Cond> Compile(const Filter& filter, const std::string& path, int* conditions) {
+// Fields whose value on a date comes from the timelines (valid time), not from the indexes.
+bool VariesInValidTime(Field f) {
+  return f == Field::kRank || f == Field::kRankStep || f == Field::kCoefficient || f == Field::kRankGroup ||
+         f == Field::kWorkingUnit;
+}
+
+Result<Cond> Compile(const Filter& filter, const std::string& path, int* conditions, bool valid_time) {
   if (++*conditions > kMaxConditions) {
     return Status::InvalidArgument(path + ": more than " + std::to_string(kMaxConditions) + " conditions");
   }
@@ -108,7 +117,7 @@ Result<Cond> Compile(const Filter& filter, const std::string& path, int* conditi
       }
       for (std::size_t i = 0; i < n.children.size(); ++i) {
         const std::string at = path + name + (n.kind == Kind::kNot ? "" : "[" + std::to_string(i) + "]");
-        HSDT_ASSIGN_OR_RETURN(Cond child, Compile(n.children[i], at, conditions));
+        HSDT_ASSIGN_OR_RETURN(Cond child, Compile(n.children[i], at, conditions, valid_time));
         c.children.push_back(std::move(child));
       }
       return c;
@@ -117,6 +126,7 @@ Result<Cond> Compile(const Filter& filter, const std::string& path, int* conditi
     case Kind::kIn:
     case Kind::kRange: {
       const std::string at = path + (n.kind == Kind::kEq ? ".eq" : n.kind == Kind::kIn ? ".in" : ".range");
+      c.indexable = !(valid_time && VariesInValidTime(n.field));
       const int number = static_cast<int>(n.field);
       if (number < 1 || number > kFieldCount) {
         return Status::InvalidArgument(at + ".field: " + std::to_string(number) + " is not a field");
@@ -225,14 +235,14 @@ int Rank(const Cond& c) {
     case Kind::kEq:
     case Kind::kIn:
       if (c.field == Field::kNationalId) return 0;
-      if (!db::IsIndexedField(c.field)) return kNoIndex;
+      if (!c.indexable || !db::IsIndexedField(c.field)) return kNoIndex;
       if (c.field == Field::kStatus || c.field == Field::kGender || c.field == Field::kCategory ||
           c.field == Field::kEducation) {
         return 4;  // few distinct values
       }
       return 2;
     case Kind::kRange:
-      return db::IsIndexedField(c.field) ? 3 : kNoIndex;
+      return c.indexable && db::IsIndexedField(c.field) ? 3 : kNoIndex;
     case Kind::kName:
       return 1;
     case Kind::kAnd: {
@@ -261,6 +271,31 @@ std::uint64_t TrailingId(std::string_view key) { return base::GetBigEndian64(key
 void SortUnique(std::vector<std::uint64_t>* ids) {
   std::sort(ids->begin(), ids->end());
   ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+}
+
+using Loader = std::function<Result<std::shared_ptr<const storage::CachedRecord>>(std::uint64_t)>;
+
+// A summary with the values in force on a date over its time-varying fields.
+struct ValidTimeRow {
+  std::array<std::string, 4> values;  // rank, step, coefficient, working unit
+  db::Summary summary;
+};
+
+// Fills `out` from `in` and the record of `id` as of `date`; false if the person was not
+// recruited yet on that date.
+Result<bool> InForceRow(const Loader& load, std::uint64_t id, const std::string& date, const db::Summary& in,
+                        ValidTimeRow* out) {
+  HSDT_ASSIGN_OR_RETURN(auto record, load(id));
+  schema::FlatRecord r(record->bytes.words(), record->bytes.size());
+  const InForce f = db::InForceOn(r.dossier(), date);
+  if (!f.recruited) return false;
+  out->values = {f.rank, f.rank_step, f.coefficient, f.working_unit};
+  out->summary = in;
+  out->summary.values[static_cast<int>(Field::kRank)] = out->values[0];
+  out->summary.values[static_cast<int>(Field::kRankStep)] = out->values[1];
+  out->summary.values[static_cast<int>(Field::kCoefficient)] = out->values[2];
+  out->summary.values[static_cast<int>(Field::kWorkingUnit)] = out->values[3];
+  return true;
 }
 
 // Candidate ids from the index family.
@@ -460,9 +495,18 @@ std::string IdPosition(std::uint64_t id) {
 
 std::string Today(std::int64_t now_micros) { return base::FormatMicrosUtc(now_micros).substr(0, 10); }
 
-Status CheckReferenceDate(const std::string& d) {
-  if (d.empty() || schema::IsValidDate(d, schema::DateForm::FULL)) return Status::Ok();
-  return Status::InvalidArgument("referenceDate: \"" + d.substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
+Status CheckDates(const std::string& reference_date, const std::string& on_date) {
+  for (const auto& [name, d] : {std::pair{"referenceDate", &reference_date}, std::pair{"onDate", &on_date}}) {
+    if (!d->empty() && !schema::IsValidDate(*d, schema::DateForm::FULL)) {
+      return Status::InvalidArgument(std::string(name) + ": \"" + d->substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
+    }
+  }
+  return Status::Ok();
+}
+
+// The date ages are counted on: the one asked for, else the valid-time date, else today.
+std::string ReferenceDate(const std::string& reference_date, const std::string& on_date, std::int64_t now) {
+  return !reference_date.empty() ? reference_date : !on_date.empty() ? on_date : Today(now);
 }
 
 Status CheckFields(const std::vector<Field>& fields, const char* what) {
@@ -539,10 +583,11 @@ class Selector final {
   using Emit = std::function<bool(std::uint64_t id, const db::Summary& s, Visibility visible,
                                   std::string_view position)>;
 
+  // With `on_date`, rows are evaluated in valid time (records read through `load`).
   Selector(storage::Store& store, const policy::Principal& who, Action action, const policy::Context& ctx,
-           const Cond& cond, std::string_view reference_date)
+           const Cond& cond, std::string_view reference_date, std::string on_date = {}, Loader load = {})
       : planner_(store), rows_(store), who_(who), action_(action), ctx_(ctx), cond_(cond),
-        reference_date_(reference_date),
+        reference_date_(reference_date), on_date_(std::move(on_date)), load_(std::move(load)),
         // Without grants that list dossiers, a decision depends on the managing unit only.
         per_unit_(std::none_of(ctx.grants.begin(), ctx.grants.end(),
                                [](const policy::GrantView& g) { return !g.dossiers.empty(); })) {}
@@ -592,10 +637,11 @@ class Selector final {
       const std::string prefix = db::UnitOrderPrefix(unit->values[0]);
       planner_.Step("unit-order index of " + unit->values[0], 0);
       if (explain_only) return Status::Ok();
-      return rows_.Scan(prefix + after, PrefixEnd(prefix), [&](std::uint64_t id, const db::Summary& s, std::string_view raw) {
+      HSDT_RETURN_IF_ERROR(rows_.Scan(prefix + after, PrefixEnd(prefix), [&](std::uint64_t id, const db::Summary& s, std::string_view raw) {
         if (!after.empty() && NamePosition(s, id) == after) return true;
         return Visit(id, s, raw);
-      });
+      }));
+      return error_;
     }
     HSDT_ASSIGN_OR_RETURN(auto ids, planner_.Ids(cond_, kUnlimited));
     if (ids) {
@@ -625,13 +671,19 @@ class Selector final {
 
   // Emits the rows collected from a source out of order, sorted.
   Status EmitCollected() {
+    HSDT_RETURN_IF_ERROR(error_);
     if (ordered_) return Status::Ok();
     std::sort(collected_.begin(), collected_.end(),
               [](const Collected& a, const Collected& b) { return a.position < b.position; });
     for (const Collected& c : collected_) {
       db::Summary s;
       if (!db::DecodeSummary(c.summary, &s)) return Status::Internal("summary changed while sorting");
-      if (!(*emit_)(c.id, s, c.visible, c.position)) break;
+      ValidTimeRow vt;
+      if (!on_date_.empty()) {
+        HSDT_ASSIGN_OR_RETURN(bool recruited, InForceRow(load_, c.id, on_date_, s, &vt));
+        if (!recruited) continue;
+      }
+      if (!(*emit_)(c.id, on_date_.empty() ? s : vt.summary, c.visible, c.position)) break;
     }
     return Status::Ok();
   }
@@ -647,9 +699,20 @@ class Selector final {
     return by_unit_.insert_or_assign(std::string(unit), std::move(d)).first->second;
   }
 
-  bool Visit(std::uint64_t id, const db::Summary& s, std::string_view raw) {
-    const Decision& d = Decide(id, s[Field::kManagingUnit]);
-    if (!d.allowed || !Matches(cond_, Row{&s, d.visibility, reference_date_})) return true;
+  bool Visit(std::uint64_t id, const db::Summary& stored, std::string_view raw) {
+    const Decision& d = Decide(id, stored[Field::kManagingUnit]);
+    if (!d.allowed) return true;
+    ValidTimeRow vt;
+    if (!on_date_.empty()) {
+      auto recruited = InForceRow(load_, id, on_date_, stored, &vt);
+      if (!recruited.ok()) {
+        error_ = recruited.status();
+        return false;
+      }
+      if (!*recruited) return true;
+    }
+    const db::Summary& s = on_date_.empty() ? stored : vt.summary;
+    if (!Matches(cond_, Row{&s, d.visibility, reference_date_})) return true;
     std::string position = sort_ == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
     if (ordered_) return (*emit_)(id, s, d.visibility, position);
     if (!after_->empty() && position <= *after_) return true;
@@ -664,7 +727,10 @@ class Selector final {
   const policy::Context& ctx_;
   const Cond& cond_;
   const std::string_view reference_date_;
+  const std::string on_date_;
+  const Loader load_;
   const bool per_unit_;
+  Status error_;
   std::map<std::string, Decision, std::less<>> by_unit_;
   bool ordered_ = true;
   SortOrder sort_ = SortOrder::kId;
@@ -701,9 +767,9 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
     return Status::InvalidArgument("limit: " + std::to_string(q.limit) + "; expected 1 to 1000");
   }
   HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
-  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
   int conditions = 0;
-  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
   HSDT_ASSIGN_OR_RETURN(std::string after, ParseCursor(q.cursor, q.sort));
 
   policy::Resource gate;  // the query as a whole: as a read of one's own unit
@@ -714,13 +780,14 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   ctx.purpose = q.purpose;
   const auto grants = registry_->GrantViews();
   ctx.grants = *grants;
-  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
 
   QueryResult result;
   result.fields = q.fields.empty() ? DefaultFields() : q.fields;
   std::string last_position;
   bool more = false;
-  Selector selector(*store_, access.who, Action::kReadDossier, ctx, cond, reference_date);
+  Selector selector(*store_, access.who, Action::kReadDossier, ctx, cond, reference_date, q.on_date,
+                    [this](std::uint64_t id) { return Load(id, 0); });
   HSDT_RETURN_IF_ERROR(selector.Run(q.sort, after, q.allow_scan, explain_only,
                                     [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view position) {
     if (result.rows.size() == q.limit) {
@@ -734,7 +801,8 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   if (more) result.next_cursor = base::HexOf((q.sort == SortOrder::kId ? "i" : "n") + last_position);
   result.plan = selector.plan();
   result.examined = selector.examined();
-  const std::string reason = Shorten((explain_only ? "explain " : "") + q.filter.ToString() + " -> " +
+  const std::string reason = Shorten((explain_only ? "explain " : "") + q.filter.ToString() +
+                                     (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
                                      std::to_string(result.rows.size()) + " rows");
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
   return result;
@@ -745,21 +813,29 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
     return Status::InvalidArgument("group_by: " + std::to_string(q.group_by.size()) + " fields; limit 3");
   }
   HSDT_RETURN_IF_ERROR(CheckFields(q.group_by, "group_by"));
-  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
   int conditions = 0;
-  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
   policy::Resource gate;
   if (session.impl()) gate.managing_unit = session.impl()->unit;
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "count"));
   policy::Context ctx;
   ctx.now_micros = Now();
-  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
 
   std::map<std::string, bool, std::less<>> unit_allowed;  // the report rule depends on the unit only
   std::map<std::vector<std::string>, std::uint64_t> groups;
   CountResult result;
   result.group_by = q.group_by;
-  auto visit = [&](std::uint64_t, const db::Summary& s, std::string_view) -> bool {
+  Status failed;
+  auto visit = [&](std::uint64_t id, const db::Summary& stored, std::string_view) -> bool {
+    ValidTimeRow vt;
+    if (!q.on_date.empty()) {
+      auto recruited = InForceRow([this](std::uint64_t n) { return Load(n, 0); }, id, q.on_date, stored, &vt);
+      if (!recruited.ok()) failed = recruited.status();
+      if (!recruited.ok() || !*recruited) return recruited.ok();
+    }
+    const db::Summary& s = q.on_date.empty() ? stored : vt.summary;
     const std::string_view unit = s[Field::kManagingUnit];
     auto it = unit_allowed.find(unit);
     if (it == unit_allowed.end()) {
@@ -784,10 +860,12 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   } else {
     HSDT_RETURN_IF_ERROR(rows.Scan(std::string(1, db::kSummaryIndex), PrefixEnd(std::string(1, db::kSummaryIndex)), visit));
   }
+  HSDT_RETURN_IF_ERROR(failed);
   for (auto& [key, n] : groups) result.rows.push_back(CountRow{key, n});
   std::string by;
   for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
-  const std::string reason = Shorten(q.filter.ToString() + " by [" + by + "] -> " + std::to_string(result.total));
+  const std::string reason = Shorten(q.filter.ToString() + " by [" + by + "]" +
+                                     (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
   return result;
 }
@@ -822,9 +900,9 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
     return Status::InvalidArgument("whole_dossiers: only JSON Lines carry whole dossiers");
   }
   HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
-  HSDT_RETURN_IF_ERROR(CheckReferenceDate(q.reference_date));
+  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
   int conditions = 0;
-  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions));
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
 
   policy::Resource gate;
   if (session.impl()) gate.managing_unit = session.impl()->unit;
@@ -834,7 +912,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   ctx.purpose = q.purpose;
   const auto grants = registry_->GrantViews();
   ctx.grants = *grants;
-  const std::string reference_date = q.reference_date.empty() ? Today(ctx.now_micros) : q.reference_date;
+  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
   const std::vector<Field>& fields = q.fields.empty() ? DefaultFields() : q.fields;
 
   std::string buffer;
@@ -851,7 +929,8 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
     failed = sink(buffer);
     buffer.clear();
   };
-  Selector selector(*store_, access.who, Action::kExportDossier, ctx, cond, reference_date);
+  Selector selector(*store_, access.who, Action::kExportDossier, ctx, cond, reference_date, q.on_date,
+                    [this](std::uint64_t id) { return Load(id, 0); });
   const Status run = selector.Run(q.sort, std::string(), q.allow_scan, false,
                                   [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view) {
     const std::string id_text = db::FormatId(id);

@@ -278,6 +278,7 @@ Result<Query> Query::FromJson(std::string_view json) {
         q.purpose = *p;
       }
       q.reference_date = Str(j.getReferenceDate());
+      q.on_date = Str(j.getOnDate());
       return q;
     } catch (const kj::Exception& e) {
       return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
@@ -297,6 +298,7 @@ Result<CountQuery> CountQuery::FromJson(std::string_view json) {
       }
       HSDT_ASSIGN_OR_RETURN(q.group_by, FieldsFromJson(j.getGroupBy(), "$.groupBy"));
       q.reference_date = Str(j.getReferenceDate());
+      q.on_date = Str(j.getOnDate());
       return q;
     } catch (const kj::Exception& e) {
       return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());

@@ -46,10 +46,12 @@ struct QueryJson {
   allowScan @5 :Bool;
   purpose @6 :Text;
   referenceDate @7 :Text;
+  onDate @8 :Text;
 }
 
 struct CountJson {
   filter @0 :FilterJson;
   groupBy @1 :List(Text);
   referenceDate @2 :Text;
+  onDate @3 :Text;
 }

@@ -134,7 +134,7 @@ std::string Key8(std::uint64_t id, char kind = 0, std::uint32_t version = 0) {
 
 // ---------------------------------------------------------------- hsdt
 struct HsdtSystem {
-  std::string dir = Root() + "/hsdt";
+  std::string dir;
   std::unique_ptr<Database> db;
   std::optional<Session> admin;
   std::map<std::string, Session> editors;  // one per unit: only a unit's editor writes its dossiers
@@ -181,8 +181,10 @@ struct HsdtSystem {
     if (!db->ChangePassword(s, temporary, EditorPassword(unit)).ok()) std::abort();
     return editors.emplace(unit, std::move(s)).first->second;
   }
-  HsdtSystem() {
+  // Opens (creates) the database in `d`, and loads the district's people unless `empty`.
+  explicit HsdtSystem(std::string d = Root() + "/hsdt", bool empty = false) : dir(std::move(d)) {
     Open(false);
+    if (empty) return;
     for (int i = 0; i < kDossiers; ++i) {
       Person p = PersonAt(i);
       auto w = db->Create(Editor(p.unit), p.json, Ctx());
@@ -636,6 +638,64 @@ void BM_Query(benchmark::State& state, Sys sys, QueryKind kind) {
   Finish(state);
 }
 
+// ---------------------------------------------------------------- bulk import
+// kDossiers people into an empty database: hsdt from JSON Lines (parsed, validated, indexed,
+// sealed, in atomic batches of 1000, one unit's editor per unit); SQLite from the same JSON with
+// its indexed columns already extracted, in one transaction.
+void BM_Import(benchmark::State& state, Sys sys) {
+  static const std::vector<Person>* people = [] {
+    auto* v = new std::vector<Person>();
+    for (int i = 0; i < kDossiers; ++i) v->push_back(PersonAt(i));
+    return v;
+  }();
+  static int run = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = Root() + "/import-" + SysName(sys) + std::to_string(run++);
+    std::unique_ptr<HsdtSystem> h;
+    std::map<std::string, std::string> by_unit;  // JSON Lines per managing unit
+    if (sys == Sys::kHsdt) {
+      h = std::make_unique<HsdtSystem>(dir, true);
+      for (const Person& p : *people) {
+        std::string line = p.json;
+        line.erase(std::remove(line.begin(), line.end(), '\n'), line.end());
+        by_unit[p.unit] += line + "\n";
+        h->Editor(p.unit);
+      }
+    }
+    state.ResumeTiming();
+    if (sys == Sys::kHsdt) {
+      for (const auto& [unit, lines] : by_unit) {
+        auto r = h->db->Import(h->Editor(unit), lines, ImportOptions{}, Ctx());
+        if (!r.ok() || !r->errors.empty()) {
+          state.SkipWithError(r.ok() ? r->errors[0].message.c_str() : r.status().ToString().c_str());
+          break;
+        }
+      }
+      (void)h->db->Sync(*h->admin);
+    } else {
+      static std::map<std::string, SqliteApi>* apis = new std::map<std::string, SqliteApi>();
+      const char* library = sys == Sys::kSqlite ? "libsqlite3.so.0" : "libsqlcipher.so.0";
+      if (!apis->count(library)) (*apis)[library] = SqliteApi::Load(library);
+      SqlStore store((*apis)[library], dir + ".db", sys == Sys::kSqlite ? "" : "benchmark passphrase", 0, false, 2000);
+      store.BulkBegin();
+      std::int64_t id = 1;
+      for (const Person& p : *people) store.Create(id++, p.json, p.row, NowMicros(), false);
+      store.BulkCommit();
+    }
+    state.PauseTiming();
+    h.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::remove(dir + ".db", ec);
+    std::filesystem::remove(dir + ".db-wal", ec);
+    std::filesystem::remove(dir + ".db-shm", ec);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * kDossiers);
+  Finish(state);
+}
+
 // ---------------------------------------------------------------- ratios
 class RatioReporter final : public benchmark::ConsoleReporter {
  public:
@@ -739,6 +799,9 @@ void Register() {
     for (Sys s : {Sys::kHsdt, Sys::kSqlite, Sys::kSqlCipher}) {
       benchmark::RegisterBenchmark(name(op, s).c_str(), BM_Query, s, kind)->UseRealTime()->Unit(benchmark::kMicrosecond);
     }
+  }
+  for (Sys s : {Sys::kHsdt, Sys::kSqlite, Sys::kSqlCipher}) {
+    benchmark::RegisterBenchmark(name("import", s).c_str(), BM_Import, s)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
   }
   for (Sys s : all) {
     benchmark::RegisterBenchmark(name("disk", s).c_str(), BM_Disk, s)->Iterations(1)->UseRealTime();

@@ -1,7 +1,12 @@
 // Bulk import from JSON Lines: every line checked as Create checks one dossier; each batch is one
 // atomic commit (records, histories, indexes and one audit entry in one RocksDB batch), or
 // nothing when any of its lines is at fault.
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include "db/database_impl.h"
 
@@ -13,6 +18,30 @@ constexpr std::size_t kMaxReportedErrors = 1000;
 
 bool Blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// Parses lines[first, first + drafts->size()) on every core: parsing and validating JSON is
+// most of an import's work, and each line's is independent of the others.
+void ParseInParallel(const std::vector<std::pair<std::uint64_t, std::string_view>>& lines, std::size_t first,
+                     std::vector<std::optional<Result<DossierDraft>>>* drafts) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < drafts->size(); i = next++) {
+      (*drafts)[i].emplace(DossierDraft::FromJson(lines[first + i].second));
+    }
+  };
+  const std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                                    1 + drafts->size() / 16);
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the calling one does the rest
+    }
+  }
+  work();
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace
@@ -94,40 +123,44 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
     return Status::Ok();
   };
 
+  // The non-blank lines, with their numbers.
+  std::vector<std::pair<std::uint64_t, std::string_view>> lines;
   std::uint64_t number = 0;
-  std::uint32_t in_batch = 0;  // lines of the current batch, faulty ones included
   for (std::size_t start = 0; start < jsonl.size();) {
     std::size_t end = jsonl.find('\n', start);
     if (end == std::string_view::npos) end = jsonl.size();
     const std::string_view line = jsonl.substr(start, end - start);
     start = end + 1;
     ++number;
-    if (Blank(line)) continue;
-    ++report.lines;
-    ++in_batch;
-    auto draft = DossierDraft::FromJson(line);
-    if (!draft.ok()) {
-      fault(number, std::string(draft.status().message()));
-    } else {
+    if (!Blank(line)) lines.emplace_back(number, line);
+  }
+  report.lines = lines.size();
+  for (std::size_t first = 0; first < lines.size(); first += options.batch_lines) {
+    const std::size_t n = std::min<std::size_t>(options.batch_lines, lines.size() - first);
+    std::vector<std::optional<Result<DossierDraft>>> drafts(n);
+    ParseInParallel(lines, first, &drafts);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t line = lines[first + i].first;
+      Result<DossierDraft>& draft = *drafts[i];
+      if (!draft.ok()) {
+        fault(line, std::string(draft.status().message()));
+        continue;
+      }
       auto allowed = CheckCreate(s, *draft);
       if (allowed.ok()) {
         if (!access) access = std::move(allowed).value();
-        batch.push_back({number, std::move(draft).value()});
+        batch.push_back({line, std::move(draft).value()});
       } else if (allowed.status().code() == StatusCode::kPermissionDenied ||
                  allowed.status().code() == StatusCode::kInvalidArgument) {
         // A session that is not valid refuses every line: stop at the first.
         if (!Validate(s, Action::kCreateDossier).ok()) return allowed.status();
-        fault(number, std::string(allowed.status().message()));
+        fault(line, std::string(allowed.status().message()));
       } else {
         return allowed.status();
       }
     }
-    if (in_batch == options.batch_lines) {
-      HSDT_RETURN_IF_ERROR(commit());
-      in_batch = 0;
-    }
+    HSDT_RETURN_IF_ERROR(commit());
   }
-  if (in_batch > 0) HSDT_RETURN_IF_ERROR(commit());
   return report;
 }
 

@@ -197,6 +197,8 @@ Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible);
 // Appends `s` as a JSON string literal (quotes and escapes added).
 void AppendJsonString(std::string* out, std::string_view s);
+// Appends `v` as a CSV field (RFC 4180: quoted when it holds a comma, quote or line break).
+void AppendCsvField(std::string* out, std::string_view v);
 Status CheckReason(const ChangeContext& c, bool source_required);
 }  // namespace db
 

@@ -760,33 +760,49 @@ const std::vector<Field>& DefaultFields() {
   return fields;
 }
 
+// What Find and Export share before they select rows: the checked filter, the authorisation of
+// the query as a whole (as an `action` on one's own unit), the policy context and the dates.
+struct QueryScope {
+  Cond cond;
+  Database::Impl::Access access;
+  std::shared_ptr<const std::vector<policy::GrantView>> grants;  // ctx.grants points into it
+  policy::Context ctx;
+  std::string reference_date;
+};
+
+Result<QueryScope> OpenQuery(Database::Impl& impl, const Session& session, const Query& q, Action action,
+                             const char* target) {
+  HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
+  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
+  int conditions = 0;
+  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
+  policy::Resource gate;
+  if (session.impl()) gate.managing_unit = session.impl()->unit;
+  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.Authorize(session, action, gate, q.purpose, target));
+  QueryScope scope{std::move(cond), std::move(access), impl.registry().GrantViews(), {}, {}};
+  scope.ctx.now_micros = impl.Now();
+  scope.ctx.purpose = q.purpose;
+  scope.ctx.grants = *scope.grants;
+  scope.reference_date = ReferenceDate(q.reference_date, q.on_date, scope.ctx.now_micros);
+  return scope;
+}
+
 }  // namespace
 
 Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q, bool explain_only) {
   if (q.limit == 0 || q.limit > kMaxLimit) {
     return Status::InvalidArgument("limit: " + std::to_string(q.limit) + "; expected 1 to 1000");
   }
-  HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
-  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
-  int conditions = 0;
-  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
   HSDT_ASSIGN_OR_RETURN(std::string after, ParseCursor(q.cursor, q.sort));
-
-  policy::Resource gate;  // the query as a whole: as a read of one's own unit
-  if (session.impl()) gate.managing_unit = session.impl()->unit;
-  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadDossier, gate, q.purpose, "query"));
-  policy::Context ctx;
-  ctx.now_micros = Now();
-  ctx.purpose = q.purpose;
-  const auto grants = registry_->GrantViews();
-  ctx.grants = *grants;
-  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
+  HSDT_ASSIGN_OR_RETURN(QueryScope scope, OpenQuery(*this, session, q, Action::kReadDossier, "query"));
+  const Access& access = scope.access;
+  const std::string& reference_date = scope.reference_date;
 
   QueryResult result;
   result.fields = q.fields.empty() ? DefaultFields() : q.fields;
   std::string last_position;
   bool more = false;
-  Selector selector(*store_, access.who, Action::kReadDossier, ctx, cond, reference_date, q.on_date,
+  Selector selector(*store_, access.who, Action::kReadDossier, scope.ctx, scope.cond, reference_date, q.on_date,
                     [this](std::uint64_t id) { return Load(id, 0); });
   HSDT_RETURN_IF_ERROR(selector.Run(q.sort, after, q.allow_scan, explain_only,
                                     [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view position) {
@@ -829,6 +845,14 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   result.group_by = q.group_by;
   Status failed;
   auto visit = [&](std::uint64_t id, const db::Summary& stored, std::string_view) -> bool {
+    const std::string_view unit = stored[Field::kManagingUnit];
+    auto it = unit_allowed.find(unit);
+    if (it == unit_allowed.end()) {
+      policy::Resource what;
+      what.managing_unit = std::string(unit);
+      it = unit_allowed.emplace(std::string(unit), policy::Decide(access.who, Action::kReadReports, what, ctx).allowed).first;
+    }
+    if (!it->second) return true;
     ValidTimeRow vt;
     if (!q.on_date.empty()) {
       auto recruited = InForceRow([this](std::uint64_t n) { return Load(n, 0); }, id, q.on_date, stored, &vt);
@@ -836,15 +860,8 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
       if (!recruited.ok() || !*recruited) return recruited.ok();
     }
     const db::Summary& s = q.on_date.empty() ? stored : vt.summary;
-    const std::string_view unit = s[Field::kManagingUnit];
-    auto it = unit_allowed.find(unit);
-    if (it == unit_allowed.end()) {
-      policy::Resource what;
-      what.managing_unit = std::string(unit);
-      it = unit_allowed.emplace(std::string(unit), policy::Decide(access.who, Action::kReadReports, what, ctx).allowed).first;
-    }
     // Counts are statistics: every field may group and filter them.
-    if (!it->second || !Matches(cond, Row{&s, Visibility::kConfidential, reference_date})) return true;
+    if (!Matches(cond, Row{&s, Visibility::kConfidential, reference_date})) return true;
     std::vector<std::string> key;
     key.reserve(q.group_by.size());
     for (Field f : q.group_by) key.push_back(db::FieldValue(s, f, reference_date));
@@ -872,19 +889,6 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
 
 namespace {
 
-void AppendCsvField(std::string* out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 constexpr std::size_t kExportChunk = 64 * 1024;
 constexpr char kUtf8Bom[] = "\xEF\xBB\xBF";
 
@@ -899,20 +903,9 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   if (options.whole_dossiers && options.format != ExportFormat::kJsonLines) {
     return Status::InvalidArgument("whole_dossiers: only JSON Lines carry whole dossiers");
   }
-  HSDT_RETURN_IF_ERROR(CheckFields(q.fields, "fields"));
-  HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
-  int conditions = 0;
-  HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
-
-  policy::Resource gate;
-  if (session.impl()) gate.managing_unit = session.impl()->unit;
-  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kExportDossier, gate, q.purpose, "export"));
-  policy::Context ctx;
-  ctx.now_micros = Now();
-  ctx.purpose = q.purpose;
-  const auto grants = registry_->GrantViews();
-  ctx.grants = *grants;
-  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
+  HSDT_ASSIGN_OR_RETURN(QueryScope scope, OpenQuery(*this, session, q, Action::kExportDossier, "export"));
+  const Access& access = scope.access;
+  const std::string& reference_date = scope.reference_date;
   const std::vector<Field>& fields = q.fields.empty() ? DefaultFields() : q.fields;
 
   std::string buffer;
@@ -929,7 +922,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
     failed = sink(buffer);
     buffer.clear();
   };
-  Selector selector(*store_, access.who, Action::kExportDossier, ctx, cond, reference_date, q.on_date,
+  Selector selector(*store_, access.who, Action::kExportDossier, scope.ctx, scope.cond, reference_date, q.on_date,
                     [this](std::uint64_t id) { return Load(id, 0); });
   const Status run = selector.Run(q.sort, std::string(), q.allow_scan, false,
                                   [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view) {
@@ -959,7 +952,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
         buffer += id_text;
         for (const auto& v : values) {
           buffer.push_back(',');
-          if (v) AppendCsvField(&buffer, *v);
+          if (v) db::AppendCsvField(&buffer, *v);
         }
         buffer += "\r\n";
       } else {

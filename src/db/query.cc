@@ -245,6 +245,20 @@ void AppendJsonString(std::string* out, std::string_view s) {
   }
   out->push_back('"');
 }
+
+void AppendCsvField(std::string* out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
 }  // namespace db
 
 std::string Filter::ToString() const {

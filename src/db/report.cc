@@ -418,19 +418,6 @@ std::string Html(std::string_view s) {
   return out;
 }
 
-void AppendCsv(std::string* out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 }  // namespace
 
 std::string ReportToJson(const SemiAnnualReport& r) {
@@ -492,13 +479,13 @@ std::string ReportToCsv(const SemiAnnualReport& r) {
   out += "Mã đơn vị,Tên đơn vị";
   for (const auto& [label, value] : Columns(r.district)) {
     out.push_back(',');
-    AppendCsv(&out, label);
+    db::AppendCsvField(&out, label);
   }
   out += "\r\n";
   auto row = [&](const UnitReport& u) {
-    AppendCsv(&out, u.unit);
+    db::AppendCsvField(&out, u.unit);
     out.push_back(',');
-    AppendCsv(&out, u.unit_name);
+    db::AppendCsvField(&out, u.unit_name);
     for (const auto& [label, value] : Columns(u)) out += "," + value;
     out += "\r\n";
   };

@@ -55,6 +55,18 @@ const std::vector<Person>& People() {
   return people;
 }
 
+// A grant to the editor of 27460 over every dossier of 27436, in force until 2100.
+GrantSpec EditorGrantOn27436(std::uint32_t rights) {
+  GrantSpec g;
+  g.grantee_user = testing::kEditorUser;
+  g.scope_unit = "27436";
+  g.rights = rights;
+  g.legal_basis = {"12/UBND", "2026-01-05"};
+  g.signer = "Chủ tịch UBND quận";
+  g.valid_until_micros = std::int64_t{4102444800} * 1000000;
+  return g;
+}
+
 class QueryTest : public ::testing::Test {
  protected:
   QueryTest()
@@ -198,15 +210,7 @@ TEST_F(QueryTest, ResultsPassThePolicy) {
   EXPECT_EQ(r->rows.size(), 2u);
   // A read-only grant opens the other unit, without its personal fields, which then match no
   // filter either.
-  GrantSpec g;
-  g.grantee_user = testing::kEditorUser;
-  g.scope_unit = "27436";
-  g.rights = kGrantRead;
-  g.legal_basis = {"12/UBND", "2026-01-05"};
-  g.signer = "Chủ tịch UBND quận";
-  g.valid_from_micros = 0;
-  g.valid_until_micros = std::int64_t{4102444800} * 1000000;  // 2100
-  ASSERT_TRUE(t_->IssueGrant(t_.admin, g, Ctx()).ok());
+  ASSERT_TRUE(t_->IssueGrant(t_.admin, EditorGrantOn27436(kGrantRead), Ctx()).ok());
   r = Find(t_.editor, Filter::Name("dat"), SortOrder::kId, Purpose::kInspection);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->rows.size(), 2u);
@@ -382,23 +386,14 @@ TEST_F(QueryTest, ExportsAreARightOfTheirOwnAndAudited) {
   EXPECT_EQ(Lines(out), 9u);
 
   // A read grant lets the editor find the other unit's dossiers, not export them.
-  GrantSpec g;
-  g.grantee_user = testing::kEditorUser;
-  g.scope_unit = "27436";
-  g.rights = kGrantRead;
-  g.legal_basis = {"12/UBND", "2026-01-05"};
-  g.signer = "Chủ tịch UBND quận";
-  g.valid_until_micros = std::int64_t{4102444800} * 1000000;
-  auto read_only = t_->IssueGrant(t_.admin, g, Ctx());
-  ASSERT_TRUE(read_only.ok());
+  ASSERT_TRUE(t_->IssueGrant(t_.admin, EditorGrantOn27436(kGrantRead), Ctx()).ok());
   auto found = t_->Find(t_.editor, q);
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->rows.size(), 10u);
   ExportAll(*t_.db, t_.editor, q, csv, &st, &rows);
   EXPECT_EQ(rows, 8u);
   // An export grant does; without the personal right the national ID stays out.
-  g.rights = kGrantRead | kGrantExport;
-  ASSERT_TRUE(t_->IssueGrant(t_.admin, g, Ctx()).ok());
+  ASSERT_TRUE(t_->IssueGrant(t_.admin, EditorGrantOn27436(kGrantRead | kGrantExport), Ctx()).ok());
   out = ExportAll(*t_.db, t_.editor, q, csv, &st, &rows);
   EXPECT_EQ(rows, 10u);
   EXPECT_NE(out.find("Hoàng Thanh Bình,\r\n"), std::string::npos);

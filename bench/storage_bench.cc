@@ -218,15 +218,32 @@ struct RawSystem {
     db.reset(raw);
     for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
   }
-  // The same batch shape as hsdt's: record, version record, three index keys.
+  // The same batch shape as hsdt's: record, version record, and index entries like hsdt's (the
+  // national ID, ten field entries, one per name word, the folded name, the summary row and the
+  // unit-order entry, four of them carrying a summary of the listed fields).
   void Create(const Person& p, bool sync) {
     const std::uint64_t id = next_id++;
+    const std::string id8 = Key8(id);
+    const SqlRow& r = p.row;
+    const std::string summary = r.national_id + r.unit + r.status + r.surname + r.middle + r.given + r.birth_date +
+                                r.gender + r.rank + r.name_key_hex + r.folded_name;
     rocksdb::WriteBatch b;
     b.Put(Key8(id), p.json);
     b.Put(Key8(id, 'i', 1), std::string(8, '\0') + "bench|benchmark|1/QĐ-UBND|2024-01-01|create|dangCongTac");
-    b.Put("n" + p.national_id, Key8(id));
-    b.Put("m" + p.unit + '\0' + Key8(id), "");
-    b.Put("s" + std::string(4, '\1') + Key8(id), "");
+    b.Put("n" + p.national_id, id8 + summary);
+    int field = 0;
+    for (const std::string* v : {&r.unit, &r.unit, &r.status, &r.rank, &r.gender, &r.birth_date, &r.national_id,
+                                 &r.surname, &r.given, &r.middle}) {
+      b.Put("x" + std::string(1, static_cast<char>(++field)) + *v + std::string("\0\1", 2) + id8, "");
+    }
+    for (std::size_t at = 0; at < r.folded_name.size();) {
+      const std::size_t end = std::min(r.folded_name.find(' ', at), r.folded_name.size());
+      b.Put("t" + r.folded_name.substr(at, end - at) + std::string("\0\1", 2) + id8, "");
+      at = end + 1;
+    }
+    b.Put("f" + r.folded_name + std::string("\0\1", 2) + id8, summary);
+    b.Put("r" + id8, summary);
+    b.Put("o" + r.unit + std::string("\0\1", 2) + r.name_key_hex + id8, summary);
     Write(&b, sync);
     versions[id] = 1;
   }

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace hsdt::schema {
 namespace {
@@ -51,22 +52,43 @@ std::string FoldCase(std::string_view utf8) {
   return out;
 }
 
-std::string FoldForSearch(std::string_view utf8) {
-  icu::UnicodeString u = FromUtf8(utf8);
+namespace {
+
+bool AsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Rule-based transliteration costs tens of microseconds, and names are made of a few thousand
+// distinct words: each thread remembers the words it has folded (up to kMemoWords of them).
+constexpr std::size_t kMemoWords = 8192;
+
+const std::string& FoldWord(std::string_view word) {
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (auto it = memo.find(std::string(word)); it != memo.end()) return it->second;
+  if (memo.size() >= kMemoWords) memo.clear();
+  icu::UnicodeString u = FromUtf8(word);
   SearchFolder().transliterate(u);
   std::string folded;
   u.toUTF8String(folded);
+  return memo.emplace(std::string(word), std::move(folded)).first->second;
+}
+
+}  // namespace
+
+std::string FoldForSearch(std::string_view utf8) {
   std::string out;
-  out.reserve(folded.size());
-  for (char c : folded) {
-    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (!space) {
-      out.push_back(c);
-    } else if (!out.empty() && out.back() != ' ') {
-      out.push_back(' ');
+  out.reserve(utf8.size());
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    while (i < utf8.size() && AsciiSpace(utf8[i])) ++i;
+    std::size_t end = i;
+    while (end < utf8.size() && !AsciiSpace(utf8[end])) ++end;
+    if (end == i) break;
+    const std::string& word = FoldWord(utf8.substr(i, end - i));
+    if (!word.empty()) {
+      if (!out.empty()) out.push_back(' ');
+      out += word;
     }
+    i = end;
   }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
@@ -83,6 +105,10 @@ std::vector<std::string> SplitWords(std::string_view folded) {
 }
 
 std::string VietnameseSortKey(std::string_view utf8) {
+  // Name parts repeat as words do: remembered per thread like them.
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (auto it = memo.find(std::string(utf8)); it != memo.end()) return it->second;
+  if (memo.size() >= kMemoWords) memo.clear();
   const icu::UnicodeString u = FromUtf8(utf8);
   const icu::Collator& c = VietnameseCollator();
   std::string key(64, '\0');
@@ -92,7 +118,7 @@ std::string VietnameseSortKey(std::string_view utf8) {
     n = c.getSortKey(u, reinterpret_cast<uint8_t*>(key.data()), n);
   }
   key.resize(static_cast<std::size_t>(n));  // n counts the terminating 0
-  return key;
+  return memo.emplace(std::string(utf8), std::move(key)).first->second;
 }
 
 std::size_t CodePoints(std::string_view utf8) {

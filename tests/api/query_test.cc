@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <random>
 #include <set>
@@ -193,6 +195,45 @@ TEST_F(QueryTest, PagingContinuesAfterTheCursorUnderConcurrentWrites) {
   for (const auto& row : second->rows) given.push_back(row.values[0].value_or("?"));
   EXPECT_EQ(given, (std::vector<std::string>{"Ăn", "Ân", "Dũng", "Đạt", "Yến"}));
   EXPECT_TRUE(second->next_cursor.empty());
+}
+
+TEST_F(QueryTest, PagingIsExactWhileAnotherThreadWrites) {
+  // Every dossier that exists before the first page is seen exactly once, in order, however
+  // many are created meanwhile.
+  std::atomic<bool> stop{false};
+  std::atomic<int> created{0};
+  std::thread writer([&] {
+    for (int n = 0; !stop.load() && n < 60; ++n) {
+      const char* given[] = {"Bảo", "Cúc", "Hà", "Lan", "Mai", "Tú"};
+      if (t_->Create(t_.editor, DossierJson({"Lâm", "Thị", given[n % 6], "1990-01-01", "nu", "27460"}, 1000 + n),
+                     Ctx())
+              .ok()) {
+        ++created;
+      }
+    }
+  });
+  Query q;
+  q.filter = Filter::Eq(Field::kManagingUnit, "27460");
+  q.sort = SortOrder::kName;
+  q.limit = 2;
+  q.fields = {Field::kGiven};
+  std::vector<std::string> seen;
+  for (int page = 0; page < 200; ++page) {
+    auto r = t_->Find(t_.editor, q);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (const auto& row : r->rows) seen.push_back(row.id);
+    if (r->next_cursor.empty()) break;
+    q.cursor = r->next_cursor;
+  }
+  stop = true;
+  writer.join();
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size()) << "a row was repeated";
+  int own = 0;
+  for (const Person& p : People()) own += p.unit == "27460";
+  int original = 0;  // the people of 27460 made before paging began (ids_ also holds 27436's)
+  for (const auto& [name, id] : ids_) original += std::count(seen.begin(), seen.end(), id) == 1;
+  EXPECT_EQ(original, own);
+  EXPECT_LE(seen.size(), static_cast<std::size_t>(own + created.load()));
 }
 
 TEST_F(QueryTest, ResultsPassThePolicy) {

@@ -2,6 +2,7 @@
 #include "base/coding.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -68,6 +69,29 @@ std::string HexOf(std::string_view bytes) {
     out.push_back(kHex[c & 15]);
   }
   return out;
+}
+
+std::string FormatPrefixedId(std::string_view prefix, std::uint64_t n) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  const auto count = static_cast<std::size_t>(end - digits);
+  std::string out(prefix);
+  if (count < 8) out.append(8 - count, '0');
+  out.append(digits, count);
+  return out;
+}
+
+std::optional<std::uint64_t> ParsePrefixedId(std::string_view id, std::string_view prefix) {
+  if (id.size() < prefix.size() + 8 || id.size() > prefix.size() + 20 || id.substr(0, prefix.size()) != prefix) {
+    return std::nullopt;
+  }
+  std::uint64_t n = 0;
+  const std::string_view digits = id.substr(prefix.size());
+  const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size() || FormatPrefixedId(prefix, n) != id) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 }  // namespace hsdt::base

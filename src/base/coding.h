@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,5 +61,11 @@ inline bool ConsumeBigEndian64(std::string_view* in, std::uint64_t* v) {
 
 // Printable form of binary key bytes for messages: hex.
 std::string HexOf(std::string_view bytes);
+
+// Identifiers printed as a prefix and at least eight digits: "HS00000042", "GR00000003".
+std::string FormatPrefixedId(std::string_view prefix, std::uint64_t n);
+// The number of an identifier in exactly that form (no sign, no extra leading zero), else
+// nullopt.
+std::optional<std::uint64_t> ParsePrefixedId(std::string_view id, std::string_view prefix);
 
 }  // namespace hsdt::base

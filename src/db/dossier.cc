@@ -1,7 +1,6 @@
 #include <hsdt/dossier.h>
 
-#include <charconv>
-
+#include "base/coding.h"
 #include "base/guard.h"
 #include "db/internal.h"
 
@@ -90,24 +89,11 @@ Result<std::string> Dossier::ToJson(bool pretty) const {
 
 namespace db {
 
-std::string FormatId(std::uint64_t id) {
-  char digits[20];
-  const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
-  const std::size_t n = static_cast<std::size_t>(end - digits);
-  std::string out = "HS";
-  if (n < 8) out.append(8 - n, '0');  // at least eight digits
-  out.append(digits, n);
-  return out;
-}
+std::string FormatId(std::uint64_t id) { return base::FormatPrefixedId("HS", id); }
 
 std::optional<std::uint64_t> ParseId(std::string_view id) {
-  if (id.size() < 10 || id.size() > 22 || id.substr(0, 2) != "HS") return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : id.substr(2)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (v == 0 || FormatId(v) != id) return std::nullopt;
+  auto v = base::ParsePrefixedId(id, "HS");
+  if (!v || *v == 0) return std::nullopt;
   return v;
 }
 

@@ -3,7 +3,6 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
-#include <cstdio>
 #include <type_traits>
 
 #include "base/coding.h"
@@ -182,8 +181,11 @@ Result<storage::BatchOp> SealValue(storage::Store* store, std::string key, std::
   return storage::BatchOp{storage::kRegistryCf, std::move(key), std::move(value), false};
 }
 
-template <typename R>
-Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_view value) {
+// Opens the registry value of `key` (recorded-at micros u64 ‖ sealed message, the key and the
+// time bound into the seal) and calls `read` on the root of message type T.
+// Returns: Ok; Corruption naming the key if it does not authenticate or decode.
+template <typename T, typename Fn>
+Status OpenSealed(storage::Store* store, std::string_view key, std::string_view value, Fn&& read) {
   if (value.size() < 8) return Status::Corruption("registry/" + base::HexOf(key) + ": too short");
   const std::string ad = std::string(key) + std::string(value.substr(0, 8));
   auto plain = store->sealer().Open(storage::ValueType::kRegistry, 0, value.substr(8), ad);
@@ -191,14 +193,20 @@ Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_vie
   try {
     capnp::FlatArrayMessageReader reader(
         kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain->words()), plain->size() / 8));
-    R r;
-    Decode(reader.getRoot<typename Schema<R>::T>(), &r);
-    r.micros = static_cast<std::int64_t>(base::GetBigEndian64(value.data()));
-    if (key.size() >= 4) r.version = base::GetBigEndian32(key.data() + key.size() - 4);
-    return r;
+    read(reader.getRoot<T>());
+    return Status::Ok();
   } catch (const kj::Exception& e) {
     return Status::Corruption("registry/" + base::HexOf(key) + ": " + e.getDescription().cStr());
   }
+}
+
+template <typename R>
+Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_view value) {
+  R r;
+  HSDT_RETURN_IF_ERROR(OpenSealed<typename Schema<R>::T>(store, key, value, [&](auto root) { Decode(root, &r); }));
+  r.micros = static_cast<std::int64_t>(base::GetBigEndian64(value.data()));
+  if (key.size() >= 4) r.version = base::GetBigEndian32(key.data() + key.size() - 4);
+  return r;
 }
 
 // The last version of `name` recorded at or before `micros`.
@@ -213,21 +221,6 @@ Result<std::optional<R>> AsOf(storage::Store* store, char kind, std::string_view
     return Status::Ok();
   }));
   return found;
-}
-
-std::uint64_t IdNumber(std::string_view id) {
-  std::uint64_t n = 0;
-  for (char c : id.substr(std::min<std::size_t>(2, id.size()))) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
-
-std::string FormatId(const char* prefix, std::uint64_t n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%08llu", prefix, static_cast<unsigned long long>(n));
-  return buf;
 }
 
 }  // namespace
@@ -253,14 +246,14 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
       }
       case kGrantKind: {
         HSDT_ASSIGN_OR_RETURN(GrantRecord g, OpenValue<GrantRecord>(store, k, v));
-        r->grant_seq_ = std::max(r->grant_seq_, IdNumber(g.view.id));
+        r->grant_seq_ = std::max(r->grant_seq_, base::ParsePrefixedId(g.view.id, "GR").value_or(0));
         const std::string id = g.view.id;
         r->grants_[id] = std::make_shared<const GrantRecord>(std::move(g));
         break;
       }
       case kHandOverKind: {
         HSDT_ASSIGN_OR_RETURN(HandOverRecord h, OpenValue<HandOverRecord>(store, k, v));
-        r->handover_seq_ = std::max(r->handover_seq_, IdNumber(h.id));
+        r->handover_seq_ = std::max(r->handover_seq_, base::ParsePrefixedId(h.id, "HO").value_or(0));
         const std::string id = h.id;
         r->handovers_[id] = std::make_shared<const HandOverRecord>(std::move(h));
         break;
@@ -422,20 +415,11 @@ Result<LoginState> Registry::ReadLoginState(std::string_view user_name) {
   HSDT_RETURN_IF_ERROR(store_->Get(storage::kRegistryCf, key, &value, &found));
   LoginState s;
   if (!found) return s;
-  if (value.size() < 8) return Status::Corruption("registry/login: too short");
-  auto plain = store_->sealer().Open(storage::ValueType::kRegistry, 0, std::string_view(value).substr(8),
-                                     key + value.substr(0, 8));
-  if (!plain.ok()) return plain.status().WithPrefix("registry/login");
-  try {
-    capnp::FlatArrayMessageReader reader(
-        kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain->words()), plain->size() / 8));
-    auto b = reader.getRoot<schema::LoginState>();
+  HSDT_RETURN_IF_ERROR(OpenSealed<schema::LoginState>(store_, key, value, [&](schema::LoginState::Reader b) {
     s.failed_logins = b.getFailedLogins();
     s.locked_until_micros = b.getLockedUntilMicros();
-    return s;
-  } catch (const kj::Exception& e) {
-    return Status::Corruption(std::string("registry/login: ") + e.getDescription().cStr());
-  }
+  }));
+  return s;
 }
 
 Result<storage::BatchOp> Registry::StageLoginState(std::string_view user_name, const LoginState& state,
@@ -447,7 +431,7 @@ Result<storage::BatchOp> Registry::StageLoginState(std::string_view user_name, c
   return SealValue(store_, std::string(1, kLoginKind) + FoldUserName(user_name), 0, Flat(m), now);
 }
 
-std::string Registry::NextGrantId() { return FormatId("GR", ++grant_seq_); }
-std::string Registry::NextHandOverId() { return FormatId("HO", ++handover_seq_); }
+std::string Registry::NextGrantId() { return base::FormatPrefixedId("GR", ++grant_seq_); }
+std::string Registry::NextHandOverId() { return base::FormatPrefixedId("HO", ++handover_seq_); }
 
 }  // namespace hsdt::policy

@@ -208,7 +208,9 @@ Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const
       ops.push_back({storage::kIndexCf, key, {}, true});
     }
   }
-  if (!ops.empty()) HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, true));
+  // Not synced one by one: VerifyIndexes syncs once at the end (index entries are derived data;
+  // a repair cut short is found again by the next verification, or the next open's rebuild).
+  if (!ops.empty()) HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, false));
   return static_cast<std::uint64_t>(ops.size());
 }
 
@@ -241,6 +243,7 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
         HSDT_ASSIGN_OR_RETURN(std::uint64_t fixed, RepairIndexEntries(id, keys));
         report.repaired += fixed;
       }
+      if (report.repaired > 0) HSDT_RETURN_IF_ERROR(store_->Sync());
     }
     return report;
   } catch (const kj::Exception& e) {

@@ -79,6 +79,7 @@ struct SemiAnnualReport {
   int supplement_year = 0;
   std::string generated_at;  // UTC, ISO 8601
   std::string generated_by;
+  std::string issuer;        // the district (the registry's unit of kind "district"), for the page
   std::vector<UnitReport> units;
   UnitReport district;
 };

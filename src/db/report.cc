@@ -2,6 +2,9 @@
 // dossier the session reports on, its summary row, its record (decrypted) and its history.
 #include <hsdt/report.h>
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -299,6 +302,9 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
     report.units.push_back(std::move(u));
   }
   report.district.unit_name = "Toàn quận";
+  for (const auto& u : registry_->Units()) {
+    if (u.kind == "district") report.issuer = u.name_vi;
+  }
   const std::string reason = report.period.from + ".." + report.period.to + " -> " +
                              std::to_string(report.district.dossiers) + " dossiers, " +
                              std::to_string(report.units.size()) + " units";
@@ -404,6 +410,15 @@ std::string VietnameseDate(const std::string& iso) {  // 2026-05-31 -> 31/05/202
   return iso.size() >= 10 ? iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) : iso;
 }
 
+// Upper case by ICU's Vietnamese rules (for the heading of a page).
+std::string UpperVi(std::string_view s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  u.toUpper(icu::Locale("vi"));
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
 std::string Html(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -438,6 +453,8 @@ std::string ReportToJson(const SemiAnnualReport& r) {
   }
   out += "],\"district\":";
   AppendUnit(&out, r.district);
+  out += ",\"issuer\":";
+  db::AppendJsonString(&out, r.issuer);
   return out + "}";
 }
 
@@ -508,7 +525,10 @@ std::string ReportToHtml(const SemiAnnualReport& r) {
       "thead { display: table-header-group; } tr { page-break-inside: avoid; }\n"
       "tr.total td { font-weight: bold; }\n"
       "@media screen { body { max-width: 297mm; margin: auto; } }\n"
+      "table.head, table.head td { border: none; text-align: center; font-weight: bold; }\n"
       "</style>\n</head>\n<body>\n"
+      "<table class=\"head\"><tr><td>" + Html(UpperVi(r.issuer)) + "</td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+      "<br>Độc lập - Tự do - Hạnh phúc</td></tr></table>\n"
       "<h1>BÁO CÁO TÌNH HÌNH QUẢN LÝ HỒ SƠ ĐIỆN TỬ CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC</h1>\n"
       "<p class=\"sub\">Kỳ báo cáo: từ ngày " + VietnameseDate(r.period.from) + " đến ngày " +
       VietnameseDate(r.period.to) + " (hạn nộp " + VietnameseDate(r.due) + "). Lập lúc " + Html(r.generated_at) +

@@ -164,6 +164,8 @@ TEST_F(ReportTest, SemiAnnualReportCountsAndRenders) {
   EXPECT_NE(html.find("size: A4"), std::string::npos);
   EXPECT_NE(html.find("từ ngày 01/12/2025 đến ngày 31/05/2026"), std::string::npos);
   EXPECT_NE(html.find("Toàn quận"), std::string::npos);
+  EXPECT_NE(html.find("ỦY BAN NHÂN DÂN QUẬN BÌNH TÂN"), std::string::npos);
+  EXPECT_NE(html.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), std::string::npos);
 
   EXPECT_NE((*t_)->MakeSemiAnnualReport(t_->admin, "2026-07-01").status().message().find("due:"), std::string::npos);
   // The auditor reads reports (tier 2), never dossier content.

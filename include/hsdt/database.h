@@ -161,7 +161,8 @@ class Database final {
   // Finds the dossiers matching `query` that the session may read (each row decided by the
   // policy as a read, with `query.purpose`), fields redacted as the policy decides; one page of
   // at most query.limit rows. Answered from the index family's summary rows: no record is
-  // decrypted. Audited as one entry (the filter and the number of rows).
+  // decrypted, except with query.on_date (valid time). Audited as one entry (the filter and the
+  // number of rows).
   // Returns:   the page; InvalidArgument naming the query field at fault, or when no index
   //            serves the filter and query.allow_scan is false; PermissionDenied (district
   //            auditors: no dossier content); IOError.

@@ -84,9 +84,6 @@ struct SemiAnnualReport {
   UnitReport district;
 };
 
-// The expected optional fields SemiAnnualReport counts, in report order.
-const std::vector<std::string>& ExpectedFields();
-
 // Renderings. CSV is UTF-8 with a byte-order mark; CSV and HTML labels are Vietnamese, and the
 // HTML page prints on A4.
 std::string ReportToJson(const SemiAnnualReport& report);

@@ -121,14 +121,12 @@ Result<std::shared_ptr<const policy::AccountRecord>> Database::Impl::Live(const 
   return account;
 }
 
-Result<policy::Principal> Database::Impl::Validate(const Session& session, Action action) {
-  const std::int64_t now = Now();
+Result<policy::Principal> Database::Impl::Validate(const Session& session, std::int64_t now) {
   HSDT_ASSIGN_OR_RETURN(auto account, Live(session, now));
   const auto& s = session.impl();
   if (s->must_change_password.load()) {
     return Status::PermissionDenied("session: change the temporary password first (ChangePassword)");
   }
-  (void)action;
   s->last_used_micros = now;
   return PrincipalOf(*account, s->folded);
 }
@@ -154,7 +152,7 @@ Result<Database::Impl::Access> Database::Impl::Deny(const Session& session, Acti
 Status Database::Impl::AuditMiss(const Session& session, Action action, std::string_view target,
                                  Purpose purpose, const Status& missing) {
   Decision d;
-  auto who = Validate(session, action);
+  auto who = Validate(session, Now());
   d.rule = who.ok() ? "not-found" : "session";
   d.reason = who.ok() ? std::string(missing.message()) : std::string(who.status().message());
   auto denied = Deny(session, action, target, purpose, d);
@@ -164,7 +162,8 @@ Status Database::Impl::AuditMiss(const Session& session, Action action, std::str
 Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session, Action action,
                                                          const policy::Resource& what,
                                                          Purpose purpose, std::string_view target) {
-  auto who = Validate(session, action);
+  const std::int64_t now = Now();  // one reading: the session's time is the decision's time
+  auto who = Validate(session, now);
   if (!who.ok()) {
     Decision d;
     d.rule = "session";
@@ -180,7 +179,7 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
     return Status::InvalidArgument("purpose: " + d.reason);
   }
   policy::Context ctx;
-  ctx.now_micros = Now();
+  ctx.now_micros = now;
   ctx.purpose = purpose;
   std::shared_ptr<const std::vector<policy::GrantView>> grants;  // keeps the snapshot alive
   if (action == Action::kReadDossier || action == Action::kReadHistory || action == Action::kExportDossier) {

@@ -70,7 +70,8 @@ std::string Database::Impl::ManagingUnitOf(const storage::CachedRecord& record) 
 }
 
 Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::uint64_t id,
-                                                                          std::uint32_t version) {
+                                                                          std::uint32_t version,
+                                                                          bool fill_cache) {
   if (store_->closed()) return Status::IOError("the database is closed");
   if (auto hit = cache_.Lookup(id, 0); hit && (version == 0 || hit->version == version)) return hit;
   if (version != 0) {
@@ -89,7 +90,7 @@ Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::u
   record->id = id;
   record->version = stored.version;
   record->bytes = std::move(stored.bytes);
-  cache_.Insert(id, version == 0 ? 0 : version, record);
+  if (fill_cache) cache_.Insert(id, version == 0 ? 0 : version, record);
   return std::shared_ptr<const storage::CachedRecord>(std::move(record));
 }
 

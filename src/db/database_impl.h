@@ -94,7 +94,11 @@ class Database::Impl final {
   // Reads version `version` (0: latest) of `id` for the session, redacted and audited.
   Result<Dossier> Read(const Session& s, std::string_view id, std::uint32_t version,
                        Purpose purpose, Action action);
-  Result<std::shared_ptr<const storage::CachedRecord>> Load(std::uint64_t id, std::uint32_t version);
+  // Version `version` (0: latest) of `id`, from the record cache or the store. Readers that go
+  // through many dossiers once (reports, exports, valid-time queries) pass fill_cache false, so
+  // they do not evict the records that sessions keep reading.
+  Result<std::shared_ptr<const storage::CachedRecord>> Load(std::uint64_t id, std::uint32_t version,
+                                                            bool fill_cache = true);
   // Load for a session's call: a missing dossier is audited (AuditMiss).
   Result<std::shared_ptr<const storage::CachedRecord>> LoadFor(const Session& s, std::uint64_t id,
                                                                std::uint32_t version, Action action,
@@ -167,7 +171,9 @@ class Database::Impl final {
  private:
   Result<Access> Deny(const Session& session, Action action, std::string_view target,
                       Purpose purpose, const Decision& decision);
-  Result<policy::Principal> Validate(const Session& session, Action action);
+  // The session's principal if the session is live and may act (not awaiting a password
+  // change); marks it used at `now`.
+  Result<policy::Principal> Validate(const Session& session, std::int64_t now);
   // The session's account if the session is live: issued here, not logged out, within its idle
   // time and lifetime, its account not revoked and its password not changed since. Ends it
   // otherwise.

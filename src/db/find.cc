@@ -281,6 +281,15 @@ struct ValidTimeRow {
   db::Summary summary;
 };
 
+// Points `out->summary` at `in`, with out->values over its time-varying fields.
+void Overlay(const db::Summary& in, ValidTimeRow* out) {
+  out->summary = in;
+  out->summary.values[static_cast<int>(Field::kRank)] = out->values[0];
+  out->summary.values[static_cast<int>(Field::kRankStep)] = out->values[1];
+  out->summary.values[static_cast<int>(Field::kCoefficient)] = out->values[2];
+  out->summary.values[static_cast<int>(Field::kWorkingUnit)] = out->values[3];
+}
+
 // Fills `out` from `in` and the record of `id` as of `date`; false if the person was not
 // recruited yet on that date.
 Result<bool> InForceRow(const Loader& load, std::uint64_t id, const std::string& date, const db::Summary& in,
@@ -290,11 +299,7 @@ Result<bool> InForceRow(const Loader& load, std::uint64_t id, const std::string&
   const InForce f = db::InForceOn(r.dossier(), date);
   if (!f.recruited) return false;
   out->values = {f.rank, f.rank_step, f.coefficient, f.working_unit};
-  out->summary = in;
-  out->summary.values[static_cast<int>(Field::kRank)] = out->values[0];
-  out->summary.values[static_cast<int>(Field::kRankStep)] = out->values[1];
-  out->summary.values[static_cast<int>(Field::kCoefficient)] = out->values[2];
-  out->summary.values[static_cast<int>(Field::kWorkingUnit)] = out->values[3];
+  Overlay(in, out);
   return true;
 }
 
@@ -667,6 +672,7 @@ class Selector final {
     std::uint64_t id;
     std::string summary;
     Visibility visible;
+    std::array<std::string, 4> in_force;  // ValidTimeRow::values, with on_date
   };
 
   // Emits the rows collected from a source out of order, sorted.
@@ -679,9 +685,9 @@ class Selector final {
       db::Summary s;
       if (!db::DecodeSummary(c.summary, &s)) return Status::Internal("summary changed while sorting");
       ValidTimeRow vt;
-      if (!on_date_.empty()) {
-        HSDT_ASSIGN_OR_RETURN(bool recruited, InForceRow(load_, c.id, on_date_, s, &vt));
-        if (!recruited) continue;
+      if (!on_date_.empty()) {  // the values in force were read when the row was collected
+        vt.values = c.in_force;
+        Overlay(s, &vt);
       }
       if (!(*emit_)(c.id, on_date_.empty() ? s : vt.summary, c.visible, c.position)) break;
     }
@@ -716,7 +722,7 @@ class Selector final {
     std::string position = sort_ == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
     if (ordered_) return (*emit_)(id, s, d.visibility, position);
     if (!after_->empty() && position <= *after_) return true;
-    collected_.push_back({std::move(position), id, std::string(raw), d.visibility});
+    collected_.push_back({std::move(position), id, std::string(raw), d.visibility, std::move(vt.values)});
     return true;
   }
 
@@ -803,7 +809,7 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   std::string last_position;
   bool more = false;
   Selector selector(*store_, access.who, Action::kReadDossier, scope.ctx, scope.cond, reference_date, q.on_date,
-                    [this](std::uint64_t id) { return Load(id, 0); });
+                    [this](std::uint64_t id) { return Load(id, 0, false); });
   HSDT_RETURN_IF_ERROR(selector.Run(q.sort, after, q.allow_scan, explain_only,
                                     [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view position) {
     if (result.rows.size() == q.limit) {
@@ -855,7 +861,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
     if (!it->second) return true;
     ValidTimeRow vt;
     if (!q.on_date.empty()) {
-      auto recruited = InForceRow([this](std::uint64_t n) { return Load(n, 0); }, id, q.on_date, stored, &vt);
+      auto recruited = InForceRow([this](std::uint64_t n) { return Load(n, 0, false); }, id, q.on_date, stored, &vt);
       if (!recruited.ok()) failed = recruited.status();
       if (!recruited.ok() || !*recruited) return recruited.ok();
     }
@@ -923,12 +929,12 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
     buffer.clear();
   };
   Selector selector(*store_, access.who, Action::kExportDossier, scope.ctx, scope.cond, reference_date, q.on_date,
-                    [this](std::uint64_t id) { return Load(id, 0); });
+                    [this](std::uint64_t id) { return Load(id, 0, false); });
   const Status run = selector.Run(q.sort, std::string(), q.allow_scan, false,
                                   [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view) {
     const std::string id_text = db::FormatId(id);
     if (options.whole_dossiers) {
-      auto record = Load(id, 0);
+      auto record = Load(id, 0, false);
       if (!record.ok()) {
         failed = record.status();
         return false;

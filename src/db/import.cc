@@ -153,7 +153,7 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
       } else if (allowed.status().code() == StatusCode::kPermissionDenied ||
                  allowed.status().code() == StatusCode::kInvalidArgument) {
         // A session that is not valid refuses every line: stop at the first.
-        if (!Validate(s, Action::kCreateDossier).ok()) return allowed.status();
+        if (!Validate(s, Now()).ok()) return allowed.status();
         fault(line, std::string(allowed.status().message()));
       } else {
         return allowed.status();

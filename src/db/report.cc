@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 
 #include "base/clock.h"
@@ -23,17 +22,14 @@ constexpr int kEventDays = 15;     // 9.2a
 
 // Days since 1970-01-01 of a full date, or nullopt.
 std::optional<long> DayNumber(std::string_view d) {
-  int y = 0;
-  unsigned m = 0, day = 0;
-  if (d.size() < 10 || d[4] != '-' || d[7] != '-') return std::nullopt;
-  if (std::from_chars(d.data(), d.data() + 4, y).ec != std::errc() ||
-      std::from_chars(d.data() + 5, d.data() + 7, m).ec != std::errc() ||
-      std::from_chars(d.data() + 8, d.data() + 10, day).ec != std::errc()) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{day}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd).time_since_epoch().count();
+  if (!schema::IsValidDate(d, schema::DateForm::FULL)) return std::nullopt;
+  auto part = [&](std::size_t pos, std::size_t len) {
+    int v = 0;
+    std::from_chars(d.data() + pos, d.data() + pos + len, v);
+    return v;
+  };
+  return static_cast<long>(base::DaysFromCivil(part(0, 4), static_cast<unsigned>(part(5, 2)),
+                                               static_cast<unsigned>(part(8, 2))));
 }
 
 std::string DateOf(std::int64_t micros) { return base::FormatMicrosUtc(micros).substr(0, 10); }
@@ -155,15 +151,6 @@ const ExpectedField kExpected[] = {
 
 }  // namespace
 
-const std::vector<std::string>& ExpectedFields() {
-  static const std::vector<std::string> fields = [] {
-    std::vector<std::string> out;
-    for (const auto& f : kExpected) out.push_back(f.path);
-    return out;
-  }();
-  return fields;
-}
-
 Status Database::Impl::ForEachReportable(const Access& access, std::string_view only_unit,
                                          const std::function<Status(const ReportRow&)>& fn) {
   policy::Context ctx;
@@ -186,7 +173,7 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
     return true;
   }));
   for (const auto& [id, unit] : rows) {
-    auto record = Load(id, 0);
+    auto record = Load(id, 0, false);
     if (!record.ok()) {
       if (record.status().code() == StatusCode::kNotFound) continue;
       return record.status();

@@ -76,6 +76,13 @@ TEST_F(ValidTimeTest, QueriesAndCountsOnADate) {
   EXPECT_EQ(then->rows[0].id, id_);
   EXPECT_EQ(then->rows[0].values[0], "27436");
   EXPECT_EQ(then->rows[0].values[1], "3");
+  q.sort = SortOrder::kName;  // rows collected, then sorted: the values in force are kept
+  then = t_->Find(t_.editor, q);
+  ASSERT_TRUE(then.ok()) << then.status().ToString();
+  ASSERT_EQ(then->rows.size(), 1u);
+  EXPECT_EQ(then->rows[0].values[0], "27436");
+  EXPECT_EQ(then->rows[0].values[1], "3");
+  q.sort = SortOrder::kId;
   q.allow_scan = false;
   EXPECT_EQ(t_->Find(t_.editor, q).status().code(), StatusCode::kInvalidArgument);
 

@@ -191,6 +191,13 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
   return Access{std::move(who).value(), std::move(d), session.impl()->user};
 }
 
+Result<Database::Impl::Access> Database::Impl::AuthorizeOwnUnit(const Session& session, Action action,
+                                                                Purpose purpose, std::string_view target) {
+  policy::Resource own;
+  if (session.impl()) own.managing_unit = session.impl()->unit;
+  return Authorize(session, action, own, purpose, target);
+}
+
 Result<Session> Database::Impl::Login(std::string_view user, std::string_view password) {
   const std::int64_t now = Now();
   auto account = registry_->FindAccount(user);

@@ -302,9 +302,7 @@ Result<UnitInfo> Database::SetUnitActive(const Session& s, std::string_view code
 
 Result<std::vector<UnitInfo>> Database::ListUnits(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<UnitInfo>> {
-    policy::Resource own;
-    own.managing_unit = s.impl() ? s.impl()->unit : "";
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "units"));
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "units"));
     std::vector<UnitInfo> out;
     for (const auto& u : impl_->registry().Units()) out.push_back(InfoOf(u));
     HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "units", Purpose::kNone, "list")));
@@ -496,9 +494,7 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
 
 Result<std::vector<HandOverInfo>> Database::ListHandOvers(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<HandOverInfo>> {
-    policy::Resource own;
-    own.managing_unit = s.impl() ? s.impl()->unit : "";
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "hand-overs"));
+    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "hand-overs"));
     std::vector<HandOverInfo> out;
     for (const auto& h : impl_->registry().HandOvers()) {
       if (access.who.tier == 2 || h.from_unit == access.who.unit || h.to_unit == access.who.unit) out.push_back(InfoOf(h));
@@ -618,9 +614,7 @@ inline Result<bool> Wrap(Status s) {
 
 Status Database::Sync(const Session& s) {
   return db::Guard([&]() -> Status {
-    policy::Resource own;
-    own.managing_unit = s.impl() ? s.impl()->unit : "";
-    HSDT_RETURN_IF_ERROR(impl_->Authorize(s, Action::kReadReports, own, Purpose::kNone, "sync").status());
+    HSDT_RETURN_IF_ERROR(impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "sync").status());
     HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
     return impl_->store().Sync();
   });

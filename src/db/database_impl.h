@@ -69,6 +69,10 @@ class Database::Impl final {
   // PermissionDenied. `target` names what the call is about in the audit log.
   Result<Access> Authorize(const Session& session, Action action, const policy::Resource& what,
                            Purpose purpose, std::string_view target);
+  // Authorize for a call about the session's own unit as a whole (listings, queries, reports):
+  // the resource is the unit the session was issued for.
+  Result<Access> AuthorizeOwnUnit(const Session& session, Action action, Purpose purpose,
+                                  std::string_view target);
   // The audit entry of an allowed call.
   AuditRecord EntryFor(const Access& access, Action action, std::string_view target,
                        Purpose purpose, std::string_view reason) const;

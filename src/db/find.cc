@@ -782,9 +782,7 @@ Result<QueryScope> OpenQuery(Database::Impl& impl, const Session& session, const
   HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
   int conditions = 0;
   HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
-  policy::Resource gate;
-  if (session.impl()) gate.managing_unit = session.impl()->unit;
-  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.Authorize(session, action, gate, q.purpose, target));
+  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.AuthorizeOwnUnit(session, action, q.purpose, target));
   QueryScope scope{std::move(cond), std::move(access), impl.registry().GrantViews(), {}, {}};
   scope.ctx.now_micros = impl.Now();
   scope.ctx.purpose = q.purpose;
@@ -838,9 +836,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   HSDT_RETURN_IF_ERROR(CheckDates(q.reference_date, q.on_date));
   int conditions = 0;
   HSDT_ASSIGN_OR_RETURN(Cond cond, Compile(q.filter, "filter", &conditions, !q.on_date.empty()));
-  policy::Resource gate;
-  if (session.impl()) gate.managing_unit = session.impl()->unit;
-  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "count"));
+  HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone, "count"));
   policy::Context ctx;
   ctx.now_micros = Now();
   const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);

@@ -234,9 +234,8 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
   report.period = june ? Period{std::to_string(year - 1) + "-12-01", std::to_string(year) + "-05-31"}
                        : Period{std::to_string(year) + "-06-01", std::to_string(year) + "-11-30"};
   report.supplement_year = year - 1;
-  policy::Resource gate;
-  if (session.impl()) gate.managing_unit = session.impl()->unit;
-  HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "semi-annual report"));
+  HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone,
+                                                       "semi-annual report"));
   report.generated_at = base::FormatMicrosUtc(Now());
   report.generated_by = access.actor;
 

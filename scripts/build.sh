@@ -16,6 +16,14 @@ for arg in "$@"; do
 done
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+# ccache, when the machine has it, makes rebuilds of other checkouts cheap (not required).
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$PWD")}"
+  flags+=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+# One build at a time on this machine: a second one waits for the first.
+exec 9>"${TMPDIR:-/tmp}/hsdt-build.lock"
+flock 9
 cmake -S . -B "$dir" "${generator[@]}" "${flags[@]}" >/dev/null
 cmake --build "$dir" -j "${HSDT_JOBS:-2}" >&2
 echo "$dir"

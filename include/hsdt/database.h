@@ -33,6 +33,10 @@
 
 namespace hsdt {
 
+namespace testing_hooks {
+struct Opener;  // src/db/testing.h
+}  // namespace testing_hooks
+
 // What Database::Check found. Empty `problems` means every record version authenticated and
 // decoded and every index entry matched its record.
 struct CheckReport {
@@ -266,6 +270,7 @@ class Database final {
 
  private:
   explicit Database(std::unique_ptr<Impl> impl);
+  friend struct testing_hooks::Opener;
   std::unique_ptr<Impl> impl_;
 };
 

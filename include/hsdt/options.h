@@ -62,6 +62,15 @@ struct OpenOptions {
   std::int64_t session_lifetime_micros = std::int64_t{12} * 3600 * 1000000;
   // Time source; null: the system clock. Must outlive the database.
   const Clock* clock = nullptr;
+
+  // A write-ahead log damaged before its end (not the torn last record a crash leaves, which is
+  // always recovered) means acknowledged commits would be lost. By default Open refuses it with
+  // Corruption naming the file, and changes nothing. With `accept_log_damage` Open recovers what
+  // precedes the damage, loses what follows it, and writes an audit entry `recover_log` naming
+  // the damage; the audit numbering then skips to the next multiple of 2^32, so no number a lost
+  // entry had is used again (docs/format.md, "What a crash or damage can lose"). Use it only
+  // after keeping a copy of the damaged directory.
+  bool accept_log_damage = false;
 };
 
 }  // namespace hsdt

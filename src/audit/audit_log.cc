@@ -292,9 +292,25 @@ Status AuditLog::WriteGroup(std::vector<Pending>& group) {
   return Status::Ok();
 }
 
+void AuditLog::SkipToNextEpoch() {
+  std::lock_guard lock(mu_);
+  last_sequence_ = (last_sequence_ / kEpoch + 1) * kEpoch - 1;
+  first_sequence_ = last_sequence_;
+}
+
 AuditDigest AuditLog::Digest() {
   std::lock_guard lock(mu_);
   return AuditDigest{last_sequence_, base::HexOf(ViewOf(last_link_))};
+}
+
+// A jump in the numbering is allowed only where a recovery that lost entries put it: onto the next
+// multiple of kEpoch, at a `recover_log` entry (its link still binds the entry before the gap).
+static bool IsRecoveryJump(std::uint64_t expected, std::uint64_t first,
+                           const std::vector<Stored>& entries) {
+  if (first < expected || first % AuditLog::kEpoch != 0 || entries.empty()) return false;
+  if (first != ((expected - 1) / AuditLog::kEpoch + 1) * AuditLog::kEpoch) return false;
+  auto e = Decode(entries.front().entry);
+  return e.ok() && e->action == "recover_log";
 }
 
 Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
@@ -303,21 +319,26 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
   Hash link{};
   std::uint64_t expected = 1;
   std::string link_at_digest;
+  // Stops the walk at the first bad entry. A flag, not a status: an error the store reports
+  // (whatever its code) must end the verification as an error, never as a short clean walk.
+  bool stopped = false;
   auto bad = [&](std::uint64_t seq, std::string what) {
     v.first_bad_sequence = seq;
     v.problem = std::move(what);
-    return Status::NotFound("stop");
+    stopped = true;
+    return Status::Internal("walk stopped");
   };
   std::vector<Stored> entries;
   KeyCache keys;
   Status walked = store_->ForEach(storage::kAuditCf, "", [&](std::string_view k, std::string_view val) {
     if (k.size() != 8) return bad(expected, "malformed key " + base::HexOf(k));
     const std::uint64_t first = base::GetBigEndian64(k.data());
-    if (first != expected) {
+    if (!SplitBlock(val, &entries)) return bad(first, "block malformed");
+    if (first != expected && !IsRecoveryJump(expected, first, entries)) {
       return bad(expected, first > expected ? "entry " + std::to_string(expected) + " is missing"
                                             : "entry out of order");
     }
-    if (!SplitBlock(val, &entries)) return bad(first, "block malformed");
+    expected = first;
     for (const Stored& stored : entries) {
       const std::uint64_t seq = expected;
       auto entry = Decode(stored.entry);
@@ -335,7 +356,7 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
     }
     return Status::Ok();
   });
-  if (!walked.ok() && walked.code() != StatusCode::kNotFound) return walked;
+  if (!walked.ok() && !stopped) return walked;
   if (v.first_bad_sequence == 0 && against != nullptr && against->sequence > 0) {
     if (v.entries < against->sequence) {
       v.first_bad_sequence = v.entries + 1;
@@ -360,11 +381,15 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
   std::string ignored;
   HSDT_RETURN_IF_ERROR(store_->Floor(storage::kAuditCf, Key(std::max<std::uint64_t>(from_sequence, 1)), &start, &ignored, &found));
   if (!found) start = Key(1);
+  bool enough = false;
   Status s = store_->ForEachFrom(storage::kAuditCf, start, [&](std::string_view k, std::string_view v) {
     if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
     std::uint64_t seq = base::GetBigEndian64(k.data());
     for (const Stored& stored : entries) {
-      if (out.size() >= limit) return Status::NotFound("enough");
+      if (out.size() >= limit) {
+        enough = true;
+        return Status::Internal("walk stopped");
+      }
       if (seq >= from_sequence) {
         HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
         e.sequence = seq;
@@ -375,7 +400,7 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
     }
     return Status::Ok();
   });
-  if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+  if (!s.ok() && !enough) return s;
   return out;
 }
 

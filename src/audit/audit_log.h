@@ -55,6 +55,12 @@ class AuditLog final {
   // Stops the sequencer after writing what is queued (Close of the database).
   Status Stop();
 
+  // Makes the next entry's number the next multiple of 2^32 (kEpoch), after a recovery that lost
+  // entries of unknown numbers; Verify accepts such a jump only onto a `recover_log` entry.
+  // REQUIRES: nothing appended yet.
+  void SkipToNextEpoch();
+  static constexpr std::uint64_t kEpoch = std::uint64_t{1} << 32;
+
   // (sequence, link) of the last written entry.
   AuditDigest Digest();
 

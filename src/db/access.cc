@@ -363,6 +363,18 @@ Status Database::Impl::Start() {
   HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
   if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
+  if (!store_->log_damage().empty()) {
+    // Entries after the damage are lost: number on past any of them, and say so.
+    audit_->SkipToNextEpoch();
+    AuditRecord e;
+    e.actor = "-";
+    e.action = "recover_log";
+    e.target = "write-ahead log";
+    e.allowed = true;
+    e.rule = "accept_log_damage";
+    e.reason = store_->log_damage();
+    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, true).status());
+  }
   return UpgradeIndexes();
 }
 

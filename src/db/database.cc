@@ -322,6 +322,13 @@ Database::~Database() {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const Key& key,
                                                  const OpenOptions& options) {
+  return testing_hooks::Opener::OpenOn(dir, key, options, nullptr);
+}
+
+namespace testing_hooks {
+Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
+                                                 const OpenOptions& options,
+                                                 std::shared_ptr<rocksdb::FileSystem> base_fs) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
     std::error_code ec;
     const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
@@ -337,8 +344,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
     so.block_cache_bytes = options.block_cache_bytes;
     so.dictionary_training_records = options.dictionary_training_records;
     so.clock = options.clock;
+    so.accept_log_damage = options.accept_log_damage;
+    so.base_fs = base_fs;
     HSDT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(dir, key, so));
-    auto impl = std::make_unique<Impl>(std::move(store), options);
+    auto impl = std::make_unique<Database::Impl>(std::move(store), options);
     Status started = impl->Start();
     if (!started.ok()) {
       (void)impl->Close();
@@ -347,6 +356,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
     return std::unique_ptr<Database>(new Database(std::move(impl)));
   });
 }
+}  // namespace testing_hooks
 
 Status Database::Close() {
   return db::Guard([&] { return impl_->Close(); });
@@ -529,5 +539,6 @@ Result<std::uint64_t> Database::Export(const Session& session, const Query& quer
 }  // namespace hsdt
 
 namespace hsdt::testing_hooks {
+
 void SetAuditReads(Database& db, bool on) { db.impl().audit_reads = on; }
 }  // namespace hsdt::testing_hooks

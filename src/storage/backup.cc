@@ -92,7 +92,7 @@ Result<BackupInfo> Store::Backup(const std::string& backup_dir) {
   // The keyring is written first: it must open every backup the directory will hold.
   HSDT_RETURN_IF_ERROR(Keyring::Write(backup_dir, keyring_->Serialize()));
   std::unique_ptr<rocksdb::Env> backup_env =
-      rocksdb::NewCompositeEnv(NewEncryptedFileSystem(rocksdb::FileSystem::Default(), backup_keys_));
+      rocksdb::NewCompositeEnv(NewEncryptedFileSystem(base_fs_, backup_keys_));
   rocksdb::BackupEngineOptions opts(backup_dir, backup_env.get());
   opts.sync = true;
   rocksdb::BackupEngine* raw = nullptr;

@@ -1,6 +1,7 @@
 #include "storage/encrypted_fs.h"
 
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 
 #include "base/coding.h"
@@ -108,12 +109,21 @@ class SodiumProvider final : public rocksdb::EncryptionProvider {
   std::shared_ptr<FileKeys> keys_;
 };
 
-// Refuses the file operations that would reuse keystream.
-class NoRewriteFileSystem final : public rocksdb::FileSystemWrapper {
+// The top of the stack: refuses the file operations that would reuse keystream, and keeps every
+// answer inside what RocksDB's own asserts allow (Debian builds RocksDB with them live, so a
+// status RocksDB does not expect aborts the host process):
+// - a file shorter than its encryption header is damage: `Corruption` naming the file, where the
+//   encrypted layer below would assert (`GetFileSize`) or subtract into a huge size
+//   (`GetChildrenFileAttributes`);
+// - reading IDENTITY may fail only with an I/O error (`DBImpl::SetupDBId` asserts it), so any
+//   other failure there is reported as an I/O error whose message says what was wrong;
+// - every file created is owner-only (0600) and every directory 0700, whatever the umask.
+class GuardFileSystem final : public rocksdb::FileSystemWrapper {
  public:
-  explicit NoRewriteFileSystem(const std::shared_ptr<rocksdb::FileSystem>& target)
-      : FileSystemWrapper(target) {}
-  const char* Name() const override { return "hsdt.NoRewrite"; }
+  GuardFileSystem(const std::shared_ptr<rocksdb::FileSystem>& encrypted,
+                  std::shared_ptr<rocksdb::FileSystem> raw)
+      : FileSystemWrapper(encrypted), raw_(std::move(raw)) {}
+  const char* Name() const override { return "hsdt.Guard"; }
 
   rocksdb::IOStatus ReuseWritableFile(const std::string& fname, const std::string&,
                                       const rocksdb::FileOptions&,
@@ -131,6 +141,102 @@ class NoRewriteFileSystem final : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext*) override {
     return rocksdb::IOStatus::NotSupported(fname + ": reopening for writing is not allowed");
   }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(fname, options, result, dbg);
+    if (s.ok()) OwnerOnly(fname, false);
+    return s;
+  }
+  rocksdb::IOStatus CreateDir(const std::string& dirname, const rocksdb::IOOptions& options,
+                              rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->CreateDir(dirname, options, dbg);
+    if (s.ok()) OwnerOnly(dirname, true);
+    return s;
+  }
+  rocksdb::IOStatus CreateDirIfMissing(const std::string& dirname, const rocksdb::IOOptions& options,
+                                       rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->CreateDirIfMissing(dirname, options, dbg);
+    if (s.ok()) OwnerOnly(dirname, true);
+    return s;
+  }
+
+  rocksdb::IOStatus GetFileSize(const std::string& fname, const rocksdb::IOOptions& options,
+                                uint64_t* file_size, rocksdb::IODebugContext* dbg) override {
+    uint64_t raw = 0;
+    rocksdb::IOStatus s = raw_->GetFileSize(fname, options, &raw, dbg);
+    if (!s.ok()) return s;
+    if (raw != 0 && raw < kFilePrefixBytes) return TooShort(fname, raw);
+    return target()->GetFileSize(fname, options, file_size, dbg);
+  }
+
+  rocksdb::IOStatus GetChildrenFileAttributes(const std::string& dir,
+                                              const rocksdb::IOOptions& options,
+                                              std::vector<rocksdb::FileAttributes>* result,
+                                              rocksdb::IODebugContext* dbg) override {
+    // Sizes from the raw file system, less the header: the encrypted layer subtracts without
+    // looking and turns a short file into one of 2^64 bytes.
+    rocksdb::IOStatus s = raw_->GetChildrenFileAttributes(dir, options, result, dbg);
+    if (!s.ok()) return s;
+    for (auto& a : *result) {
+      if (a.size_bytes == 0) continue;
+      if (a.size_bytes < kFilePrefixBytes) return TooShort(dir + "/" + a.name, a.size_bytes);
+      a.size_bytes -= kFilePrefixBytes;
+    }
+    return s;
+  }
+
+  rocksdb::IOStatus NewSequentialFile(const std::string& fname, const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSSequentialFile>* result,
+                                      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = CheckLength(fname, options.io_options, dbg);
+    if (s.ok()) s = target()->NewSequentialFile(fname, options, result, dbg);
+    return ForIdentity(fname, std::move(s));
+  }
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& fname, const rocksdb::FileOptions& options,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
+                                        rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = CheckLength(fname, options.io_options, dbg);
+    if (s.ok()) s = target()->NewRandomAccessFile(fname, options, result, dbg);
+    return ForIdentity(fname, std::move(s));
+  }
+
+ private:
+  static rocksdb::IOStatus TooShort(const std::string& fname, uint64_t raw) {
+    return rocksdb::IOStatus::Corruption(fname + ": " + std::to_string(raw) +
+                                         " bytes, shorter than its " +
+                                         std::to_string(kFilePrefixBytes) +
+                                         "-byte encryption header");
+  }
+
+  rocksdb::IOStatus CheckLength(const std::string& fname, const rocksdb::IOOptions& options,
+                                rocksdb::IODebugContext* dbg) {
+    uint64_t raw = 0;
+    rocksdb::IOStatus s = raw_->GetFileSize(fname, options, &raw, dbg);
+    if (s.ok() && raw != 0 && raw < kFilePrefixBytes) return TooShort(fname, raw);
+    return rocksdb::IOStatus::OK();  // a missing file is the open's own error to report
+  }
+
+  static rocksdb::IOStatus ForIdentity(const std::string& fname, rocksdb::IOStatus s) {
+    if (s.ok() || s.IsIOError() || s.IsNotFound()) return s;
+    const auto slash = fname.find_last_of('/');
+    if (fname.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos, "IDENTITY") != 0) {
+      return s;
+    }
+    return rocksdb::IOStatus::IOError(s.ToString());
+  }
+
+  static void OwnerOnly(const std::string& path, bool dir) {
+    std::error_code ec;  // best effort: a file system without modes keeps its own
+    std::filesystem::permissions(path,
+                                 dir ? std::filesystem::perms::owner_all
+                                     : (std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write),
+                                 std::filesystem::perm_options::replace, ec);
+  }
+
+  std::shared_ptr<rocksdb::FileSystem> raw_;
 };
 
 }  // namespace
@@ -165,7 +271,7 @@ std::shared_ptr<rocksdb::FileSystem> NewEncryptedFileSystem(
     const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys) {
   auto encrypted =
       rocksdb::NewEncryptedFS(base, std::make_shared<SodiumProvider>(std::move(keys)));
-  return std::make_shared<NoRewriteFileSystem>(encrypted);
+  return std::make_shared<GuardFileSystem>(encrypted, base);
 }
 
 std::int64_t FileGenerationOf(std::string_view prefix) {

@@ -4,6 +4,7 @@
 #include <capnp/serialize.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/env.h>
+#include <rocksdb/file_checksum.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -16,6 +17,7 @@
 
 #include "base/coding.h"
 #include "schema/meta.capnp.h"
+#include "storage/info_log.h"
 
 namespace hsdt::storage {
 namespace {
@@ -100,6 +102,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Key& ke
     s->keyring_ = std::make_unique<Keyring>(std::move(k));
     create = !std::filesystem::exists(dir + "/CURRENT", ec) && options.create_if_missing;
   } else {
+    if (std::filesystem::exists(dir + "/CURRENT", ec)) {
+      // RocksDB's files without the keyring that opens them: never make a new one over them.
+      return Status::Corruption(keyring_path + ": missing, but the directory holds a database");
+    }
     if (!options.create_if_missing) return Status::NotFound(dir + ": no hsdt database here");
     std::filesystem::create_directories(dir, ec);
     if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());
@@ -148,15 +154,51 @@ Status Store::InstallKeys() {
 }
 
 Status Store::OpenDb(const StoreOptions& options, bool create) {
-  auto base = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
-  fs_ = NewEncryptedFileSystem(base, file_keys_);
+  base_fs_ = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
+  fs_ = NewEncryptedFileSystem(base_fs_, file_keys_);
   env_ = rocksdb::NewCompositeEnv(fs_);
+  Status strict = OpenDbOnce(options, create, false);
+  if (strict.ok() || !options.accept_log_damage || strict.code() != StatusCode::kCorruption) {
+    return strict;
+  }
+  HSDT_RETURN_IF_ERROR(OpenDbOnce(options, create, true));
+  log_damage_ = std::string(strict.message());
+  return Status::Ok();
+}
 
+// What an open failure means. The keyring is there, so a file RocksDB needs that is missing,
+// unreadable as RocksDB's or fails a checksum is damage to the database: Corruption, with
+// RocksDB's message naming the file.
+static Status OpenFailure(const rocksdb::Status& s, const std::string& dir) {
+  const std::string m = s.ToString();
+  if (s.IsIOError() && m.find(dir + "/LOCK") != std::string::npos) {
+    return Status::Busy(dir + ": the database is open in another process or handle");
+  }
+  if (s.IsNoSpace()) return Status::ResourceExhausted(dir + ": " + m);
+  const bool missing = m.find("No such file or directory") != std::string::npos;
+  if (s.IsCorruption() || s.IsNotFound() || s.IsInvalidArgument() || missing ||
+      m.find("Corruption") != std::string::npos) {
+    return Status::Corruption(dir + ": " + m);
+  }
+  if (m.find("Permission denied") != std::string::npos) {
+    return Status::IOError(dir + ": permission denied: " + m);
+  }
+  return Status::IOError(dir + ": " + m);
+}
+
+Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage) {
   rocksdb::DBOptions db;
   db.create_if_missing = create;
   db.create_missing_column_families = true;
   db.paranoid_checks = true;
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // A torn last record is what a crash leaves (it was never acknowledged: commits are fsynced);
+  // anything else wrong in a log is damage and fails the open, unless the caller accepts the
+  // loss (docs/format.md, "What a crash or damage can lose"). Closed logs are also checked
+  // against the sizes the manifest recorded, so a deleted or cut log is noticed.
+  db.wal_recovery_mode = accept_log_damage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                           : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db.track_and_verify_wals_in_manifest = !accept_log_damage;
+  db.file_checksum_gen_factory = rocksdb::GetFileChecksumGenCrc32cFactory();
   db.recycle_log_file_num = 0;  // a recycled WAL would reuse its keystream
   db.allow_mmap_reads = false;
   db.allow_mmap_writes = false;
@@ -167,11 +209,8 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
   db.max_background_jobs = 2;
   db.env = env_.get();
   // RocksDB's default info log bypasses the file system it is given; this one goes through it,
-  // so the LOG is encrypted like every other file.
-  std::shared_ptr<rocksdb::Logger> info_log;
-  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::NewEnvLogger(dir_ + "/LOG", env_.get(), &info_log), "LOG"));
-  db.info_log = info_log;
-
+  // so the LOG is encrypted like every other file, and it never writes after a failed write.
+  db.info_log = NewInfoLog(*fs_, dir_ + "/LOG");
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto cf_options = [&](bool sealed, bool log = false) {
     rocksdb::BlockBasedTableOptions table;
@@ -204,10 +243,7 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status opened = rocksdb::DB::Open(db, dir_, descriptors, &handles, &raw);
-  if (opened.IsIOError() && opened.ToString().find(dir_ + "/LOCK") != std::string::npos) {
-    return Status::Busy(dir_ + ": the database is open in another process or handle");
-  }
-  HSDT_RETURN_IF_ERROR(FromRocks(opened, dir_));
+  if (!opened.ok()) return OpenFailure(opened, dir_);
   db_.reset(raw);
   // handles[0] is the default family, unused; keep it for destruction order.
   cfs_.assign(handles.begin() + 1, handles.end());
@@ -223,7 +259,8 @@ Status Store::RefuseNewerFormat(const rocksdb::DBOptions& options) {
       {CfName(kMetaCf), rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  HSDT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(options, dir_, descriptors, &handles, &raw), dir_));
+  const rocksdb::Status opened = rocksdb::DB::OpenForReadOnly(options, dir_, descriptors, &handles, &raw);
+  if (!opened.ok()) return OpenFailure(opened, dir_);
   std::string value;
   const rocksdb::Status got = raw->Get({}, handles[1], kFormatKey, &value);
   for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
@@ -286,13 +323,26 @@ Status Store::Close() {
   std::unique_lock life(life_mu_);  // waits for every call in progress
   if (closed_.load() || db_ == nullptr) return Status::Ok();
   Status result;
-  if (!failed_) result = FromRocks(db_->FlushWAL(true), "closing: syncing the log");
+  if (!failed_) {
+    // Everything into table files: a closed database then needs nothing from its logs, so a
+    // log lost or damaged while it is closed loses nothing.
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    result = FromRocks(db_->Flush(fo, cfs_), "closing: flushing");
+    if (result.ok()) result = FromRocks(db_->FlushWAL(true), "closing: syncing the log");
+  }
   for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
   cfs_.clear();
   const Status closed = FromRocks(db_->Close(), "closing");
   db_.reset();
   closed_ = true;
   return result.ok() ? closed : result;
+}
+
+Status Store::VerifyFiles() {
+  HSDT_STORE_ENTER();
+  HSDT_RETURN_IF_ERROR(FromRocks(db_->VerifyChecksum(), "verifying table blocks"));
+  return FromRocks(db_->VerifyFileChecksums(rocksdb::ReadOptions()), "verifying file checksums");
 }
 
 std::string Store::failure() const {

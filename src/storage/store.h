@@ -51,6 +51,9 @@ struct StoreOptions {
   std::uint32_t dictionary_training_records = 1000;
   const base::Clock* clock = nullptr;                // null: the system clock
   std::shared_ptr<rocksdb::FileSystem> base_fs;      // null: the local file system
+  // Damage before the end of the write-ahead log: false refuses to open (Corruption naming the
+  // file); true opens with what precedes the damage and reports it in log_damage().
+  bool accept_log_damage = false;
 };
 
 // One version's change record (history).
@@ -232,6 +235,14 @@ class Store final {
   // Read-only after an I/O error: the reason, empty while writable.
   std::string failure() const;
 
+  // When the store was opened accepting a damaged write-ahead log and it was damaged: what the
+  // strict open reported (commits after the damage are lost). Empty otherwise.
+  const std::string& log_damage() const { return log_damage_; }
+
+  // Verifies the checksum of every block of every table file and every whole-file checksum
+  // the manifest records. Corruption names the file.
+  Status VerifyFiles();
+
   // Key formats (docs/format.md).
   static std::string IdKey(std::uint64_t id);
   static std::string HistoryKey(std::uint64_t id, char kind, std::uint32_t version);
@@ -239,6 +250,7 @@ class Store final {
  private:
   Store() = default;
   Status OpenDb(const StoreOptions& options, bool create);
+  Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
   Status InstallKeys();
   // Applies `change` to a copy of the keyring, writes it, then swaps it in. REQUIRES keyring_mu_.
   Status ChangeKeyring(const std::function<Status(Keyring*)>& change);
@@ -273,8 +285,10 @@ class Store final {
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
   mutable std::shared_mutex audit_keys_mu_;
   std::map<std::uint32_t, crypto::SecretBytes> audit_keys_;
+  std::shared_ptr<rocksdb::FileSystem> base_fs_;
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
+  std::string log_damage_;
   Compressor compressor_;
   Sealer sealer_{&compressor_};
 

@@ -121,8 +121,8 @@ class SodiumProvider final : public rocksdb::EncryptionProvider {
 class GuardFileSystem final : public rocksdb::FileSystemWrapper {
  public:
   GuardFileSystem(const std::shared_ptr<rocksdb::FileSystem>& encrypted,
-                  std::shared_ptr<rocksdb::FileSystem> raw)
-      : FileSystemWrapper(encrypted), raw_(std::move(raw)) {}
+                  std::shared_ptr<rocksdb::FileSystem> raw, std::shared_ptr<LiveLogs> live_logs)
+      : FileSystemWrapper(encrypted), raw_(std::move(raw)), live_logs_(std::move(live_logs)) {}
   const char* Name() const override { return "hsdt.Guard"; }
 
   rocksdb::IOStatus ReuseWritableFile(const std::string& fname, const std::string&,
@@ -147,7 +147,23 @@ class GuardFileSystem final : public rocksdb::FileSystemWrapper {
                                     rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = target()->NewWritableFile(fname, options, result, dbg);
     if (s.ok()) OwnerOnly(fname, false);
+    if (s.ok() && live_logs_ != nullptr) {
+      // Listed before RocksDB writes a commit into it.
+      if (auto n = LiveLogs::LogNumberOf(fname)) s = live_logs_->Added(*n);
+      if (!s.ok()) result->reset();
+    }
     return s;
+  }
+  rocksdb::IOStatus DeleteFile(const std::string& fname, const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override {
+    if (live_logs_ != nullptr) {
+      // Unlisted before it goes: a crash in between leaves an unlisted, retired log.
+      if (auto n = LiveLogs::LogNumberOf(fname)) {
+        rocksdb::IOStatus s = live_logs_->Retiring(*n);
+        if (!s.ok()) return s;
+      }
+    }
+    return target()->DeleteFile(fname, options, dbg);
   }
   rocksdb::IOStatus CreateDir(const std::string& dirname, const rocksdb::IOOptions& options,
                               rocksdb::IODebugContext* dbg) override {
@@ -237,6 +253,7 @@ class GuardFileSystem final : public rocksdb::FileSystemWrapper {
   }
 
   std::shared_ptr<rocksdb::FileSystem> raw_;
+  std::shared_ptr<LiveLogs> live_logs_;
 };
 
 }  // namespace
@@ -268,10 +285,11 @@ std::shared_ptr<const FileKeys::Generation> FileKeys::Find(std::uint32_t gen) co
 }
 
 std::shared_ptr<rocksdb::FileSystem> NewEncryptedFileSystem(
-    const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys) {
+    const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys,
+    std::shared_ptr<LiveLogs> live_logs) {
   auto encrypted =
       rocksdb::NewEncryptedFS(base, std::make_shared<SodiumProvider>(std::move(keys)));
-  return std::make_shared<GuardFileSystem>(encrypted, base);
+  return std::make_shared<GuardFileSystem>(encrypted, base, std::move(live_logs));
 }
 
 std::int64_t FileGenerationOf(std::string_view prefix) {

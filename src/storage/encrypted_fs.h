@@ -17,6 +17,7 @@
 #include <hsdt/status.h>
 
 #include "crypto/crypto.h"
+#include "storage/live_logs.h"
 
 namespace hsdt::storage {
 
@@ -48,8 +49,10 @@ class FileKeys final {
 
 // Wraps `base` so that every file is encrypted with `keys`. Operations that would write twice at
 // one offset under one nonce (ReuseWritableFile, NewRandomRWFile, ReopenWritableFile) are refused.
+// With `live_logs`, every write-ahead log created or deleted is recorded there first.
 std::shared_ptr<rocksdb::FileSystem> NewEncryptedFileSystem(
-    const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys);
+    const std::shared_ptr<rocksdb::FileSystem>& base, std::shared_ptr<FileKeys> keys,
+    std::shared_ptr<LiveLogs> live_logs = nullptr);
 
 // Reads the key generation from a file's prefix, or -1 if the file is not an hsdt file.
 std::int64_t FileGenerationOf(std::string_view prefix);

@@ -155,13 +155,15 @@ Status Store::InstallKeys() {
 
 Status Store::OpenDb(const StoreOptions& options, bool create) {
   base_fs_ = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
-  fs_ = NewEncryptedFileSystem(base_fs_, file_keys_);
+  HSDT_ASSIGN_OR_RETURN(live_logs_, LiveLogs::Load(base_fs_, dir_));
+  fs_ = NewEncryptedFileSystem(base_fs_, file_keys_, live_logs_);
   env_ = rocksdb::NewCompositeEnv(fs_);
   Status strict = OpenDbOnce(options, create, false);
   if (strict.ok() || !options.accept_log_damage || strict.code() != StatusCode::kCorruption) {
     return strict;
   }
   HSDT_RETURN_IF_ERROR(OpenDbOnce(options, create, true));
+  HSDT_RETURN_IF_ERROR(live_logs_->Reset());
   log_damage_ = std::string(strict.message());
   return Status::Ok();
 }
@@ -187,6 +189,14 @@ static Status OpenFailure(const rocksdb::Status& s, const std::string& dir) {
 }
 
 Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage) {
+  if (!accept_log_damage) {
+    // A log RocksDB created and never retired holds commits that are in no table file yet.
+    const std::vector<std::string> missing = live_logs_->Missing();
+    if (!missing.empty()) {
+      return Status::Corruption(missing.front() + ": write-ahead log missing; it held commits not yet "
+                                "in table files (" + kLiveLogsFile + " lists it)");
+    }
+  }
   rocksdb::DBOptions db;
   db.create_if_missing = create;
   db.create_missing_column_families = true;

@@ -31,6 +31,7 @@
 #include "storage/encrypted_fs.h"
 #include "storage/envelope.h"
 #include "storage/keyring.h"
+#include "storage/live_logs.h"
 
 // Enters a public Store call: holds the lifetime lock shared and refuses a closed store.
 #define HSDT_STORE_ENTER()                                 \
@@ -286,6 +287,7 @@ class Store final {
   mutable std::shared_mutex audit_keys_mu_;
   std::map<std::uint32_t, crypto::SecretBytes> audit_keys_;
   std::shared_ptr<rocksdb::FileSystem> base_fs_;
+  std::shared_ptr<LiveLogs> live_logs_;
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
   std::string log_damage_;

@@ -323,6 +323,7 @@ Database::~Database() {
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const Key& key,
                                                  const OpenOptions& options) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
+    HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     std::error_code ec;
     const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
     if (!exists && options.create_if_missing && options.first_admin.user_name.empty()) {
@@ -338,7 +339,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
     so.dictionary_training_records = options.dictionary_training_records;
     so.clock = options.clock;
     HSDT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(dir, key, so));
-    auto impl = std::make_unique<Impl>(std::move(store), options);
+    auto impl = std::make_unique<Impl>(std::move(store), options, std::move(zone));
     Status started = impl->Start();
     if (!started.ok()) {
       (void)impl->Close();

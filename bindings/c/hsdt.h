@@ -48,8 +48,17 @@ extern "C" {
 /* Bytes of a raw key. */
 #define HSDT_KEY_BYTES 32
 
+/* In C++ the enums below have the fixed underlying type int, so a value outside their lists (99,
+ * -1) is a valid value there: hsdt_key_kind 99 gets HSDT_INVALID_ARGUMENT and hsdt_status_name(99)
+ * "Unknown", not undefined behaviour. The size and the calling convention are those of the C enum. */
+#ifdef __cplusplus
+#define HSDT_ENUM_INT : int
+#else
+#define HSDT_ENUM_INT
+#endif
+
 /* Status codes: the same numbers as hsdt::StatusCode. Append-only. */
-typedef enum hsdt_status {
+typedef enum hsdt_status HSDT_ENUM_INT {
   HSDT_OK = 0,
   HSDT_INVALID_ARGUMENT = 1,    /* the input is wrong; the message names the field or byte */
   HSDT_NOT_FOUND = 2,
@@ -65,15 +74,6 @@ typedef enum hsdt_status {
   HSDT_MISUSE = 12,             /* NULL or released handle, NULL required pointer */
   HSDT_INTERNAL = 13
 } hsdt_status;
-
-/* In C++ the enum has the fixed underlying type int, so a value outside the list (99, -1) is a
- * valid value there and gets HSDT_INVALID_ARGUMENT, not undefined behaviour. The size and the
- * calling convention are those of the C enum. */
-#ifdef __cplusplus
-#define HSDT_ENUM_INT : int
-#else
-#define HSDT_ENUM_INT
-#endif
 
 typedef enum hsdt_key_kind HSDT_ENUM_INT {
   HSDT_KEY_PASSPHRASE = 1, /* stretched with Argon2id */

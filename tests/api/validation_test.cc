@@ -198,6 +198,23 @@ TEST(ValidationTest, AccountAndUnitNamesMustBeValidUtf8WithoutControlCharacters)
   EXPECT_TRUE(db->CreateAccount(db.admin, {"anlac.người.xem", "Người xem", "27460", Role::kUnitViewer, password}, Ctx()).ok());
 }
 
+TEST(ValidationTest, ReasonAndSourceNumberMustBeValidUtf8) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ChangeContext c = Ctx();
+  c.reason = "tuy\xe1\xbb";  // a truncated sequence
+  auto r = db->Create(db.editor, TestData("sample-dossier.json"), c);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("context.reason: invalid UTF-8 at byte 3"), std::string_view::npos)
+      << r.status().ToString();
+  c = Ctx();
+  c.source.number = "12/Q\xff";
+  r = db->Create(db.editor, TestData("sample-dossier.json"), c);
+  EXPECT_NE(r.status().message().find("context.source.number: invalid UTF-8"), std::string_view::npos)
+      << r.status().ToString();
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 0u);
+}
+
 TEST(ValidationTest, QueryLimitMustBeOneToAThousand) {
   for (const char* json : {R"({"limit": 0})", R"({"limit": 1001})", R"({"limit": -1})"}) {
     auto q = Query::FromJson(json);

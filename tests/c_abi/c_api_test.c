@@ -218,6 +218,8 @@ int main(int argc, char** argv) {
   CHECK(hsdt_abi_version() == ((HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR));
   CHECK(hsdt_key_bytes() == HSDT_KEY_BYTES);
   CHECK(strcmp(hsdt_status_name(HSDT_CONFLICT), "Conflict") == 0);
+  CHECK(hsdt_status_name((hsdt_status)99) != NULL); /* out of range: a name, not UB */
+  CHECK(hsdt_status_name((hsdt_status)-1) != NULL);
   CHECK(strlen(hsdt_version()) > 0);
 
   instants_honour_offsets();

@@ -8,6 +8,7 @@ using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::JsonBool;
 using hsdt::c::JsonField;
+using hsdt::c::Require;
 using hsdt::c::SetError;
 using hsdt::c::Str;
 
@@ -47,7 +48,9 @@ hsdt_status hsdt_login(hsdt_db* db, const char* user_name, const char* password,
   return Guard([&] {
     auto s = db->db->Login(user_name, password);
     if (!s.ok()) return FromStatus(s.status());
-    *out = new hsdt_session{kSessionMagic, std::move(s).value()};
+    auto handle = std::make_unique<hsdt_session>(hsdt_session{std::move(s).value()});
+    hsdt::c::RegisterHandle(handle.get(), hsdt::c::HandleKind::kSession);
+    *out = handle.release();
     return HSDT_OK;
   });
 }
@@ -58,8 +61,11 @@ hsdt_status hsdt_logout(hsdt_db* db, hsdt_session* session) {
 }
 
 void hsdt_session_free(hsdt_session* session) {
-  if (session == nullptr || session->magic != kSessionMagic) return;
-  session->magic = kPoison;
+  if (session == nullptr) return;
+  if (!hsdt::c::UnregisterHandle(session, hsdt::c::HandleKind::kSession)) {
+    SetError(HSDT_MISUSE, "session: freed or invalid handle; expected one from hsdt_login");
+    return;
+  }
   delete session;
 }
 
@@ -75,11 +81,12 @@ hsdt_status hsdt_handover_request(hsdt_db* db, hsdt_session* session, const char
                                   const char* reason, char** out_id) {
   if (out_id != nullptr) *out_id = nullptr;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_id, "out_id"); s != HSDT_OK) return s;
   if (dossier_id == nullptr) return SetError(HSDT_MISUSE, "dossier_id: NULL");
   return Guard([&] {
     auto h = db->db->RequestHandOver(session->session, dossier_id, {Str(request_number), Str(request_date)}, Str(reason));
     if (!h.ok()) return FromStatus(h.status());
-    return out_id != nullptr ? hsdt::c::Output(h->id, out_id, nullptr) : HSDT_OK;
+    return hsdt::c::Output(h->id, out_id, nullptr);
   });
 }
 
@@ -97,6 +104,7 @@ hsdt_status hsdt_handover_decide(hsdt_db* db, hsdt_session* session, const char*
 hsdt_status hsdt_handover_list(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     return OutputArray(db->db->ListHandOvers(session->session), [](const hsdt::HandOverInfo& h, std::string* o) {
       JsonField(o, "id", h.id);
@@ -159,6 +167,7 @@ hsdt_status hsdt_account_reset_password(hsdt_db* db, hsdt_session* session, cons
 hsdt_status hsdt_account_list(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     return OutputArray(db->db->ListAccounts(session->session), [](const hsdt::AccountInfo& a, std::string* o) {
       JsonField(o, "userName", a.user_name);
@@ -187,6 +196,7 @@ hsdt_status hsdt_unit_create(hsdt_db* db, hsdt_session* session, const char* cod
 hsdt_status hsdt_unit_list(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     return OutputArray(db->db->ListUnits(session->session), [](const hsdt::UnitInfo& u, std::string* o) {
       JsonField(o, "code", u.code);
@@ -206,8 +216,14 @@ hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session, const char* gra
                              const char* reason, char** out_id) {
   if (out_id != nullptr) *out_id = nullptr;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_id, "out_id"); s != HSDT_OK) return s;
   if ((n_dossiers > 0 && dossier_ids == nullptr) || (n_purposes > 0 && purposes == nullptr)) {
     return SetError(HSDT_MISUSE, "dossier_ids/purposes: NULL with a non-zero count");
+  }
+  for (size_t i = 0; i < n_dossiers; ++i) {
+    if (dossier_ids[i] == nullptr) {
+      return SetError(HSDT_MISUSE, "dossier_ids[" + std::to_string(i) + "]: NULL; expected a dossier id");
+    }
   }
   return Guard([&] {
     hsdt::GrantSpec spec;
@@ -223,7 +239,7 @@ hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session, const char* gra
     spec.valid_until_micros = valid_until_micros;
     auto g = db->db->IssueGrant(session->session, spec, hsdt::c::ContextFrom(reason, nullptr, nullptr));
     if (!g.ok()) return FromStatus(g.status());
-    return out_id != nullptr ? hsdt::c::Output(g->id, out_id, nullptr) : HSDT_OK;
+    return hsdt::c::Output(g->id, out_id, nullptr);
   });
 }
 
@@ -240,6 +256,7 @@ hsdt_status hsdt_explain(hsdt_db* db, hsdt_session* session, const char* user_na
                          size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   if (user_name == nullptr) return SetError(HSDT_MISUSE, "user_name: NULL");
   if (action < 1 || action > hsdt::kActionCount) {
     return SetError(HSDT_INVALID_ARGUMENT, "action: " + std::to_string(action) + " is not an action");
@@ -262,6 +279,10 @@ hsdt_status hsdt_audit_verify(hsdt_db* db, hsdt_session* session, uint64_t diges
                               const char* digest_head_hex, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  if (digest_sequence > 0 && digest_head_hex == nullptr) {
+    return SetError(HSDT_MISUSE, "digest_head_hex: NULL with digest_sequence > 0");
+  }
   return Guard([&] {
     hsdt::AuditDigest digest{digest_sequence, Str(digest_head_hex)};
     auto v = db->db->VerifyAudit(session->session, digest_sequence > 0 ? &digest : nullptr);
@@ -292,6 +313,7 @@ hsdt_status hsdt_audit_read(hsdt_db* db, hsdt_session* session, uint64_t from_se
                             char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     return OutputArray(db->db->ReadAudit(session->session, from_sequence, limit), [](const hsdt::AuditRecord& e, std::string* o) {
       JsonField(o, "sequence", static_cast<long long>(e.sequence));

@@ -11,27 +11,37 @@
 
 #include "hsdt.h"
 
-inline constexpr std::uint32_t kDbMagic = 0x68736462;       // "hsdb"
-inline constexpr std::uint32_t kOptionsMagic = 0x68736f70;  // "hsop"
-inline constexpr std::uint32_t kSessionMagic = 0x68737373;  // "hsss"
-inline constexpr std::uint32_t kPoison = 0xdeadbeef;
-
+// A handle is valid while its address is in the registry of live handles (common_c.cc), never
+// because of bytes read through it: a released handle's memory is gone, so checking a tag stored
+// in it (as a magic number would be) reads freed memory. Release functions take the address out
+// of the registry before they free it.
 struct hsdt_db {
-  std::uint32_t magic = kDbMagic;
   std::unique_ptr<hsdt::Database> db;
 };
 
 struct hsdt_session {
-  std::uint32_t magic = kSessionMagic;
   hsdt::Session session;
 };
 
 struct hsdt_options {
-  std::uint32_t magic = kOptionsMagic;
   hsdt::OpenOptions options;
 };
 
 namespace hsdt::c {
+
+enum class HandleKind : int { kDb = 1, kSession = 2, kOptions = 3 };
+
+// Records `handle` as a live handle of `kind`. Throws std::bad_alloc (inside a Guard).
+void RegisterHandle(const void* handle, HandleKind kind);
+// Takes `handle` out of the registry; false (and nothing changes) if it was not a live handle of
+// `kind`. Of two threads releasing the same handle, exactly one gets true.
+bool UnregisterHandle(const void* handle, HandleKind kind);
+// True if `handle` is a live handle of `kind`. Reads only the registry, never *handle.
+bool IsLiveHandle(const void* handle, HandleKind kind);
+// Checks an hsdt_options handle (NULL is not accepted).
+hsdt_status CheckOptions(const hsdt_options* options);
+// HSDT_MISUSE naming `what` if `p` is NULL.
+hsdt_status Require(const void* p, std::string_view what);
 
 // Records `message` as this thread's last error and returns `status`.
 hsdt_status SetError(hsdt_status status, std::string_view message);

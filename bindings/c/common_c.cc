@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 namespace hsdt::c {
 namespace {
@@ -19,7 +21,58 @@ void WipeBytes(void* p, std::size_t n) {
   while (n--) *v++ = 0;
 }
 
+// The live handles. Allocated once and never destroyed, so that handles released from static
+// destructors or atexit handlers of the host still find it (no destruction-order problem, no
+// global constructor). A stale pointer whose address has been reused by a newer handle of the
+// same kind is taken for that newer handle: wrong but defined, and the best a C ABI can do.
+struct HandleRegistry {
+  std::mutex mu;
+  std::unordered_map<const void*, HandleKind> live;
+};
+
+HandleRegistry& Handles() {
+  static HandleRegistry* registry = new HandleRegistry;
+  return *registry;
+}
+
 }  // namespace
+
+void RegisterHandle(const void* handle, HandleKind kind) {
+  HandleRegistry& r = Handles();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.live[handle] = kind;
+}
+
+bool UnregisterHandle(const void* handle, HandleKind kind) {
+  if (handle == nullptr) return false;
+  HandleRegistry& r = Handles();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.live.find(handle);
+  if (it == r.live.end() || it->second != kind) return false;
+  r.live.erase(it);
+  return true;
+}
+
+bool IsLiveHandle(const void* handle, HandleKind kind) {
+  if (handle == nullptr) return false;
+  HandleRegistry& r = Handles();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.live.find(handle);
+  return it != r.live.end() && it->second == kind;
+}
+
+hsdt_status Require(const void* p, std::string_view what) {
+  if (p != nullptr) return HSDT_OK;
+  return SetError(HSDT_MISUSE, std::string(what) + ": NULL; expected a pointer");
+}
+
+hsdt_status CheckOptions(const hsdt_options* options) {
+  if (options == nullptr) return SetError(HSDT_MISUSE, "options: NULL handle");
+  if (!IsLiveHandle(options, HandleKind::kOptions)) {
+    return SetError(HSDT_MISUSE, "options: freed or invalid handle; expected one from hsdt_options_create");
+  }
+  return HSDT_OK;
+}
 
 hsdt_status SetError(hsdt_status status, std::string_view message) {
   try {
@@ -61,12 +114,16 @@ hsdt_status Output(std::string_view s, char** out, std::size_t* out_len) {
 
 hsdt_status CheckDb(const hsdt_db* db) {
   if (db == nullptr) return SetError(HSDT_MISUSE, "db: NULL handle");
-  if (db->magic != kDbMagic || !db->db) return SetError(HSDT_MISUSE, "db: closed or invalid handle");
+  if (!IsLiveHandle(db, HandleKind::kDb) || !db->db) {
+    return SetError(HSDT_MISUSE, "db: closed or invalid handle; expected one from hsdt_db_open");
+  }
   return HSDT_OK;
 }
 
 Result<Key> KeyFrom(hsdt_key_kind kind, const std::uint8_t* key, std::size_t key_len) {
   if (key == nullptr) return Status::InvalidArgument("key: NULL");
+  // hsdt_key_kind has the fixed underlying type int in C++ (hsdt.h), so any int the caller
+  // passed is a valid value of it and comparing it is defined.
   if (kind == HSDT_KEY_PASSPHRASE) {
     return Key::Passphrase(std::string_view(reinterpret_cast<const char*>(key), key_len));
   }
@@ -87,7 +144,9 @@ ChangeContext ContextFrom(const char* reason, const char* number, const char* da
 hsdt_status CheckDbSession(const hsdt_db* db, const hsdt_session* session) {
   if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
   if (session == nullptr) return SetError(HSDT_MISUSE, "session: NULL handle");
-  if (session->magic != kSessionMagic) return SetError(HSDT_MISUSE, "session: freed or invalid handle");
+  if (!IsLiveHandle(session, HandleKind::kSession)) {
+    return SetError(HSDT_MISUSE, "session: freed or invalid handle; expected one from hsdt_login");
+  }
   return HSDT_OK;
 }
 
@@ -137,8 +196,8 @@ using hsdt::c::SetError;
 namespace {
 template <typename Fn>
 hsdt_status SetOption(hsdt_options* o, Fn&& fn) {
-  if (o == nullptr || o->magic != kOptionsMagic) return SetError(HSDT_MISUSE, "options: NULL or freed handle");
   hsdt::c::ClearError();
+  if (hsdt_status s = hsdt::c::CheckOptions(o); s != HSDT_OK) return s;
   return fn(o->options);
 }
 }  // namespace
@@ -167,14 +226,19 @@ hsdt_status hsdt_options_create(hsdt_options** out) {
   if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
   *out = nullptr;
   return Guard([&] {
-    *out = new hsdt_options();
+    auto handle = std::make_unique<hsdt_options>();
+    hsdt::c::RegisterHandle(handle.get(), hsdt::c::HandleKind::kOptions);
+    *out = handle.release();
     return HSDT_OK;
   });
 }
 
 void hsdt_options_free(hsdt_options* options) {
-  if (options == nullptr || options->magic != kOptionsMagic) return;
-  options->magic = kPoison;
+  if (options == nullptr) return;
+  if (!hsdt::c::UnregisterHandle(options, hsdt::c::HandleKind::kOptions)) {
+    SetError(HSDT_MISUSE, "options: freed or invalid handle; expected one from hsdt_options_create");
+    return;
+  }
   delete options;
 }
 
@@ -214,6 +278,31 @@ hsdt_status hsdt_options_set_password_cost(hsdt_options* o, int cost) {
   return SetOption(o, [&](hsdt::OpenOptions& x) {
     if (cost < 0 || cost > 3) return SetError(HSDT_INVALID_ARGUMENT, "cost: expected 0 to 3, got " + std::to_string(cost));
     x.password_cost = static_cast<hsdt::KdfCost>(cost);
+    return HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_options_set_time_zone(hsdt_options* o, const char* time_zone) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    return Guard([&] {
+      if (time_zone == nullptr) return SetError(HSDT_MISUSE, "time_zone: NULL; expected an IANA id");
+      auto known = hsdt::CivilDateOf(0, time_zone);
+      if (!known.ok()) return hsdt::c::FromStatus(known.status());
+      x.time_zone = time_zone;
+      return HSDT_OK;
+    });
+  });
+}
+
+hsdt_status hsdt_parse_instant(const char* text, const char* time_zone, bool end_of_day, int64_t* out_micros) {
+  if (out_micros == nullptr) return SetError(HSDT_MISUSE, "out_micros: NULL; expected a pointer");
+  *out_micros = 0;
+  if (text == nullptr) return SetError(HSDT_MISUSE, "text: NULL; expected a pointer");
+  return Guard([&] {
+    auto t = hsdt::ParseInstant(text, time_zone != nullptr ? time_zone : hsdt::kDefaultTimeZone,
+                                end_of_day ? hsdt::DateAs::kEndOfDay : hsdt::DateAs::kStartOfDay, "text");
+    if (!t.ok()) return hsdt::c::FromStatus(t.status());
+    *out_micros = *t;
     return HSDT_OK;
   });
 }

@@ -5,6 +5,7 @@ using hsdt::c::CheckDb;
 using hsdt::c::CheckDbSession;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
+using hsdt::c::Require;
 using hsdt::c::SetError;
 
 extern "C" {
@@ -14,7 +15,10 @@ hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key
   if (out == nullptr) return SetError(HSDT_MISUSE, "out: NULL");
   *out = nullptr;
   if (dir == nullptr) return SetError(HSDT_MISUSE, "dir: NULL");
-  if (options != nullptr && options->magic != kOptionsMagic) return SetError(HSDT_MISUSE, "options: freed handle");
+  if (hsdt_status s = Require(key, "key"); s != HSDT_OK) return s;
+  if (options != nullptr) {
+    if (hsdt_status s = hsdt::c::CheckOptions(options); s != HSDT_OK) return s;
+  }
   return Guard([&] {
     auto k = hsdt::c::KeyFrom(kind, key, key_len);
     if (!k.ok()) return FromStatus(k.status());
@@ -22,6 +26,12 @@ hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key
     if (!db.ok()) return FromStatus(db.status());
     auto handle = std::make_unique<hsdt_db>();
     handle->db = std::move(db).value();
+    try {
+      hsdt::c::RegisterHandle(handle.get(), hsdt::c::HandleKind::kDb);
+    } catch (...) {
+      (void)handle->db->Close();
+      throw;
+    }
     *out = handle.release();
     return HSDT_OK;
   });
@@ -29,13 +39,14 @@ hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key
 
 hsdt_status hsdt_db_close(hsdt_db* db) {
   if (db == nullptr) return HSDT_OK;
-  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  hsdt::c::ClearError();
+  // Out of the registry first: a second close, or a call racing this one, gets HSDT_MISUSE.
+  if (!hsdt::c::UnregisterHandle(db, hsdt::c::HandleKind::kDb)) {
+    return SetError(HSDT_MISUSE, "db: closed or invalid handle; expected one from hsdt_db_open");
+  }
   return Guard([&] {
-    const hsdt::Status closed = db->db->Close();
-    db->db.reset();
-    db->magic = kPoison;
-    delete db;
-    return FromStatus(closed);
+    std::unique_ptr<hsdt_db> owned(db);
+    return FromStatus(owned->db->Close());
   });
 }
 
@@ -48,6 +59,7 @@ hsdt_status hsdt_db_check(hsdt_db* db, hsdt_session* session, char** out_json, s
   if (out_json != nullptr) *out_json = nullptr;
   if (out_len != nullptr) *out_len = 0;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     auto r = db->db->Check(session->session);
     if (!r.ok()) return FromStatus(r.status());
@@ -65,6 +77,7 @@ hsdt_status hsdt_db_check(hsdt_db* db, hsdt_session* session, char** out_json, s
 hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_session* session, hsdt_key_kind kind,
                                const uint8_t* key, size_t key_len) {
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(key, "key"); s != HSDT_OK) return s;
   return Guard([&] {
     auto k = hsdt::c::KeyFrom(kind, key, key_len);
     if (!k.ok()) return FromStatus(k.status());
@@ -102,6 +115,7 @@ hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backu
 hsdt_status hsdt_backup_verify(const char* backup_dir, hsdt_key_kind kind, const uint8_t* key,
                                size_t key_len, uint32_t backup_id) {
   if (backup_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir: NULL");
+  if (hsdt_status s = Require(key, "key"); s != HSDT_OK) return s;
   return Guard([&] {
     auto k = hsdt::c::KeyFrom(kind, key, key_len);
     if (!k.ok()) return FromStatus(k.status());
@@ -112,6 +126,7 @@ hsdt_status hsdt_backup_verify(const char* backup_dir, hsdt_key_kind kind, const
 hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kind kind, const uint8_t* key,
                                 size_t key_len, uint32_t backup_id, const char* db_dir) {
   if (backup_dir == nullptr || db_dir == nullptr) return SetError(HSDT_MISUSE, "backup_dir/db_dir: NULL");
+  if (hsdt_status s = Require(key, "key"); s != HSDT_OK) return s;
   return Guard([&] {
     auto k = hsdt::c::KeyFrom(kind, key, key_len);
     if (!k.ok()) return FromStatus(k.status());

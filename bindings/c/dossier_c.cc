@@ -5,6 +5,7 @@ using hsdt::c::CheckDbSession;
 using hsdt::c::Str;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
+using hsdt::c::Require;
 using hsdt::c::SetError;
 
 namespace {
@@ -44,12 +45,13 @@ hsdt_status hsdt_dossier_create(hsdt_db* db, hsdt_session* session, const char* 
   if (out_version != nullptr) *out_version = 0;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (json == nullptr) return SetError(HSDT_MISUSE, "json: NULL");
+  if (hsdt_status s = Require(out_id, "out_id"); s != HSDT_OK) return s;
   return Guard([&] {
     auto w = db->db->Create(session->session, std::string_view(json, json_len),
                             hsdt::c::ContextFrom(reason, source_number, source_date));
     if (!w.ok()) return FromStatus(w.status());
     if (out_version != nullptr) *out_version = w->version;
-    return out_id != nullptr ? hsdt::c::Output(w->id, out_id, nullptr) : HSDT_OK;
+    return hsdt::c::Output(w->id, out_id, nullptr);
   });
 }
 
@@ -91,6 +93,7 @@ hsdt_status hsdt_dossier_get(hsdt_db* db, hsdt_session* session, const char* id,
   if (out_version != nullptr) *out_version = 0;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] { return OutputDossier(db->db->Get(session->session, id, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, out_version); });
 }
 
@@ -99,6 +102,7 @@ hsdt_status hsdt_dossier_get_version(hsdt_db* db, hsdt_session* session, const c
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] { return OutputDossier(db->db->GetVersion(session->session, id, version, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, nullptr); });
 }
 
@@ -109,6 +113,7 @@ hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, hsdt_session* session, const cha
   if (out_version != nullptr) *out_version = 0;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] { return OutputDossier(db->db->GetAsOf(session->session, id, micros, static_cast<hsdt::Purpose>(purpose)), out_json, out_len, out_version); });
 }
 
@@ -117,6 +122,7 @@ hsdt_status hsdt_dossier_history(hsdt_db* db, hsdt_session* session, const char*
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     auto h = db->db->History(session->session, id, static_cast<hsdt::Purpose>(purpose));
     if (!h.ok()) return FromStatus(h.status());
@@ -142,6 +148,7 @@ hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (id == nullptr) return SetError(HSDT_MISUSE, "id: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     auto d = db->db->Diff(session->session, id, from_version, to_version, static_cast<hsdt::Purpose>(purpose));
     if (!d.ok()) return FromStatus(d.status());

@@ -11,7 +11,15 @@
  *   size_t* out_len) are made by the library, NUL-terminated, and released with hsdt_free,
  *   which wipes them first (they may hold personal data). hsdt_free never takes a handle.
  * - Handles are released by their own function (hsdt_db_close, hsdt_options_free); all release
- *   functions accept NULL. A NULL or released handle gives HSDT_MISUSE (best effort).
+ *   functions accept NULL. A NULL or released handle gives HSDT_MISUSE and changes nothing: the
+ *   library keeps a registry of its live handles and checks it at every entry, so a released
+ *   handle is never read (a second release is HSDT_MISUSE too, reported by hsdt_last_error for
+ *   the void release functions). Releasing a handle while another thread still uses it is not
+ *   detected. A released address the allocator reuses for a new handle of the same kind names
+ *   that new handle.
+ * - A NULL required pointer (every char** output, the key, ids, JSON inputs) gives HSDT_MISUSE
+ *   and changes nothing: nothing is written and nothing is audited. Outputs documented as
+ *   optional (out_len, out_version, ...) may be NULL.
  * - No C++ exception ever crosses this boundary.
  * - Threads: an hsdt_db may be used from many threads at once; an hsdt_options from one.
  * - Key bytes are copied into guarded memory at once; the caller may wipe its copy after the
@@ -36,12 +44,21 @@ extern "C" {
 #endif
 
 #define HSDT_ABI_VERSION_MAJOR 1
-#define HSDT_ABI_VERSION_MINOR 0
+#define HSDT_ABI_VERSION_MINOR 1
 /* Bytes of a raw key. */
 #define HSDT_KEY_BYTES 32
 
+/* In C++ the enums below have the fixed underlying type int, so a value outside their lists (99,
+ * -1) is a valid value there: hsdt_key_kind 99 gets HSDT_INVALID_ARGUMENT and hsdt_status_name(99)
+ * "Unknown", not undefined behaviour. The size and the calling convention are those of the C enum. */
+#ifdef __cplusplus
+#define HSDT_ENUM_INT : int
+#else
+#define HSDT_ENUM_INT
+#endif
+
 /* Status codes: the same numbers as hsdt::StatusCode. Append-only. */
-typedef enum hsdt_status {
+typedef enum hsdt_status HSDT_ENUM_INT {
   HSDT_OK = 0,
   HSDT_INVALID_ARGUMENT = 1,    /* the input is wrong; the message names the field or byte */
   HSDT_NOT_FOUND = 2,
@@ -58,7 +75,7 @@ typedef enum hsdt_status {
   HSDT_INTERNAL = 13
 } hsdt_status;
 
-typedef enum hsdt_key_kind {
+typedef enum hsdt_key_kind HSDT_ENUM_INT {
   HSDT_KEY_PASSPHRASE = 1, /* stretched with Argon2id */
   HSDT_KEY_RAW = 2         /* exactly HSDT_KEY_BYTES bytes */
 } hsdt_key_kind;
@@ -108,6 +125,19 @@ HSDT_EXPORT hsdt_status hsdt_options_set_first_admin(hsdt_options* options, cons
                                                      const char* display_name, const char* password);
 /* 0 (tests only) to 3: Argon2id cost of account password hashes. */
 HSDT_EXPORT hsdt_status hsdt_options_set_password_cost(hsdt_options* options, int cost);
+/* The time zone of civil dates (an IANA id; default "Asia/Ho_Chi_Minh"): today, deadlines, the
+ * day a change was recorded on. Instants stay UTC. HSDT_INVALID_ARGUMENT for an unknown zone.
+ * Since: ABI 1.1 */
+HSDT_EXPORT hsdt_status hsdt_options_set_time_zone(hsdt_options* options, const char* time_zone);
+
+/* Parses an instant into *out_micros (microseconds since the Unix epoch, UTC):
+ * "2026-12-02T02:17:22+07:00" or "...Z" (the offset is honoured), a local "2026-12-02T02:17:22"
+ * in `time_zone`, or a date "2026-12-02": the start of that day in `time_zone`, or with
+ * `end_of_day` its end (the start of the next day). `time_zone` NULL: "Asia/Ho_Chi_Minh".
+ * HSDT_INVALID_ARGUMENT for text that is not an instant (e.g. "2024-02-30") or an unknown zone;
+ * *out_micros is 0 then. Since: ABI 1.1 */
+HSDT_EXPORT hsdt_status hsdt_parse_instant(const char* text, const char* time_zone, bool end_of_day,
+                                           int64_t* out_micros);
 
 /* Opens (or creates, per options) the database in `dir`. `options` may be NULL (defaults).
  * Returns HSDT_BAD_KEY for a wrong key, HSDT_NOT_FOUND if there is no database. */
@@ -154,7 +184,8 @@ HSDT_EXPORT hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kin
 /* Every change names a reason (may be "") and its source document (number, and date YYYY-MM-DD);
  * the actor is the session's account. Reads outside one's own unit name a purpose. */
 
-/* Creates a dossier from `json` (json_len bytes). *out_id (hsdt_free) and *out_version. */
+/* Creates a dossier from `json` (json_len bytes). *out_id (hsdt_free; required) and *out_version
+ * (may be NULL). */
 HSDT_EXPORT hsdt_status hsdt_dossier_create(hsdt_db* db, hsdt_session* session, const char* json,
                                             size_t json_len, const char* reason,
                                             const char* source_number, const char* source_date,
@@ -193,7 +224,8 @@ HSDT_EXPORT hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, co
                                           char** out_json, size_t* out_len);
 
 /* ---- hand-over (article 10) */
-/* An editor of the receiving unit asks for a dossier; *out_id (hsdt_free) names the request. */
+/* An editor of the receiving unit asks for a dossier; *out_id (hsdt_free; required) names the
+ * request. */
 HSDT_EXPORT hsdt_status hsdt_handover_request(hsdt_db* db, hsdt_session* session,
                                               const char* dossier_id, const char* request_number,
                                               const char* request_date, const char* reason,
@@ -233,7 +265,7 @@ HSDT_EXPORT hsdt_status hsdt_unit_list(hsdt_db* db, hsdt_session* session, char*
                                        size_t* out_len);
 /* A grant to an account (grantee_user) or a unit (grantee_unit), over listed dossiers or every
  * dossier of scope_unit, with `rights` (HSDT_GRANT_* flags) for `purposes` (n_purposes may be 0:
- * any named purpose), citing the written approval. *out_id (hsdt_free) is its id. */
+ * any named purpose), citing the written approval. *out_id (hsdt_free; required) is its id. */
 HSDT_EXPORT hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session,
                                          const char* grantee_user, const char* grantee_unit,
                                          const char* const* dossier_ids, size_t n_dossiers,
@@ -252,7 +284,8 @@ HSDT_EXPORT hsdt_status hsdt_explain(hsdt_db* db, hsdt_session* session, const c
                                      int purpose, char** out_json, size_t* out_len);
 
 /* ---- audit (district administrators and auditors) */
-/* Walks the chain; with digest_sequence > 0 also checks it against that earlier digest.
+/* Walks the chain; with digest_sequence > 0 also checks it against that earlier digest, whose
+ * digest_head_hex must be 64 hex digits (else HSDT_INVALID_ARGUMENT).
  * *out_json is {"ok":bool,"entries":N,"firstBadSequence":N,"problem":"..."}. */
 HSDT_EXPORT hsdt_status hsdt_audit_verify(hsdt_db* db, hsdt_session* session,
                                           uint64_t digest_sequence, const char* digest_head_hex,

@@ -7,6 +7,7 @@ using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::JsonField;
 using hsdt::c::JsonString;
+using hsdt::c::Require;
 using hsdt::c::SetError;
 
 extern "C" {
@@ -15,6 +16,7 @@ hsdt_status hsdt_find(hsdt_db* db, hsdt_session* session, const char* query_json
                       char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   if (query_json == nullptr) return SetError(HSDT_MISUSE, "query_json: NULL");
   return Guard([&] {
     auto q = hsdt::Query::FromJson(query_json);
@@ -29,6 +31,7 @@ hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_jso
                        size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   if (count_json == nullptr) return SetError(HSDT_MISUSE, "count_json: NULL");
   return Guard([&] {
     auto q = hsdt::CountQuery::FromJson(count_json);
@@ -43,6 +46,7 @@ hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_js
                         char** out_data, size_t* out_len) {
   ClearOut(out_data, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_data, "out_data"); s != HSDT_OK) return s;
   if (query_json == nullptr) return SetError(HSDT_MISUSE, "query_json: NULL");
   return Guard([&] {
     auto q = hsdt::Query::FromJson(query_json);
@@ -65,6 +69,7 @@ hsdt_status hsdt_import(hsdt_db* db, hsdt_session* session, const char* jsonl, s
                         size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   if (jsonl == nullptr && jsonl_len > 0) return SetError(HSDT_MISUSE, "jsonl: NULL");
   return Guard([&] {
     hsdt::ImportOptions o;
@@ -94,6 +99,7 @@ hsdt_status hsdt_deadlines(hsdt_db* db, hsdt_session* session, const char* from,
                            const char* unit, int supplement_year, char** out_json, size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   if (from == nullptr || to == nullptr) return SetError(HSDT_MISUSE, "from, to: NULL");
   return Guard([&] {
     hsdt::ComplianceQuery q;
@@ -110,6 +116,7 @@ hsdt_status hsdt_report(hsdt_db* db, hsdt_session* session, const char* due, int
                         size_t* out_len) {
   ClearOut(out_data, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_data, "out_data"); s != HSDT_OK) return s;
   if (due == nullptr) return SetError(HSDT_MISUSE, "due: NULL");
   if (format < 1 || format > 3) {
     return SetError(HSDT_INVALID_ARGUMENT, "format: " + std::to_string(format) + "; expected 1 (JSON), 2 (CSV) or 3 (HTML)");
@@ -126,6 +133,7 @@ hsdt_status hsdt_index_verify(hsdt_db* db, hsdt_session* session, int repair, ch
                               size_t* out_len) {
   ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
     auto r = db->db->VerifyIndexes(session->session, repair != 0);
     if (!r.ok()) return FromStatus(r.status());

@@ -1,5 +1,6 @@
 // hsdt account|unit|grant|handover|audit|explain: the registry, the audit log and Explain.
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "cli.h"
@@ -140,8 +141,11 @@ int Grant(const Args& args, Database& db, const Session& s) {
   }
   spec.legal_basis = {args.Get("legal-number"), args.Get("legal-date")};
   spec.signer = args.Get("signer");
-  auto from = ParseTime(args.Get("from")), until = ParseTime(args.Get("until"));
-  if (!from || !until) return Bad("--from and --until take YYYY-MM-DD[THH:MM:SSZ]");
+  if (!args.Has("from") || !args.Has("until")) return Bad("grant issue needs --from TIME and --until TIME");
+  auto from = ParseTime(args, "from");
+  if (!from.ok()) return Fail(from.status());
+  auto until = ParseTime(args, "until", /*end_of_day=*/true);  // a date: valid through that day
+  if (!until.ok()) return Fail(until.status());
   spec.valid_from_micros = *from;
   spec.valid_until_micros = *until;
   auto g = db.IssueGrant(s, spec, ContextFrom(args));
@@ -191,7 +195,12 @@ int Audit(const Args& args, Database& db, const Session& s) {
     if (!given.empty()) {
       const auto colon = given.find(':');
       if (colon == std::string::npos) return Bad("--digest SEQ:HEX");
-      digest.sequence = std::stoull(given.substr(0, colon));
+      auto sequence = ParseNumber(given.substr(0, colon), std::numeric_limits<std::uint64_t>::max());
+      if (!sequence) {
+        return Bad("--digest: \"" + given.substr(0, colon).substr(0, 32) +
+                   "\" is not an entry number; expected SEQ:HEX with SEQ below 2^64");
+      }
+      digest.sequence = *sequence;
       digest.head_hex = given.substr(colon + 1);
     }
     auto v = db.VerifyAudit(s, given.empty() ? nullptr : &digest);
@@ -204,7 +213,10 @@ int Audit(const Args& args, Database& db, const Session& s) {
     return kExitCorrupt;
   }
   if (verb == "read") {
-    auto entries = db.ReadAudit(s, std::stoull(args.Get("from", "1")), std::stoull(args.Get("limit", "100")));
+    auto from = ParseNumber(args.Get("from", "1"), std::numeric_limits<std::uint64_t>::max());
+    auto limit = ParseNumber(args.Get("limit", "100"), std::numeric_limits<std::uint32_t>::max());
+    if (!from || !limit) return Bad("audit read: --from and --limit take whole numbers");
+    auto entries = db.ReadAudit(s, *from, static_cast<std::size_t>(*limit));
     if (!entries.ok()) return Fail(entries.status());
     for (const auto& e : *entries) {
       std::cout << e.sequence << "\t" << FormatTime(e.recorded_at_micros) << "\t" << e.actor << "\t" << e.action
@@ -218,8 +230,9 @@ int Audit(const Args& args, Database& db, const Session& s) {
 
 int Explain(const Args& args, Database& db, const Session& s) {
   auto action = ParseAction(Arg(args, 1));
-  auto at = ParseTime(args.Get("at"));
-  if (args.positional.size() < 2 || !action || !at) return Bad("explain USER ACTION [DOSSIER] --at TIME");
+  if (args.positional.size() < 2 || !action || !args.Has("at")) return Bad("explain USER ACTION [DOSSIER] --at TIME");
+  auto at = ParseTime(args, "at");
+  if (!at.ok()) return Fail(at.status());
   auto purpose = PurposeFrom(args);
   if (!purpose.ok()) return Fail(purpose.status());
   auto d = db.Explain(s, Arg(args, 0), *action, Arg(args, 2), *at, *purpose);

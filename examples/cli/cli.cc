@@ -3,12 +3,20 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <hsdt/civil_time.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <optional>
 
 namespace hsdt::cli {
@@ -31,35 +39,136 @@ int ExitCodeOf(StatusCode code) {
   }
 }
 
+namespace {
+
+constexpr const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole"};
+
+bool IsFlag(const std::string& name) {
+  return std::any_of(std::begin(kFlags), std::end(kFlags), [&](const char* f) { return name == f; });
+}
+
+// The options each command takes, besides --db, --user, --key-file, --time-zone and --help.
+// "CTX" stands for the change context: --reason, --source-number, --source-date.
+const std::map<std::string, std::vector<std::string>>& CommandOptions() {
+  static const auto* table = new std::map<std::string, std::vector<std::string>>{
+      {"init", {"admin", "admin-name"}},
+      {"password", {}},
+      {"put", {"id", "expect", "CTX"}},
+      {"get", {"version", "as-of", "pretty", "purpose"}},
+      {"status", {"expect", "CTX"}},
+      {"history", {"purpose"}},
+      {"diff", {"purpose"}},
+      {"list", {"unit", "after", "limit"}},
+      {"check", {}},
+      {"stats", {"by", "filter", "on"}},
+      {"rekey", {"batch"}},
+      {"passwd", {"new-key-file"}},
+      {"backup", {"to"}},
+      {"find", {"explain", "purpose"}},
+      {"index", {"repair"}},
+      {"export", {"format", "whole", "out", "purpose"}},
+      {"report", {"due", "format", "out"}},
+      {"deadlines", {"from", "to", "unit", "year"}},
+      {"import", {"batch", "CTX"}},
+      {"backup-verify", {"backup"}},
+      {"backup-list", {}},
+      {"restore", {"from", "backup"}},
+      {"account", {"role", "unit", "display-name", "report-number", "report-date", "CTX"}},
+      {"unit", {"name", "kind", "CTX"}},
+      {"grant", {"to-user", "to-unit", "dossiers", "scope-unit", "rights", "purposes", "legal-number", "legal-date",
+                 "signer", "from", "until", "CTX"}},
+      {"handover", {"request-number", "request-date", "approve", "reject", "CTX"}},
+      {"audit", {"digest", "from", "limit"}},
+      {"explain", {"at", "purpose"}},
+      {"demo", {"people", "seed"}},
+      {"help", {}},
+  };
+  return *table;
+}
+
+bool Takes(const std::string& command, const std::string& option) {
+  static const char* kCommon[] = {"db", "user", "key-file", "time-zone", "help"};
+  for (const char* c : kCommon) {
+    if (option == c) return true;
+  }
+  auto it = CommandOptions().find(command);
+  if (it == CommandOptions().end()) return true;  // an unknown command is reported as such
+  for (const auto& o : it->second) {
+    if (o == option) return true;
+    if (o == "CTX" && (option == "reason" || option == "source-number" || option == "source-date")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<Args> ParseArgs(int argc, char** argv, std::string* error) {
-  static const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole"};
   Args a;
+  std::vector<std::string> given;  // option names in the order given
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
-    if (s.rfind("--", 0) == 0) {
+    if (s.rfind("--", 0) == 0 && s.size() > 2) {
       std::string name = s.substr(2);
+      std::string value = "1";
       const auto eq = name.find('=');
       if (eq != std::string::npos) {
-        a.options[name.substr(0, eq)] = name.substr(eq + 1);
-        continue;
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (!IsFlag(name)) {
+        // A value never starts with "--": "--version --db X" lacks the version, it does not
+        // take "--db" for it.
+        if (i + 1 >= argc || std::string_view(argv[i + 1]).rfind("--", 0) == 0) {
+          *error = "option --" + name + " needs a value";
+          return std::nullopt;
+        }
+        value = argv[++i];
       }
-      bool flag = false;
-      for (const char* f : kFlags) flag |= name == f;
-      if (flag) {
-        a.options[name] = "1";
-      } else if (i + 1 < argc) {
-        a.options[name] = argv[++i];
-      } else {
-        *error = "option --" + name + " needs a value";
+      if (a.options.count(name) != 0) {
+        *error = "option --" + name + " is given twice";
         return std::nullopt;
       }
+      a.options[name] = value;
+      given.push_back(name);
     } else if (a.command.empty()) {
       a.command = s;
     } else {
       a.positional.push_back(s);
     }
   }
+  for (const auto& name : given) {
+    if (!Takes(a.command, name)) {
+      *error = "unknown option --" + name + (a.command.empty() ? "" : " for " + a.command);
+      return std::nullopt;
+    }
+  }
   return a;
+}
+
+std::optional<std::uint64_t> ParseNumber(const std::string& text, std::uint64_t max) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  std::uint64_t n = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || n > max) return std::nullopt;
+  return n;
+}
+
+Result<std::string> ReadFileBytes(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) return Status::NotFound(what + ": " + path + ": no such file");
+  if (std::filesystem::is_directory(st)) {
+    return Status::InvalidArgument(what + ": " + path + " is a directory; expected a file");
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::IOError(what + ": cannot open " + path + ": " + std::strerror(errno));
+  std::string bytes;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Status::IOError(what + ": cannot read " + path);
+  return bytes;
 }
 
 namespace {
@@ -105,9 +214,7 @@ int HexValue(char c) {
 
 Result<Key> LoadKey(const Args& args, const char* file_option, const char* env, bool confirm) {
   if (args.Has(file_option)) {
-    std::ifstream f(args.Get(file_option), std::ios::binary);
-    if (!f) return Status::NotFound("--" + std::string(file_option) + ": cannot read " + args.Get(file_option));
-    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    HSDT_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(args.Get(file_option), "--" + std::string(file_option)));
     if (bytes.size() == kRawKeyBytes) {
       auto key = Key::Raw(std::as_bytes(std::span(bytes.data(), bytes.size())));
       Wipe(&bytes);
@@ -185,7 +292,9 @@ Result<Connection> Connect(const Args& args) {
   if (user.empty()) return Status::InvalidArgument("--user USER (or $HSDT_USER) is required");
   HSDT_ASSIGN_OR_RETURN(Key key, LoadKey(args));
   Connection c;
-  HSDT_ASSIGN_OR_RETURN(c.db, Database::Open(args.Get("db"), key, OpenOptions{}));
+  OpenOptions options;
+  options.time_zone = TimeZoneOf(args);
+  HSDT_ASSIGN_OR_RETURN(c.db, Database::Open(args.Get("db"), key, options));
   HSDT_ASSIGN_OR_RETURN(std::string password, Secret("HSDT_PASSWORD", "Password: ", false));
   auto session = c.db->Login(user, password);
   Wipe(&password);
@@ -210,30 +319,18 @@ int Fail(const Status& status) {
   return ExitCodeOf(status.code());
 }
 
-std::optional<std::int64_t> ParseTime(const std::string& text) {
+std::string TimeZoneOf(const Args& args) { return args.Get("time-zone", kDefaultTimeZone); }
+
+Result<std::int64_t> ParseTime(const Args& args, const std::string& name, bool end_of_day) {
+  const std::string what = "--" + name;
+  if (!args.Has(name)) return Status::InvalidArgument(what + ": missing; expected a time");
+  const std::string text = args.Get(name);
   if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    return std::stoll(text);
+    auto n = ParseNumber(text, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    if (!n) return Status::InvalidArgument(what + ": " + text.substr(0, 32) + " is out of range; expected microseconds");
+    return static_cast<std::int64_t>(*n);
   }
-  std::tm tm{};
-  std::int64_t micros = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &consumed) != 3) {
-    return std::nullopt;
-  }
-  if (static_cast<std::size_t>(consumed) < text.size()) {
-    int frac_at = 0;
-    if (std::sscanf(text.c_str() + consumed, "T%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &frac_at) != 3) {
-      return std::nullopt;
-    }
-    const char* rest = text.c_str() + consumed + frac_at;
-    if (*rest == '.') {
-      std::int64_t scale = 100000;
-      for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) micros += (*rest - '0') * scale;
-    }
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000000 + micros;
+  return ParseInstant(text, TimeZoneOf(args), end_of_day ? DateAs::kEndOfDay : DateAs::kStartOfDay, what);
 }
 
 std::string FormatTime(std::int64_t micros) {

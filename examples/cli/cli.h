@@ -38,8 +38,16 @@ struct Args {
   }
 };
 
-// Parses `argv`; options that take no value are listed in `flags`.
+// Parses `argv`. Every option must be one the command takes (an unknown or repeated option, or
+// one without its value, is an error in *error); options that take no value are flags.
 std::optional<Args> ParseArgs(int argc, char** argv, std::string* error);
+
+// A whole number of at most `max`, digits only (no sign, no spaces), or nullopt.
+std::optional<std::uint64_t> ParseNumber(const std::string& text, std::uint64_t max);
+
+// The bytes of the file `path` named by `what` ("--key-file", "import"). A directory, a missing
+// file or a read error is an error naming the path (InvalidArgument, NotFound, IOError).
+Result<std::string> ReadFileBytes(const std::string& path, const std::string& what);
 
 // The key: --key-file (32 raw bytes, 64 hex digits, or a passphrase), else $HSDT_PASSPHRASE,
 // else a prompt on the terminal (twice when `confirm`).
@@ -67,8 +75,14 @@ int RunAdminCommand(const Args& args);
 // Prints "hsdt: <status>" on stderr and returns its exit code.
 int Fail(const Status& status);
 
-// Microseconds since the epoch from "2026-11-26T17:45:14Z", "2026-11-26" or a plain number.
-std::optional<std::int64_t> ParseTime(const std::string& text);
+// The time zone civil dates are taken in: --time-zone ZONE, else Asia/Ho_Chi_Minh.
+std::string TimeZoneOf(const Args& args);
+
+// The instant given by option --`name`: microseconds since the epoch from
+// "2026-12-02T02:17:22+07:00" (any offset, or Z), a local "2026-12-02T02:17:22" or a date
+// "2026-12-02" in the time zone (its start, or its end with `end_of_day`), or a plain number of
+// microseconds. InvalidArgument naming the option otherwise.
+Result<std::int64_t> ParseTime(const Args& args, const std::string& name, bool end_of_day = false);
 std::string FormatTime(std::int64_t micros);
 
 int RunDemo(const Args& args);

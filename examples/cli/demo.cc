@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -127,12 +128,18 @@ std::string Outcome(const Status& s) {
 
 int RunDemo(const Args& args) {
   const std::string dir = args.Get("db", "hsdt-demo");
-  const int people = std::stoi(args.Get("people", "3000"));
-  const std::uint64_t seed = std::stoull(args.Get("seed", "2013"));
-  if (people < 64 || people > 1000000) {
+  const auto people_arg = ParseNumber(args.Get("people", "3000"), 1000000);
+  const auto seed_arg = ParseNumber(args.Get("seed", "2013"), std::numeric_limits<std::uint64_t>::max());
+  if (!people_arg || *people_arg < 64) {
     std::cerr << "hsdt: --people must be 64 to 1000000\n";
     return kExitUsage;
   }
+  if (!seed_arg) {
+    std::cerr << "hsdt: --seed takes a whole number below 2^64\n";
+    return kExitUsage;
+  }
+  const int people = static_cast<int>(*people_arg);
+  const std::uint64_t seed = *seed_arg;
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) {
     if (!std::filesystem::exists(dir + "/" + kDemoMarker, ec)) {
@@ -153,6 +160,7 @@ int RunDemo(const Args& args) {
   Step(1, "Khởi tạo cơ sở dữ liệu mã hoá, với quản trị viên của Phòng Nội vụ (cấp 2)");
   auto start = Clock::now();
   OpenOptions o;
+  o.time_zone = TimeZoneOf(args);
   o.create_if_missing = true;
   o.error_if_exists = true;
   o.durability = Durability::kNoSync;  // the bulk load syncs once at its end
@@ -368,12 +376,16 @@ int RunDemo(const Args& args) {
   {
     // The article 13 report due next (1 June or 1 December), as a printable page beside the
     // database directory (never inside it).
-    const std::string today = FormatTime(std::chrono::duration_cast<std::chrono::microseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch()).count())
-                                  .substr(0, 10);
+    // Today in the district's time zone, not in UTC.
+    auto civil_today = CivilDateOf(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch()).count(),
+                                   TimeZoneOf(args));
+    if (!civil_today.ok()) return Fail(civil_today.status());
+    const std::string today = *civil_today;
+    const std::string next_year = std::to_string(ParseNumber(today.substr(0, 4), 9999).value_or(2026) + 1);
     const std::string due = today.substr(5) < "06-01" ? today.substr(0, 4) + "-06-01"
                             : today.substr(5) < "12-01" ? today.substr(0, 4) + "-12-01"
-                                                        : std::to_string(std::stoi(today.substr(0, 4)) + 1) + "-06-01";
+                                                        : next_year + "-06-01";
     auto report = db.MakeSemiAnnualReport(*admin, due);
     if (!report.ok()) return Fail(report.status());
     const std::string page = std::filesystem::path(dir).lexically_normal().string() + "-bao-cao-" + due + ".html";

@@ -62,6 +62,10 @@ Demo:
 
 Key: --key-file FILE (32 raw bytes, 64 hex digits or a passphrase), else $HSDT_PASSPHRASE, else
 a prompt. Changes cite --source-number NUMBER --source-date YYYY-MM-DD, with --reason TEXT.
+Times (--as-of, --at, --from, --until): 2026-12-02T02:17:22+07:00 (any offset, or Z), a local
+2026-12-02T02:17:22, a date (its start; --until: its end) or microseconds. Local times and dates,
+and every civil date the database computes (today, deadlines, reports), are in --time-zone ZONE
+(default Asia/Ho_Chi_Minh). An option a command does not take is a usage error.
 
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 not found, 4 version conflict (reread and retry),
 5 wrong database key, 6 integrity problem, 7 I/O error or busy, 8 input rejected, 9 denied by the
@@ -75,8 +79,9 @@ int Usage(const std::string& why) {
 }
 
 std::optional<std::uint32_t> Number(const std::string& s) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 9) return std::nullopt;
-  return static_cast<std::uint32_t>(std::stoul(s));
+  auto n = ParseNumber(s, 999999999);
+  if (!n) return std::nullopt;
+  return static_cast<std::uint32_t>(*n);
 }
 
 const char* KindName(ChangeKind k) {
@@ -96,6 +101,7 @@ int Init(const Args& args) {
   auto password = Secret("HSDT_ADMIN_PASSWORD", "Administrator password: ", true);
   if (!password.ok()) return Fail(password.status());
   OpenOptions o;
+  o.time_zone = TimeZoneOf(args);
   o.create_if_missing = true;
   o.error_if_exists = true;
   o.first_admin = {args.Get("admin"), args.Get("admin-name", args.Get("admin")), *password};
@@ -131,8 +137,8 @@ int Get(const Args& args, Database& db, const Session& s, Purpose purpose) {
     if (!v) return Usage("--version takes a number");
     d = db.GetVersion(s, id, *v, purpose);
   } else if (args.Has("as-of")) {
-    auto t = ParseTime(args.Get("as-of"));
-    if (!t) return Usage("--as-of takes YYYY-MM-DD[THH:MM:SS[.ffffff]Z] or microseconds");
+    auto t = ParseTime(args, "as-of");
+    if (!t.ok()) return Fail(t.status());
     d = db.GetAsOf(s, id, *t, purpose);
   } else {
     d = db.Get(s, id, purpose);
@@ -234,9 +240,9 @@ int Import(const Args& args, Database& db, const Session& s) {
   if (args.positional[0] == "-") {
     data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
-    std::ifstream in(args.positional[0], std::ios::binary);
-    if (!in) return Fail(Status::NotFound("cannot read " + args.positional[0]));
-    data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    auto bytes = ReadFileBytes(args.positional[0], "import");
+    if (!bytes.ok()) return Fail(bytes.status());
+    data = std::move(bytes).value();
   }
   auto batch = Number(args.Get("batch", "1000"));
   if (!batch) return Usage("--batch takes a number");
@@ -401,6 +407,10 @@ int BackupCommands(const Args& args) {
 // Commands that run in a session.
 int SessionCommand(const Args& args) {
   const std::string& cmd = args.command;
+  // Usage errors found before anything is opened, logged in or written.
+  if (cmd == "put" && args.Has("expect") && !args.Has("id")) {
+    return Usage("put --expect N updates a dossier: give its --id too (without --id, put creates one)");
+  }
   auto c = Connect(args);
   if (!c.ok()) return Fail(c.status());
   Database& db = *c->db;

@@ -3,8 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include <hsdt/accounts.h>
+#include <hsdt/civil_time.h>
 #include <hsdt/clock.h>
 
 namespace hsdt {
@@ -62,6 +64,10 @@ struct OpenOptions {
   std::int64_t session_lifetime_micros = std::int64_t{12} * 3600 * 1000000;
   // Time source; null: the system clock. Must outlive the database.
   const Clock* clock = nullptr;
+  // The time zone of civil dates (an IANA id, through ICU): today's date (age bands, reference
+  // dates), the day a change was recorded on (deadlines, reports). Instants stay UTC. Open
+  // fails with InvalidArgument for a zone ICU does not know.
+  std::string time_zone = kDefaultTimeZone;
 
   // A write-ahead log damaged before its end (not the torn last record a crash leaves, which is
   // always recovered) means acknowledged commits would be lost. By default Open refuses it with

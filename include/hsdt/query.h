@@ -110,7 +110,7 @@ struct Query {
   // Why dossiers outside one's own unit are read (article 11); without one a query sees only the
   // dossiers of its own unit.
   Purpose purpose = Purpose::kNone;
-  std::string reference_date;  // for kAgeBand: "YYYY-MM-DD", empty: on_date, else today (UTC)
+  std::string reference_date;  // for kAgeBand: "YYYY-MM-DD", empty: on_date, else today (in the database's time zone)
   // Valid time: evaluates the query as of this date ("YYYY-MM-DD"): rank, rankStep, coefficient,
   // rankGroup and workingUnit take the values in force then (see InForce), and dossiers of people
   // not yet recruited are left out. Reads (decrypts) every candidate's record.
@@ -156,7 +156,7 @@ struct QueryResult {
 struct CountQuery {
   Filter filter;
   std::vector<Field> group_by;  // 0 to 3 fields
-  std::string reference_date;   // for kAgeBand; empty: on_date, else today (UTC)
+  std::string reference_date;   // for kAgeBand; empty: on_date, else today (in the database's time zone)
   std::string on_date;          // valid time, as Query::on_date
   static Result<CountQuery> FromJson(std::string_view json);
 };

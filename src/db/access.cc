@@ -8,6 +8,7 @@
 #include <hsdt/reference.h>
 
 #include "schema/reflect.h"
+#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -27,6 +28,13 @@ policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx) {
 Status CheckReason(const ChangeContext& c, bool source_required) {
   if (c.reason.size() > schema::kShortTextBytes) {
     return Status::InvalidArgument("context.reason: " + std::to_string(c.reason.size()) + " bytes; limit 512");
+  }
+  // Both go into the audit log, which is read back as JSON: UTF-8 only.
+  for (const auto& [what, text] : {std::pair{"context.reason", &c.reason}, std::pair{"context.source.number", &c.source.number}}) {
+    if (const std::int64_t at = schema::InvalidUtf8At(*text); at >= 0) {
+      return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
+                                     "; expected UTF-8 text");
+    }
   }
   if (!source_required && c.source.number.empty() && c.source.date.empty()) return Status::Ok();
   if (c.source.number.empty() || c.source.number.size() > 128) {

@@ -3,9 +3,12 @@
 // changes.
 #include <hsdt/database.h>
 
+#include <cctype>
+
 #include "crypto/crypto.h"
 #include "db/database_impl.h"
 #include "policy/passwords.h"
+#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -70,10 +73,35 @@ Status CheckName(std::string_view what, std::string_view name, std::size_t max) 
   if (name.empty() || name.size() > max) {
     return Status::InvalidArgument(std::string(what) + ": expected 1 to " + std::to_string(max) + " bytes");
   }
+  if (const std::int64_t at = schema::InvalidUtf8At(name); at >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
+                                   "; expected UTF-8 text");
+  }
   for (unsigned char c : name) {
     if (c <= 0x20 || c == 0x7f) {
       return Status::InvalidArgument(std::string(what) + ": no spaces or control characters");
     }
+  }
+  if (schema::ControlCharAt(name) >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": no spaces or control characters");
+  }
+  return Status::Ok();
+}
+
+// Free text shown in lists and the audit log (display names, unit names): UTF-8, no control
+// characters, at most `max` bytes; empty only when `may_be_empty`.
+Status CheckText(std::string_view what, std::string_view text, std::size_t max, bool may_be_empty) {
+  if ((text.empty() && !may_be_empty) || text.size() > max) {
+    return Status::InvalidArgument(std::string(what) + ": expected " + (may_be_empty ? "0" : "1") + " to " +
+                                   std::to_string(max) + " bytes");
+  }
+  if (const std::int64_t at = schema::InvalidUtf8At(text); at >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
+                                   "; expected UTF-8 text");
+  }
+  if (const std::int64_t at = schema::ControlCharAt(text); at >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": control character at byte " + std::to_string(at) +
+                                   "; expected printable text");
   }
   return Status::Ok();
 }
@@ -119,7 +147,7 @@ Result<AccountInfo> Database::CreateAccount(const Session& s, const AccountSpec&
   return db::Guard([&]() -> Result<AccountInfo> {
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
     HSDT_RETURN_IF_ERROR(CheckName("user_name", spec.user_name, 64));
-    if (spec.display_name.size() > 128) return Status::InvalidArgument("display_name: over 128 bytes");
+    HSDT_RETURN_IF_ERROR(CheckText("display_name", spec.display_name, 128, true));
     policy::Resource what;
     what.target_user = FoldUserName(spec.user_name);
     HSDT_ASSIGN_OR_RETURN(Impl::Access access,
@@ -260,7 +288,7 @@ Result<UnitInfo> Database::CreateUnit(const Session& s, const UnitSpec& spec, co
   return db::Guard([&]() -> Result<UnitInfo> {
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
     HSDT_RETURN_IF_ERROR(CheckName("code", spec.code, 32));
-    if (spec.name_vi.empty() || spec.name_vi.size() > 256) return Status::InvalidArgument("name_vi: expected 1 to 256 bytes");
+    HSDT_RETURN_IF_ERROR(CheckText("name_vi", spec.name_vi, 256, false));
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageUnits, {}, Purpose::kNone, spec.code));
     std::lock_guard lock(impl_->registry().write_mutex());
     if (impl_->registry().FindUnit(spec.code)) return Status::AlreadyExists("code: unit \"" + spec.code + "\" exists");
@@ -558,8 +586,27 @@ Result<Decision> Database::Explain(const Session& s, std::string_view user, Acti
 
 // -------------------------------------------------------------------------------------- audit
 
-Result<AuditVerification> Database::VerifyAudit(const Session& s, const AuditDigest* against) {
+namespace {
+// A digest kept outside the database, as given back: 64 hex digits (either case).
+Status CheckDigest(const AuditDigest& d, AuditDigest* normalised) {
+  bool hex = d.head_hex.size() == 64;
+  for (char c : d.head_hex) hex = hex && std::isxdigit(static_cast<unsigned char>(c)) != 0;
+  if (!hex) {
+    return Status::InvalidArgument("digest.head_hex: \"" + d.head_hex.substr(0, 80) +
+                                   "\" is not a link of the chain; expected 64 hex digits");
+  }
+  normalised->sequence = d.sequence;
+  normalised->head_hex = d.head_hex;
+  for (char& c : normalised->head_hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return Status::Ok();
+}
+}  // namespace
+
+Result<AuditVerification> Database::VerifyAudit(const Session& s, const AuditDigest* given) {
   return db::Guard([&]() -> Result<AuditVerification> {
+    AuditDigest digest;
+    if (given != nullptr) HSDT_RETURN_IF_ERROR(CheckDigest(*given, &digest));
+    const AuditDigest* against = given != nullptr ? &digest : nullptr;
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kVerifyAudit, {}, Purpose::kNone, "audit log"));
     HSDT_ASSIGN_OR_RETURN(AuditVerification v, impl_->audit().Verify(against));
     HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(

@@ -330,6 +330,7 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
                                                  const OpenOptions& options,
                                                  std::shared_ptr<rocksdb::FileSystem> base_fs) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
+    HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     std::error_code ec;
     const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
     if (!exists && options.create_if_missing && options.first_admin.user_name.empty()) {
@@ -347,7 +348,7 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     so.accept_log_damage = options.accept_log_damage;
     so.base_fs = base_fs;
     HSDT_ASSIGN_OR_RETURN(auto store, storage::Store::Open(dir, key, so));
-    auto impl = std::make_unique<Database::Impl>(std::move(store), options);
+    auto impl = std::make_unique<Database::Impl>(std::move(store), options, std::move(zone));
     Status started = impl->Start();
     if (!started.ok()) {
       (void)impl->Close();

@@ -14,6 +14,7 @@
 #include "db/internal.h"
 #include "policy/evaluator.h"
 #include "policy/registry.h"
+#include "schema/civil_time.h"
 
 namespace hsdt {
 
@@ -33,9 +34,9 @@ class Session::Impl final {
 
 class Database::Impl final {
  public:
-  Impl(std::unique_ptr<storage::Store> store, const OpenOptions& options)
+  Impl(std::unique_ptr<storage::Store> store, const OpenOptions& options, schema::CivilZone zone)
       : store_(std::move(store)), cache_(options.record_cache_bytes), options_(options),
-        clock_(options.clock != nullptr ? options.clock : &base::SystemClock()) {}
+        clock_(options.clock != nullptr ? options.clock : &base::SystemClock()), zone_(std::move(zone)) {}
 
   storage::Store& store() { return *store_; }
   storage::RecordCache& cache() { return cache_; }
@@ -43,6 +44,10 @@ class Database::Impl final {
   audit::AuditLog& audit() { return *audit_; }
   const OpenOptions& options() const { return options_; }
   std::int64_t Now() const { return clock_->NowMicros(); }
+  // The database's time zone (OpenOptions::time_zone): civil dates are taken in it.
+  const schema::CivilZone& zone() const { return zone_; }
+  // Today's date in the database's time zone.
+  std::string Today() const { return zone_.DateOf(Now()); }
   // Unique in the process for its lifetime (not an address: a reopened database may reuse one).
   std::uint64_t instance() const { return instance_; }
   static std::uint64_t NextInstance() {
@@ -190,6 +195,7 @@ class Database::Impl final {
   storage::RecordCache cache_;
   OpenOptions options_;
   const Clock* clock_;
+  const schema::CivilZone zone_;
   const std::uint64_t instance_ = NextInstance();
   std::string dummy_hash_;  // verified against for unknown user names (same work, same answer)
 };

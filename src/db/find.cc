@@ -498,8 +498,6 @@ std::string IdPosition(std::uint64_t id) {
   return pos;
 }
 
-std::string Today(std::int64_t now_micros) { return base::FormatMicrosUtc(now_micros).substr(0, 10); }
-
 Status CheckDates(const std::string& reference_date, const std::string& on_date) {
   for (const auto& [name, d] : {std::pair{"referenceDate", &reference_date}, std::pair{"onDate", &on_date}}) {
     if (!d->empty() && !schema::IsValidDate(*d, schema::DateForm::FULL)) {
@@ -509,9 +507,11 @@ Status CheckDates(const std::string& reference_date, const std::string& on_date)
   return Status::Ok();
 }
 
-// The date ages are counted on: the one asked for, else the valid-time date, else today.
-std::string ReferenceDate(const std::string& reference_date, const std::string& on_date, std::int64_t now) {
-  return !reference_date.empty() ? reference_date : !on_date.empty() ? on_date : Today(now);
+// The date ages are counted on: the one asked for, else the valid-time date, else today in the
+// database's time zone at `now`.
+std::string ReferenceDate(const std::string& reference_date, const std::string& on_date, std::int64_t now,
+                          const schema::CivilZone& zone) {
+  return !reference_date.empty() ? reference_date : !on_date.empty() ? on_date : zone.DateOf(now);
 }
 
 Status CheckFields(const std::vector<Field>& fields, const char* what) {
@@ -787,7 +787,7 @@ Result<QueryScope> OpenQuery(Database::Impl& impl, const Session& session, const
   scope.ctx.now_micros = impl.Now();
   scope.ctx.purpose = q.purpose;
   scope.ctx.grants = *scope.grants;
-  scope.reference_date = ReferenceDate(q.reference_date, q.on_date, scope.ctx.now_micros);
+  scope.reference_date = ReferenceDate(q.reference_date, q.on_date, scope.ctx.now_micros, impl.zone());
   return scope;
 }
 
@@ -839,7 +839,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone, "count"));
   policy::Context ctx;
   ctx.now_micros = Now();
-  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros);
+  const std::string reference_date = ReferenceDate(q.reference_date, q.on_date, ctx.now_micros, zone());
 
   std::map<std::string, bool, std::less<>> unit_allowed;  // the report rule depends on the unit only
   std::map<std::vector<std::string>, std::uint64_t> groups;

@@ -32,7 +32,12 @@ std::optional<long> DayNumber(std::string_view d) {
                                                static_cast<unsigned>(part(8, 2))));
 }
 
-std::string DateOf(std::int64_t micros) { return base::FormatMicrosUtc(micros).substr(0, 10); }
+// The year of a date already checked to be YYYY-MM-DD.
+int YearOf(std::string_view date) {
+  int year = 0;
+  std::from_chars(date.data(), date.data() + std::min<std::size_t>(4, date.size()), year);
+  return year;
+}
 
 std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
@@ -65,8 +70,9 @@ void Add(Compliance* to, const Compliance& c) {
 // The deadline rules of article 9 applied to one dossier.
 class DeadlineCheck {
  public:
-  DeadlineCheck(const Period& period, int supplement_year)
-      : from_(*DayNumber(period.from)), to_(*DayNumber(period.to)), year_(supplement_year) {}
+  // Civil dates of instants (the day a dossier or an event was recorded on) are taken in `zone`.
+  DeadlineCheck(const Period& period, int supplement_year, const schema::CivilZone& zone)
+      : from_(*DayNumber(period.from)), to_(*DayNumber(period.to)), year_(supplement_year), zone_(zone) {}
 
   void Check(schema::Dossier::Reader d, std::int64_t created_micros, const std::string& id,
              const std::string& unit, std::string_view status, Compliance* c, std::vector<LateItem>* items) const {
@@ -76,7 +82,7 @@ class DeadlineCheck {
     auto r = d.getRecruitment();
     const std::string decided = r.hasDecision() && r.getDecision().getSignedOn().size() > 0
                                     ? Str(r.getDecision().getSignedOn()) : Str(r.getDate());
-    const std::string created = DateOf(created_micros);
+    const std::string created = zone_.DateOf(created_micros);
     if (auto dd = DayNumber(decided); dd && *dd >= from_ - kCreationDays && *dd <= to_) {
       ++c->recruitments;
       const long days = *DayNumber(created) - *dd;
@@ -115,7 +121,7 @@ class DeadlineCheck {
       const auto ed = DayNumber(effective);
       if (!ed || *ed < from_ - kEventDays || *ed > to_) continue;
       ++c->events;
-      const std::string recorded = Str(rows[i].getRecordedAt()).substr(0, 10);
+      const std::string recorded = RecordedOn(Str(rows[i].getRecordedAt()));
       const auto rd = DayNumber(recorded);
       if (rd && *rd - *ed > kEventDays) {
         ++c->events_late;
@@ -125,8 +131,15 @@ class DeadlineCheck {
     }
   }
 
+  // The civil date of an engine-set recordedAt stamp ("2026-11-26T17:45:14.123456Z").
+  std::string RecordedOn(const std::string& stamp) const {
+    auto micros = schema::ParseInstant(stamp, zone_, false, "recordedAt");
+    return micros.ok() ? zone_.DateOf(*micros) : stamp.substr(0, 10);
+  }
+
   long from_, to_;
   int year_;
+  const schema::CivilZone& zone_;
 };
 
 struct ExpectedField {
@@ -197,8 +210,8 @@ Result<ComplianceReport> Database::Impl::CheckDeadlines(const Session& session, 
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "deadlines"));
   ComplianceReport report;
   report.period = q.period;
-  report.supplement_year = q.supplement_year != 0 ? q.supplement_year : std::stoi(q.period.to.substr(0, 4)) - 1;
-  const DeadlineCheck check(q.period, report.supplement_year);
+  report.supplement_year = q.supplement_year != 0 ? q.supplement_year : YearOf(q.period.to) - 1;
+  const DeadlineCheck check(q.period, report.supplement_year, zone());
   std::map<std::string, Compliance> by_unit;
   HSDT_RETURN_IF_ERROR(ForEachReportable(access, q.unit, [&](const ReportRow& row) {
     Compliance& c = by_unit[row.unit];
@@ -230,7 +243,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
     return Status::InvalidArgument("due: \"" + std::string(due.substr(0, 32)) +
                                    "\" is not a report date; expected YYYY-06-01 or YYYY-12-01 (article 13)");
   }
-  const int year = std::stoi(std::string(due.substr(0, 4)));
+  const int year = YearOf(due);
   report.period = june ? Period{std::to_string(year - 1) + "-12-01", std::to_string(year) + "-05-31"}
                        : Period{std::to_string(year) + "-06-01", std::to_string(year) + "-11-30"};
   report.supplement_year = year - 1;
@@ -239,7 +252,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
   report.generated_at = base::FormatMicrosUtc(Now());
   report.generated_by = access.actor;
 
-  const DeadlineCheck check(report.period, report.supplement_year);
+  const DeadlineCheck check(report.period, report.supplement_year, zone());
   const auto from = *DayNumber(report.period.from), to = *DayNumber(report.period.to);
   std::map<std::string, UnitReport> by_unit;
   std::vector<LateItem> items;
@@ -258,7 +271,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
     const std::int64_t created = row.history.empty() ? 0 : row.history.front().recorded_at_micros;
     check.Check(row.dossier, created, db::FormatId(row.id), row.unit, row.status, &u.timeliness, &items);
     for (const auto& v : row.history) {
-      const auto day = DayNumber(DateOf(v.recorded_at_micros));
+      const auto day = DayNumber(zone().DateOf(v.recorded_at_micros));
       if (day && *day >= from && *day <= to) ++u.changes_in_period;
     }
     return Status::Ok();

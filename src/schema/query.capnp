@@ -3,6 +3,7 @@
 # A filter object sets exactly one of its members.
 
 using Cxx = import "/capnp/c++.capnp";
+using A = import "annotations.capnp";
 $Cxx.namespace("hsdt::schema");
 
 struct FilterJson {
@@ -41,7 +42,7 @@ struct QueryJson {
   filter @0 :FilterJson;
   sort @1 :Text;             # id (the default) or name
   fields @2 :List(Text);
-  limit @3 :UInt32;
+  limit @3 :UInt32 $A.range((min = 1, max = 1000));  # absent: 100; 0 is refused
   cursor @4 :Text;
   allowScan @5 :Bool;
   purpose @6 :Text;

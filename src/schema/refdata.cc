@@ -1,7 +1,10 @@
 #include "schema/refdata.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+
+#include "base/check.h"
 
 namespace hsdt::schema {
 namespace embedded {
@@ -63,14 +66,25 @@ std::string At(const std::vector<std::string>& row, std::size_t i) {
   return i < row.size() ? row[i] : std::string();
 }
 
+// A number of the compiled-in tables (checked parsing: the tables are ours, a malformed cell is
+// our bug and traps in debug builds; release builds read it as 0).
+template <typename T>
+T NumberAt(const std::vector<std::string>& row, std::size_t i) {
+  const std::string s = At(row, i);
+  T v{};
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  HSDT_DCHECK(r.ec == std::errc() && r.ptr == s.data() + s.size());
+  return r.ec == std::errc() ? v : T{};
+}
+
 RefData Load() {
   RefData d;
   for (const auto& r : ParseCsv(embedded::k_units)) {
-    d.units.push_back({At(r, 0), At(r, 1), At(r, 2), std::atoi(At(r, 3).c_str())});
+    d.units.push_back({At(r, 0), At(r, 1), At(r, 2), NumberAt<int>(r, 3)});
   }
   for (const auto& r : ParseCsv(embedded::k_ranks)) {
-    d.ranks.push_back({At(r, 0), At(r, 1), At(r, 3), At(r, 4), std::strtod(At(r, 5).c_str(), nullptr),
-                       std::strtod(At(r, 6).c_str(), nullptr), std::atoi(At(r, 7).c_str())});
+    d.ranks.push_back({At(r, 0), At(r, 1), At(r, 3), At(r, 4), NumberAt<double>(r, 5),
+                       NumberAt<double>(r, 6), NumberAt<int>(r, 7)});
   }
   for (const auto& r : ParseCsv(embedded::k_ethnicities)) d.ethnicities.push_back({"", At(r, 0), At(r, 1)});
   for (const auto& r : ParseCsv(embedded::k_religions)) d.religions.push_back({"", At(r, 0), At(r, 1)});

@@ -4,6 +4,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <memory>
 #include <stdexcept>
@@ -119,6 +120,29 @@ std::string VietnameseSortKey(std::string_view utf8) {
   }
   key.resize(static_cast<std::size_t>(n));  // n counts the terminating 0
   return memo.emplace(std::string(utf8), std::move(key)).first->second;
+}
+
+std::int64_t InvalidUtf8At(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (s.size() > static_cast<std::size_t>(INT32_MAX)) return INT32_MAX;
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return start;
+  }
+  return -1;
+}
+
+std::int64_t ControlCharAt(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7F || c1) return static_cast<std::int64_t>(i);
+  }
+  return -1;
 }
 
 std::size_t CodePoints(std::string_view utf8) {

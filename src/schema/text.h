@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,13 @@ std::vector<std::string> SplitWords(std::string_view folded);
 // terminated by one 0 byte and containing no other: bytewise order of keys is the collation
 // order, and keys concatenated compare part by part.
 std::string VietnameseSortKey(std::string_view utf8);
+
+// Offset of the first invalid UTF-8 sequence in `s` (overlong forms, surrogates and truncated
+// sequences included), or -1 if `s` is valid UTF-8.
+std::int64_t InvalidUtf8At(std::string_view s);
+
+// Offset of the first control character (C0, DEL or C1) in valid UTF-8 `s`, or -1.
+std::int64_t ControlCharAt(std::string_view s);
 
 // Number of code points in valid UTF-8 (counts lead bytes).
 std::size_t CodePoints(std::string_view utf8);

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "schema/reflect.h"
 #include "schema/refdata.h"
+#include "schema/text.h"
 
 namespace hsdt::schema {
 namespace {
@@ -38,20 +39,6 @@ std::string Quote(std::string_view s) {
   for (char c : s.substr(0, 64)) q += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
   if (s.size() > 64) q += "...";
   return q + "\"";
-}
-
-// Offset of the first invalid UTF-8 sequence in `s`, or -1.
-std::int64_t InvalidUtf8At(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t n = static_cast<int32_t>(s.size());
-  int32_t i = 0;
-  while (i < n) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) return start;
-  }
-  return -1;
 }
 
 class Validator {
@@ -140,11 +127,21 @@ class Validator {
     if (const std::int64_t at = InvalidUtf8At(s); at >= 0) {
       return Error("invalid UTF-8 at byte " + std::to_string(at) + " of the string");
     }
+    // Control characters are refused; a long text (notes, remarks) may hold line breaks and tabs.
     for (std::size_t i = 0; i < s.size(); ++i) {
       const auto c = static_cast<unsigned char>(s[i]);
-      if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-        return Error("control character U+" + std::to_string(c) + " at byte " + std::to_string(i));
+      const bool layout = c == '\n' || c == '\t' || c == '\r';
+      const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+      if ((c < 0x20 && !(layout && rules.long_text)) || c == 0x7F || c1) {
+        const unsigned code = c1 ? static_cast<unsigned char>(s[i + 1]) : c;
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "%04X", code);
+        return Error(std::string("control character U+") + hex + " at byte " + std::to_string(i) +
+                     "; expected printable text");
       }
+    }
+    if (rules.required && s.find_first_not_of(" ") == std::string_view::npos) {
+      return Error("empty; expected a value (the field is required)");
     }
     if (s.size() > rules.max_text_bytes()) {
       return Error("text is " + std::to_string(s.size()) + " bytes; limit " +

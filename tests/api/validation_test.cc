@@ -65,6 +65,19 @@ std::vector<BadInput> Cases() {
       {"MalformedJson", [](auto j) { return j.substr(0, j.size() / 2); }, "$: malformed JSON at byte"},
       {"TrailingGarbage", [](auto j) { return j + " }"; }, "$: malformed JSON at byte"},
       {"NotAnObject", [](auto) { return std::string("[1, 2]"); }, "$: expected an object, got an array"},
+      // Required text may not be empty (or blank): "" was stored as if the field were given.
+      {"EmptyBirthDate", [](auto j) { return JsonSet(j, "birthDate", "\"\""); }, "$.birthDate: empty; expected a value"},
+      {"EmptyGivenName", [](auto j) { return JsonSet(j, "name.given", "\"\""); }, "$.name.given: empty; expected a value"},
+      {"BlankSurname", [](auto j) { return JsonSet(j, "name.surname", "\"   \""); }, "$.name.surname: empty; expected a value"},
+      {"EmptyRecruitmentDate", [](auto j) { return JsonSet(j, "recruitment.date", "\"\""); }, "$.recruitment.date: empty; expected a value"},
+      {"EmptyDecisionNumber", [](auto j) { return JsonSet(j, "recruitment.decision.number", "\"\""); }, "$.recruitment.decision.number: empty; expected a value"},
+      {"EmptyGeneralEducation", [](auto j) { return JsonSet(j, "education.general", "\"\""); }, "$.education.general: empty; expected a value"},
+      {"EmptyFamilyName", [](auto j) { return JsonSet(j, "family.1.fullName", "\"\""); }, "$.family[1].fullName: empty; expected a value"},
+      // Control characters in names, TAB and line breaks included (only long texts keep those).
+      {"TabBeforeGivenName", [](auto j) { return JsonSet(j, "name.given", "\"\\tNhung\""); }, "$.name.given: control character U+0009 at byte 0"},
+      {"LineBreakInSurname", [](auto j) { return JsonSet(j, "name.surname", "\"Nguy\\nễn\""); }, "$.name.surname: control character U+000A at byte 4"},
+      {"DeleteInFamilyName", [](auto j) { return Replace(j, "\"Nguyễn Văn Hùng\"", "\"Nguyễn\x7f Văn Hùng\""); }, "$.family[0].fullName: control character U+007F at byte 8"},
+      {"C1ControlInName", [](auto j) { return JsonSet(j, "name.middle", "\"Thị\\u0085Hồng\""); }, "$.name.middle: control character U+0085"},
       {"TooLarge", [](auto j) { return JsonSet(j, "mainDuties", "\"" + std::string(2 << 20, 'a') + "\""); }, "$: document is"},
   };
 }
@@ -151,6 +164,66 @@ TEST(ValidationTest, SuspiciousCoefficientIsKeptAndFlagged) {
   ASSERT_EQ(w->warnings.size(), 1u);
   EXPECT_NE(w->warnings[0].find("$.salaryHistory[0].coefficient: 2.40 does not match"), std::string::npos);
   EXPECT_NE(db->Get(db.editor, w->id)->ToJson()->find("2.4"), std::string::npos);
+}
+
+TEST(ValidationTest, LongTextsKeepTheirLineBreaksAndTabs) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  auto r = db->Create(db.editor, JsonSet(TestData("sample-dossier.json"), "mainDuties", "\"a\\tb\\r\\nc\""), Ctx());
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+}
+
+TEST(ValidationTest, AccountAndUnitNamesMustBeValidUtf8WithoutControlCharacters) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  const std::string password = "mật khẩu tạm thời 2024";
+  auto a = db->CreateAccount(db.admin, {"anlac.\xff\xfe", "x", "27460", Role::kUnitViewer, password}, Ctx());
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(a.status().message().find("user_name: invalid UTF-8 at byte 6"), std::string_view::npos)
+      << a.status().ToString();
+  a = db->CreateAccount(db.admin, {"anlac.\xc3", "x", "27460", Role::kUnitViewer, password}, Ctx());  // truncated
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+  a = db->CreateAccount(db.admin, {"anlac.viewer", "Xem\xff", "27460", Role::kUnitViewer, password}, Ctx());
+  EXPECT_NE(a.status().message().find("display_name: invalid UTF-8 at byte 3"), std::string_view::npos)
+      << a.status().ToString();
+  a = db->CreateAccount(db.admin, {"anlac.viewer", "\tXem", "27460", Role::kUnitViewer, password}, Ctx());
+  EXPECT_NE(a.status().message().find("display_name: control character at byte 0"), std::string_view::npos)
+      << a.status().ToString();
+  auto u = db->CreateUnit(db.admin, {"777-X", "Trung t\xe2m", "agency"}, Ctx());
+  EXPECT_NE(u.status().message().find("name_vi: invalid UTF-8"), std::string_view::npos) << u.status().ToString();
+  auto list = db->ListAccounts(db.admin);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 2u);  // the administrator and the editor: nothing was created
+  // A valid name is still accepted, Vietnamese letters included.
+  EXPECT_TRUE(db->CreateAccount(db.admin, {"anlac.người.xem", "Người xem", "27460", Role::kUnitViewer, password}, Ctx()).ok());
+}
+
+TEST(ValidationTest, ReasonAndSourceNumberMustBeValidUtf8) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ChangeContext c = Ctx();
+  c.reason = "tuy\xe1\xbb";  // a truncated sequence
+  auto r = db->Create(db.editor, TestData("sample-dossier.json"), c);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("context.reason: invalid UTF-8 at byte 3"), std::string_view::npos)
+      << r.status().ToString();
+  c = Ctx();
+  c.source.number = "12/Q\xff";
+  r = db->Create(db.editor, TestData("sample-dossier.json"), c);
+  EXPECT_NE(r.status().message().find("context.source.number: invalid UTF-8"), std::string_view::npos)
+      << r.status().ToString();
+  EXPECT_EQ(db->Stats(db.admin)->dossiers, 0u);
+}
+
+TEST(ValidationTest, QueryLimitMustBeOneToAThousand) {
+  for (const char* json : {R"({"limit": 0})", R"({"limit": 1001})", R"({"limit": -1})"}) {
+    auto q = Query::FromJson(json);
+    ASSERT_FALSE(q.ok()) << json;
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(q.status().message().find("$.limit"), std::string_view::npos) << q.status().ToString();
+  }
+  EXPECT_EQ(Query::FromJson(R"({"limit": 1})")->limit, 1u);
+  EXPECT_EQ(Query::FromJson(R"({})")->limit, 100u);
 }
 
 }  // namespace

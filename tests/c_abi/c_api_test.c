@@ -34,6 +34,139 @@ static char* read_file(const char* path, size_t* len) {
   return buf;
 }
 
+/* A copy of `s` on one line (for JSON Lines). */
+static char* one_line(const char* s) {
+  char* out = malloc(strlen(s) + 1);
+  size_t i;
+  for (i = 0; s[i] != '\0'; i++) out[i] = (s[i] == '\n' || s[i] == '\r') ? ' ' : s[i];
+  out[i] = '\0';
+  return out;
+}
+
+/* A NULL required pointer is HSDT_MISUSE and changes nothing: no dossier written, no audit entry
+ * made. `id` names the one dossier there is (HS00000001). */
+static void null_outputs_change_nothing(hsdt_db* db, hsdt_session* admin, hsdt_session* editor,
+                                        const char* id, const char* sample) {
+  uint64_t seq_before = 0, seq_after = 0;
+  char* head = NULL;
+  char* json = NULL;
+  char* line = one_line(sample);
+  size_t len = 7;
+  uint32_t version = 9;
+  const char* ids[1];
+  CHECK(hsdt_audit_digest(db, admin, &seq_before, &head) == HSDT_OK);
+  hsdt_free(head);
+  CHECK(hsdt_dossier_create(db, editor, sample, strlen(sample), "", "1/QĐ", "2024-01-01", NULL, &version) ==
+        HSDT_MISUSE);
+  CHECK(version == 0);
+  CHECK(strstr(hsdt_last_error(), "out_id") != NULL);
+  CHECK(hsdt_import(db, editor, line, strlen(line), 0, "", "5/QĐ", "2024-01-05", NULL, &len) == HSDT_MISUSE);
+  CHECK(len == 0);
+  CHECK(hsdt_dossier_get(db, editor, id, 0, NULL, &len, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_get_version(db, editor, id, 1, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_get_as_of(db, editor, id, INT64_MAX, 0, NULL, &len, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_history(db, editor, id, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_dossier_diff(db, editor, id, 1, 2, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_find(db, editor, "{}", 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_count(db, editor, "{\"groupBy\": [\"status\"]}", NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_export(db, editor, "{}", 1, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_deadlines(db, editor, "2000-01-01", "2030-12-31", NULL, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_report(db, admin, "2026-12-01", 1, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_index_verify(db, admin, 1, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_db_check(db, admin, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_account_list(db, admin, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_unit_list(db, admin, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_handover_list(db, admin, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_handover_request(db, editor, id, "1/CV", "2024-04-01", "", NULL) == HSDT_MISUSE);
+  ids[0] = id;
+  CHECK(hsdt_grant_issue(db, admin, "anlac.editor", NULL, ids, 1, NULL, HSDT_GRANT_READ, NULL, 0, "78/CV-UBND",
+                         "2024-02-01", "Chủ tịch UBND quận", 0, INT64_MAX, "", NULL) == HSDT_MISUSE);
+  ids[0] = NULL;
+  CHECK(hsdt_grant_issue(db, admin, "anlac.editor", NULL, ids, 1, NULL, HSDT_GRANT_READ, NULL, 0, "78/CV-UBND",
+                         "2024-02-01", "Chủ tịch UBND quận", 0, INT64_MAX, "", &json) == HSDT_MISUSE);
+  CHECK(json == NULL);
+  CHECK(hsdt_explain(db, admin, "anlac.editor", 1, id, 0, 0, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_audit_read(db, admin, 1, 10, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_audit_verify(db, admin, 0, NULL, NULL, &len) == HSDT_MISUSE);
+  CHECK(hsdt_audit_verify(db, admin, 3, NULL, &json, &len) == HSDT_MISUSE);
+  CHECK(hsdt_db_change_key(db, admin, HSDT_KEY_RAW, NULL, 32) == HSDT_MISUSE);
+  /* A digest that is not 64 hex digits is bad input, not a rewritten history. */
+  CHECK(hsdt_audit_verify(db, admin, 3, "not hex at all", &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL && strstr(hsdt_last_error(), "64 hex digits") != NULL);
+  CHECK(hsdt_audit_verify(db, admin, 3, "zz00000000000000000000000000000000000000000000000000000000000000", &json,
+                          &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL);
+  /* Nothing above was audited (the second digest's entry follows the first's), nothing written. */
+  CHECK(hsdt_audit_digest(db, admin, &seq_after, &head) == HSDT_OK);
+  hsdt_free(head);
+  CHECK(seq_after == seq_before + 1);
+  CHECK(hsdt_dossier_get(db, editor, "HS00000002", 0, &json, &len, NULL) == HSDT_NOT_FOUND);
+  free(line);
+}
+
+/* Every offset names the same instant; a date is a day of the zone; impossible dates are bad input. */
+static void instants_honour_offsets(void) {
+  int64_t a = 1, b = 2, c = 3;
+  hsdt_options* options = NULL;
+  CHECK(hsdt_parse_instant("2026-12-02T02:17:22+07:00", NULL, false, &a) == HSDT_OK);
+  CHECK(hsdt_parse_instant("2026-12-01T14:17:22-05:00", NULL, false, &b) == HSDT_OK);
+  CHECK(hsdt_parse_instant("2026-12-01T19:17:22Z", "UTC", false, &c) == HSDT_OK);
+  CHECK(a == b && b == c && c == INT64_C(1796152642000000));
+  CHECK(hsdt_parse_instant("2026-12-02", NULL, false, &a) == HSDT_OK);
+  CHECK(a == INT64_C(1796144400000000)); /* 2026-12-01T17:00:00Z */
+  CHECK(hsdt_parse_instant("2026-12-02", NULL, true, &a) == HSDT_OK);
+  CHECK(a == INT64_C(1796230800000000)); /* 2026-12-02T17:00:00Z */
+  CHECK(hsdt_parse_instant("2024-02-30", NULL, false, &a) == HSDT_INVALID_ARGUMENT);
+  CHECK(a == 0 && strstr(hsdt_last_error(), "2024-02-30") != NULL);
+  CHECK(hsdt_parse_instant("0000-00-00", NULL, false, &a) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_parse_instant("2026-12-02", "Nowhere/Atlantis", false, &a) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_parse_instant(NULL, NULL, false, &a) == HSDT_MISUSE);
+  CHECK(hsdt_parse_instant("2026-12-02", NULL, false, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_options_create(&options) == HSDT_OK);
+  CHECK(hsdt_options_set_time_zone(options, "Asia/Ho_Chi_Minh") == HSDT_OK);
+  CHECK(hsdt_options_set_time_zone(options, "Nowhere/Atlantis") == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_options_set_time_zone(options, NULL) == HSDT_MISUSE);
+  hsdt_options_free(options);
+}
+
+/* Released and stale handles are HSDT_MISUSE, never a read of freed memory (the test runs under
+ * ASan too); an out-of-range key kind is bad input, not undefined behaviour. */
+static void stale_handles_are_misuse(const char* dir, const uint8_t* key, size_t key_len) {
+  hsdt_options* options = NULL;
+  hsdt_db* db = NULL;
+  hsdt_session* editor = NULL;
+  char* json = NULL;
+  size_t len = 0;
+  CHECK(hsdt_options_create(&options) == HSDT_OK);
+  hsdt_options_free(options);
+  CHECK(hsdt_options_set_sync(options, true) == HSDT_MISUSE);
+  CHECK(hsdt_options_set_first_admin(options, "a", "b", "c") == HSDT_MISUSE);
+  CHECK(hsdt_db_open(dir, HSDT_KEY_RAW, key, key_len, options, &db) == HSDT_MISUSE);
+  CHECK(db == NULL);
+  hsdt_options_free(options); /* a second free is refused, not a double free */
+  CHECK(strstr(hsdt_last_error(), "options") != NULL);
+  CHECK(hsdt_db_open(dir, (hsdt_key_kind)99, key, key_len, NULL, &db) == HSDT_INVALID_ARGUMENT);
+  CHECK(db == NULL && strstr(hsdt_last_error(), "kind") != NULL);
+  CHECK(hsdt_db_open(dir, (hsdt_key_kind)-1, key, key_len, NULL, &db) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_db_open(dir, HSDT_KEY_RAW, NULL, key_len, NULL, &db) == HSDT_MISUSE);
+  CHECK(hsdt_backup_verify(dir, (hsdt_key_kind)99, key, key_len, 0) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_db_open(dir, HSDT_KEY_RAW, key, key_len, NULL, &db) == HSDT_OK);
+  CHECK(hsdt_db_change_key(db, NULL, (hsdt_key_kind)99, key, key_len) == HSDT_MISUSE);
+  CHECK(hsdt_login(db, "anlac.editor", "cán bộ phường An Lạc 2024", &editor) == HSDT_OK);
+  CHECK(hsdt_db_change_key(db, editor, (hsdt_key_kind)99, key, key_len) == HSDT_INVALID_ARGUMENT);
+  hsdt_session_free(editor);
+  CHECK(hsdt_dossier_get(db, editor, "HS00000001", 0, &json, &len, NULL) == HSDT_MISUSE);
+  CHECK(json == NULL && strstr(hsdt_last_error(), "session") != NULL);
+  CHECK(hsdt_logout(db, editor) == HSDT_MISUSE);
+  hsdt_session_free(editor); /* refused: already released */
+  CHECK(hsdt_db_close(db) == HSDT_OK);
+  CHECK(hsdt_db_close(db) == HSDT_MISUSE);
+  CHECK(hsdt_login(db, "anlac.editor", "cán bộ phường An Lạc 2024", &editor) == HSDT_MISUSE);
+  CHECK(editor == NULL);
+  CHECK(hsdt_dossier_get(db, NULL, "HS00000001", 0, &json, &len, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_db_sync(db, NULL) == HSDT_MISUSE);
+}
+
 static char* replace(const char* s, const char* from, const char* to) {
   const char* at = strstr(s, from);
   size_t head = (size_t)(at - s);
@@ -57,6 +190,7 @@ int main(int argc, char** argv) {
   uint64_t digest_seq = 0;
   char* digest_head = NULL;
   char* id = NULL;
+  char* unused_id = NULL;
   char* json = NULL;
   char* v2;
   size_t json_len = 0, len = 0;
@@ -84,7 +218,11 @@ int main(int argc, char** argv) {
   CHECK(hsdt_abi_version() == ((HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR));
   CHECK(hsdt_key_bytes() == HSDT_KEY_BYTES);
   CHECK(strcmp(hsdt_status_name(HSDT_CONFLICT), "Conflict") == 0);
+  CHECK(hsdt_status_name((hsdt_status)99) != NULL); /* out of range: a name, not UB */
+  CHECK(hsdt_status_name((hsdt_status)-1) != NULL);
   CHECK(strlen(hsdt_version()) > 0);
+
+  instants_honour_offsets();
 
   /* Misuse: NULL handles and outputs. */
   CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, NULL) == HSDT_MISUSE);
@@ -125,19 +263,22 @@ int main(int argc, char** argv) {
   CHECK(hsdt_change_password(db, editor, "mật khẩu tạm thời 2024", "cán bộ phường An Lạc 2024") == HSDT_OK);
 
   /* Create, with a source document; bad input names the JSON path. */
-  CHECK(hsdt_dossier_create(db, admin, sample, json_len, "tạo mới", "845/QĐ-UBND", "2008-08-20", NULL,
+  CHECK(hsdt_dossier_create(db, admin, sample, json_len, "tạo mới", "845/QĐ-UBND", "2008-08-20", &unused_id,
                             NULL) == HSDT_PERMISSION_DENIED);
+  CHECK(unused_id == NULL);
   CHECK(hsdt_dossier_create(db, editor, sample, json_len, "tạo mới", "845/QĐ-UBND", "2008-08-20", &id,
                             &version) == HSDT_OK);
   CHECK(id != NULL && strcmp(id, "HS00000001") == 0);
   CHECK(version == 1);
   v2 = replace(sample, "\"gender\": \"nu\"", "\"gender\": \"x\"");
-  CHECK(hsdt_dossier_create(db, editor, v2, strlen(v2), "", "1/QĐ", "2024-01-01", NULL, NULL) ==
+  CHECK(hsdt_dossier_create(db, editor, v2, strlen(v2), "", "1/QĐ", "2024-01-01", &unused_id, NULL) ==
         HSDT_INVALID_ARGUMENT);
+  CHECK(unused_id == NULL);
   CHECK(strstr(hsdt_last_error(), "$.gender") != NULL);
   free(v2);
-  CHECK(hsdt_dossier_create(db, editor, sample, json_len, "", NULL, NULL, NULL, NULL) ==
+  CHECK(hsdt_dossier_create(db, editor, sample, json_len, "", NULL, NULL, &unused_id, NULL) ==
         HSDT_INVALID_ARGUMENT);
+  CHECK(unused_id == NULL);
 
   /* Get, update, conflict, status. */
   CHECK(hsdt_dossier_get(db, editor, id, 0, &json, &len, &version) == HSDT_OK);
@@ -228,6 +369,8 @@ int main(int argc, char** argv) {
   hsdt_free(json);
   hsdt_session_free(other);
 
+  null_outputs_change_nothing(db, admin, editor, id, sample);
+
   /* The audit log verifies, and holds the refusals. */
   CHECK(hsdt_audit_digest(db, admin, &digest_seq, &digest_head) == HSDT_OK);
   CHECK(digest_seq > 10 && digest_head != NULL && strlen(digest_head) == 64);
@@ -272,6 +415,8 @@ int main(int argc, char** argv) {
   hsdt_free(json);
   hsdt_session_free(editor);
   CHECK(hsdt_db_close(db) == HSDT_OK);
+
+  stale_handles_are_misuse(restored, key, sizeof key);
 
   hsdt_free(id);
   free(sample);

@@ -18,6 +18,7 @@ expect() {  # expect CODE DESCRIPTION -- command...
   fi
 }
 check() { grep -q -- "$1" "$2" || { echo "FAIL: $3"; failures=$((failures + 1)); }; }
+check_not() { ! grep -q -- "$1" "$2" || { echo "FAIL: $3"; failures=$((failures + 1)); }; }
 src=(--source-number 12/QĐ-UBND --source-date 2024-02-01)
 printf '%s' "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" >"$tmp/key.hex"
 printf '%s' "another key that is a passphrase" >"$tmp/other.key"
@@ -49,6 +50,36 @@ expect 4 "stale update conflicts" -- sh -c "\"\$@\" < \"$tmp/v2.json\"" _ "${as_
 expect 0 "status change" -- "${as_editor[@]}" "$hsdt" status "${k[@]}" --expect 2 "${src[@]}" "$id" nghiHuu
 expect 0 "history" -- "${as_editor[@]}" "$hsdt" history "${k[@]}" "$id"
 [ "$(wc -l <"$tmp/out")" -eq 3 ] || { echo "FAIL: history should list 3 versions"; failures=$((failures + 1)); }
+# Every offset names the same instant: the moment version 2 was recorded, written in three zones.
+v2_at=$(sed -n 2p "$tmp/out" | cut -f2)  # 2026-11-26T17:45:14.123456Z
+v2_secs=$(date -u -d "${v2_at%.*}Z" +%s); v2_frac=${v2_at#*.}; v2_frac=${v2_frac%Z}
+for zone in Asia/Ho_Chi_Minh America/New_York UTC; do
+  at="$(TZ=$zone date -d "@$v2_secs" +%Y-%m-%dT%H:%M:%S).$v2_frac$(TZ=$zone date -d "@$v2_secs" +%:z)"
+  expect 0 "get --as-of $at (version 2, recorded at $v2_at)" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of "$at"
+  check 0909999999 "$tmp/out" "--as-of $at should read version 2"
+  check_not nghiHuu "$tmp/out" "--as-of $at read version 3"
+done
+expect 0 "get --as-of with Z" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of "$v2_at"
+check_not nghiHuu "$tmp/out" "--as-of $v2_at read version 3"
+expect 8 "an impossible --as-of date is refused, not read as 1 March" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of 2024-02-30
+check "as-of" "$tmp/err" "the error names --as-of"
+expect 8 "--as-of 0000-00-00 is refused" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of 0000-00-00
+expect 8 "--as-of past 2^63 microseconds is refused" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of 99999999999999999999
+expect 2 "an unknown option is a usage error, not ignored" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --versoin 1
+check "unknown option --versoin" "$tmp/err" "the error names the unknown option"
+expect 2 "an unknown option before --db does not swallow it" -- "${as_editor[@]}" "$hsdt" get --verbose --db "$db" --key-file "$tmp/key.hex" "$id"
+expect 2 "an option another command takes is still unknown to get" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --batch 5
+expect 2 "an option given twice is a usage error" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --version 1 --version 2
+expect 2 "put --expect without --id is a usage error" -- sh -c "\"\$@\" < \"$sample\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" --expect 1 "${src[@]}"
+expect 3 "...and it created nothing" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" HS00000002
+mkdir -p "$tmp/a-directory"
+expect 8 "a directory as --key-file is bad input, not an internal error" -- "${as_editor[@]}" "$hsdt" get --db "$db" --key-file "$tmp/a-directory" "$id"
+check "a-directory is a directory" "$tmp/err" "the error names the directory"
+expect 3 "a missing --key-file is not found" -- "${as_editor[@]}" "$hsdt" get --db "$db" --key-file "$tmp/no-such-key" "$id"
+expect 8 "a directory to import is bad input, not an internal error" -- "${as_editor[@]}" "$hsdt" import "${k[@]}" "$tmp/a-directory" "${src[@]}"
+check "a-directory is a directory" "$tmp/err" "the import error names the directory"
+expect 2 "demo --people past int is a usage error" -- env -u HSDT_PASSPHRASE "$hsdt" demo --db "$tmp/demo-big" --people 1000000000000
+expect 2 "demo --seed past 2^64 is a usage error" -- env -u HSDT_PASSPHRASE "$hsdt" demo --db "$tmp/demo-big" --seed 99999999999999999999
 expect 0 "diff" -- "${as_editor[@]}" "$hsdt" diff "${k[@]}" "$id" 1 2
 check '^\$.phone$' "$tmp/out" "diff should name \$.phone"
 expect 0 "get --version" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" --version 1 "$id"
@@ -62,6 +93,20 @@ expect 0 "grant issue" -- "${as_admin[@]}" "$hsdt" grant issue "${k[@]}" --to-un
 check GR00000001 "$tmp/out" "the grant id"
 expect 0 "explain" -- "${as_admin[@]}" "$hsdt" explain nv.admin read_dossier "$id" "${k[@]}" --at 2099-01-01 --purpose statistics
 check "allowed by district-admin" "$tmp/out" "explain should allow the administrator"
+# A grant runs from the start of its first day to the end of its last day in Hồ Chí Minh City
+# (UTC+7), whatever offset a time is written with.
+expect 0 "an account of 27436" -- "${as_admin[@]}" HSDT_NEW_PASSWORD="tạm thời người xem 2024" "$hsdt" account create binhhunghoa.viewer "${k[@]}" --unit 27436 --role unit_viewer
+expect 0 "a grant for June 2098" -- "${as_admin[@]}" "$hsdt" grant issue "${k[@]}" --to-user binhhunghoa.viewer --dossiers "$id" --rights read --purposes training --legal-number 10/CV --legal-date 2024-03-01 --signer "Chủ tịch" --from 2098-06-01 --until 2098-06-30
+for at in 2098-06-01T00:30:00+07:00 2098-05-31T17:30:00Z 2098-05-31T12:30:00-05:00 2098-06-01T00:30:00 2098-06-01 2098-06-30T23:59:59+07:00 2098-06-30T16:59:59Z 2098-06-30T23:59:59; do
+  expect 0 "explain --at $at" -- "${as_admin[@]}" "$hsdt" explain binhhunghoa.viewer read_dossier "$id" "${k[@]}" --at "$at" --purpose training
+  check "allowed by grant" "$tmp/out" "explain --at $at should find the grant in force"
+done
+for at in 2098-05-31T23:30:00+07:00 2098-05-31T16:30:00Z 2098-05-31T11:30:00-05:00 2098-07-01T00:00:00+07:00 2098-06-30T17:00:00Z 2098-07-01; do
+  expect 0 "explain --at $at" -- "${as_admin[@]}" "$hsdt" explain binhhunghoa.viewer read_dossier "$id" "${k[@]}" --at "$at" --purpose training
+  check "denied" "$tmp/out" "explain --at $at is outside the grant"
+done
+expect 8 "explain --at an impossible date" -- "${as_admin[@]}" "$hsdt" explain binhhunghoa.viewer read_dossier "$id" "${k[@]}" --at 2024-02-30 --purpose training
+expect 8 "grant --until an impossible date" -- "${as_admin[@]}" "$hsdt" grant issue "${k[@]}" --to-unit 27463 --dossiers "$id" --rights read --legal-number 9/CV --legal-date 2024-03-01 --signer "Chủ tịch" --from 2024-01-01 --until 2099-02-29
 expect 0 "find by name without diacritics" -- "${as_editor[@]}" "$hsdt" find "${k[@]}" '{"filter": {"name": {"text": "nguyen thi hong nhung", "match": "exact"}}, "fields": ["fullName"]}'
 check '"fullName":"Nguyễn Thị Hồng Nhung"' "$tmp/out" "find prints the row"
 expect 8 "find names the faulty JSON path" -- "${as_editor[@]}" "$hsdt" find "${k[@]}" '{"filter": {"eq": {"field": "salary", "value": "1"}}}'
@@ -84,6 +129,10 @@ expect 0 "audit verify" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}"
 expect 0 "audit digest" -- "${as_admin[@]}" "$hsdt" audit digest "${k[@]}"
 digest=$(cat "$tmp/out")
 expect 0 "audit verify against the digest" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}" --digest "$digest"
+expect 2 "a digest sequence past 64 bits is a usage error" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}" --digest "99999999999999999999:${digest#*:}"
+expect 8 "a digest that is not hex is bad input, not a rewritten history" -- "${as_admin[@]}" "$hsdt" audit verify "${k[@]}" --digest "${digest%%:*}:not-hex"
+check "64 hex digits" "$tmp/err" "the digest error says what is expected"
+expect 2 "audit read --limit past 64 bits" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 99999999999999999999
 expect 0 "audit read" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 1000
 check DENIED "$tmp/out" "the refusals are in the audit log"
 expect 9 "an editor does not read the audit log" -- "${as_editor[@]}" "$hsdt" audit read "${k[@]}"

@@ -229,7 +229,8 @@ class CAbiTest(unittest.TestCase):
         self.assertEqual(LIB.hsdt_dossier_get(None, None, b"HS00000001", 0, ctypes.byref(buf), ctypes.byref(length), None),
                          MISUSE)
         raw = b"\xff\xfe not json"
-        self.assertEqual(LIB.hsdt_dossier_create(self.db, self.editor, raw, len(raw), *SOURCE, None, None), INVALID)
+        self.assertEqual(LIB.hsdt_dossier_create(self.db, self.editor, raw, len(raw), *SOURCE, ctypes.byref(out_id), None), INVALID)
+        self.assertIsNone(out_id.value)
         self.assertIn("malformed JSON at byte 0", LIB.hsdt_last_error().decode())
 
     def test_backup_and_restore(self):

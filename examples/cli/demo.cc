@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "demo_data.h"
+#include "private_io.h"
 
 namespace hsdt::cli {
 namespace {
@@ -389,7 +390,7 @@ int RunDemo(const Args& args) {
     auto report = db.MakeSemiAnnualReport(*admin, due);
     if (!report.ok()) return Fail(report.status());
     const std::string page = std::filesystem::path(dir).lexically_normal().string() + "-bao-cao-" + due + ".html";
-    std::ofstream(page, std::ios::binary | std::ios::trunc) << ReportToHtml(*report);
+    if (Status st = WritePrivateFile(page, ReportToHtml(*report)); !st.ok()) return Fail(st);  // owner-only
     const Compliance& t = report->district.timeliness;
     std::cout << "   Báo cáo 6 tháng (Điều 13, hạn " << due.substr(8, 2) << "/" << due.substr(5, 2) << "/" << due.substr(0, 4)
               << "): " << report->district.dossiers << " hồ sơ, " << report->district.changes_in_period

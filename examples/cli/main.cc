@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "cli.h"
+#include "private_io.h"
 
 namespace hsdt::cli {
 namespace {
@@ -218,18 +219,18 @@ int Export(const Args& args, Database& db, const Session& s, Purpose purpose) {
   if (format == "csv") o.format = ExportFormat::kCsv;
   else if (format != "jsonl") return Usage("--format takes jsonl or csv");
   o.whole_dossiers = args.Has("whole");
-  std::ofstream file;
+  PrivateFile file;  // personal data: owner-only
   if (args.Has("out")) {
-    file.open(args.Get("out"), std::ios::binary | std::ios::trunc);
-    if (!file) return Fail(Status::IOError("cannot write " + args.Get("out")));
+    if (Status st = file.Open(args.Get("out")); !st.ok()) return Fail(st);
   }
-  std::ostream& out = args.Has("out") ? static_cast<std::ostream&>(file) : std::cout;
   auto n = db.Export(s, *q, o, [&](std::string_view chunk) {
-    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    return out ? Status::Ok() : Status::IOError("writing the export failed");
+    if (args.Has("out")) return file.Write(chunk);
+    std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return std::cout ? Status::Ok() : Status::IOError("writing the export failed");
   });
   if (!n.ok()) return Fail(n.status());
-  out.flush();
+  if (Status st = file.Close(); !st.ok()) return Fail(st);
+  std::cout.flush();
   std::cerr << "exported " << *n << " dossiers\n";
   return kExitOk;
 }
@@ -262,10 +263,7 @@ int WriteOut(const Args& args, const std::string& text) {
     std::cout << text;
     return kExitOk;
   }
-  std::ofstream file(args.Get("out"), std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (!file) return Fail(Status::IOError("cannot write " + args.Get("out")));
+  if (Status st = WritePrivateFile(args.Get("out"), text); !st.ok()) return Fail(st);  // owner-only
   std::cerr << "wrote " << args.Get("out") << "\n";
   return kExitOk;
 }
@@ -485,6 +483,7 @@ int Run(int argc, char** argv) {
 }  // namespace hsdt::cli
 
 int main(int argc, char** argv) {
+  hsdt::cli::DisableCoreDumps();  // before any dossier, password or key is in memory
   try {
     return hsdt::cli::Run(argc, argv);
   } catch (const std::exception& e) {

@@ -162,7 +162,7 @@ Status Database::Impl::AuditMiss(const Session& session, Action action, std::str
   Decision d;
   auto who = Validate(session, Now());
   d.rule = who.ok() ? "not-found" : "session";
-  d.reason = who.ok() ? std::string(missing.message()) : std::string(who.status().message());
+  d.reason = db::WithoutQuotedValues(who.ok() ? missing.message() : who.status().message());
   auto denied = Deny(session, action, target, purpose, d);
   return who.ok() ? missing : denied.status();
 }

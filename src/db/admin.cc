@@ -646,7 +646,7 @@ auto Maintain(Database::Impl& impl, const Session& s, std::string_view what, Fn&
   HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.Authorize(s, Action::kMaintain, {}, Purpose::kNone, what));
   auto result = fn();
   AuditRecord e = impl.EntryFor(access, Action::kMaintain, what, Purpose::kNone,
-                                result.ok() ? "done" : "failed: " + std::string(result.status().message()));
+                                result.ok() ? "done" : "failed: " + db::WithoutQuotedValues(result.status().message()));
   HSDT_RETURN_IF_ERROR(impl.AuditNow(std::move(e)));
   return result;
 }

@@ -525,8 +525,27 @@ Status CheckFields(const std::vector<Field>& fields, const char* what) {
 }
 
 std::string Shorten(std::string s) {
-  if (s.size() > 400) s = s.substr(0, 400) + "...";
-  return s;
+  if (s.size() <= 400) return s;
+  std::size_t cut = 400;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+  return s.substr(0, cut) + "...";
+}
+
+// How many dossier ids an audit entry of a query or an export names.
+constexpr std::size_t kAuditedIds = 20;
+
+// ": HS..1 HS..2 ..." for the audit entry: the first kAuditedIds of the `total` ids returned.
+template <typename Ids>
+std::string IdList(const Ids& ids, std::uint64_t total) {
+  std::string out;
+  std::uint64_t named = 0;
+  for (const auto& id : ids) {
+    if (named == kAuditedIds) break;
+    out.append(named == 0 ? ": " : " ").append(id);
+    ++named;
+  }
+  if (total > named) out += " and " + std::to_string(total - named) + " more";
+  return out;
 }
 
 // Reads summary rows to answer a query: by candidate ids, by the unit-order index, or by scanning
@@ -821,9 +840,11 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   if (more) result.next_cursor = base::HexOf((q.sort == SortOrder::kId ? "i" : "n") + last_position);
   result.plan = selector.plan();
   result.examined = selector.examined();
-  const std::string reason = Shorten((explain_only ? "explain " : "") + q.filter.ToString() +
-                                     (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
-                                     std::to_string(result.rows.size()) + " rows");
+  std::vector<std::string_view> ids;
+  for (const QueryRow& row : result.rows) ids.push_back(row.id);
+  const std::string reason = (explain_only ? "explain " : "") + Shorten(db::FilterShape(q.filter)) +
+                             (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
+                             std::to_string(result.rows.size()) + " rows" + IdList(ids, ids.size());
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
   return result;
 }
@@ -883,7 +904,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   for (auto& [key, n] : groups) result.rows.push_back(CountRow{key, n});
   std::string by;
   for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
-  const std::string reason = Shorten(q.filter.ToString() + " by [" + by + "]" +
+  const std::string reason = Shorten(db::FilterShape(q.filter) + " by [" + by + "]" +
                                      (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
   return result;
@@ -912,6 +933,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
 
   std::string buffer;
   std::uint64_t rows = 0;
+  std::vector<std::string> exported_ids;  // the first kAuditedIds, for the audit entry
   Status failed;
   if (options.format == ExportFormat::kCsv) {
     buffer = kUtf8Bom;
@@ -929,6 +951,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   const Status run = selector.Run(q.sort, std::string(), q.allow_scan, false,
                                   [&](std::uint64_t id, const db::Summary& s, Visibility visible, std::string_view) {
     const std::string id_text = db::FormatId(id);
+    if (exported_ids.size() < kAuditedIds) exported_ids.push_back(id_text);
     if (options.whole_dossiers) {
       auto record = Load(id, 0, false);
       if (!record.ok()) {
@@ -976,10 +999,11 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   });
   if (run.ok()) flush(1);
   const Status outcome = !run.ok() ? run : failed;
-  std::string reason = q.filter.ToString() + " -> " + std::to_string(rows) + " rows, " +
-                       (options.format == ExportFormat::kCsv ? "csv" : options.whole_dossiers ? "jsonl whole" : "jsonl");
-  if (!outcome.ok()) reason += "; stopped: " + std::string(outcome.message());
-  HSDT_RETURN_IF_ERROR(AuditNow(EntryFor(access, Action::kExportDossier, "export", q.purpose, Shorten(reason))));
+  std::string reason = Shorten(db::FilterShape(q.filter)) + " -> " + std::to_string(rows) + " rows, " +
+                       (options.format == ExportFormat::kCsv ? "csv" : options.whole_dossiers ? "jsonl whole" : "jsonl") +
+                       IdList(exported_ids, rows);
+  if (!outcome.ok()) reason += "; stopped: " + db::WithoutQuotedValues(outcome.message());
+  HSDT_RETURN_IF_ERROR(AuditNow(EntryFor(access, Action::kExportDossier, "export", q.purpose, reason)));
   if (!outcome.ok()) return outcome;
   return rows;
 }

@@ -109,7 +109,9 @@ void AppendQuoted(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-void AppendFilter(std::string* out, const Filter& f) {
+// The text form of `f`; with `shape_only`, every value is written `?` (an open range bound `*`,
+// a list of n values `?xn`): the operators, fields and number of values, never a value.
+void AppendFilter(std::string* out, const Filter& f, bool shape_only = false) {
   const Filter::Node& n = f.node();
   switch (n.kind) {
     case Filter::Kind::kAll: out->append("(all)"); return;
@@ -119,7 +121,7 @@ void AppendFilter(std::string* out, const Filter& f) {
       out->append(n.kind == Filter::Kind::kAnd ? "(and" : n.kind == Filter::Kind::kOr ? "(or" : "(not");
       for (const Filter& c : n.children) {
         out->push_back(' ');
-        AppendFilter(out, c);
+        AppendFilter(out, c, shape_only);
       }
       out->push_back(')');
       return;
@@ -128,15 +130,21 @@ void AppendFilter(std::string* out, const Filter& f) {
     case Filter::Kind::kRange:
       out->append(n.kind == Filter::Kind::kEq ? "(eq " : n.kind == Filter::Kind::kIn ? "(in " : "(range ");
       out->append(FieldName(n.field));
+      if (shape_only && n.kind == Filter::Kind::kIn) {
+        out->append(" ?x").append(std::to_string(n.values.size())).push_back(')');
+        return;
+      }
       for (const auto& v : n.values) {
         out->push_back(' ');
-        AppendQuoted(out, v);
+        if (!shape_only) AppendQuoted(out, v);
+        else out->push_back(v.empty() && n.kind == Filter::Kind::kRange ? '*' : '?');
       }
       out->push_back(')');
       return;
     case Filter::Kind::kName:
       out->append("(name ").append(MatchName(n.match)).push_back(' ');
-      AppendQuoted(out, n.values.empty() ? "" : n.values[0]);
+      if (shape_only) out->push_back('?');
+      else AppendQuoted(out, n.values.empty() ? "" : n.values[0]);
       out->push_back(')');
       return;
   }
@@ -247,16 +255,41 @@ void AppendJsonString(std::string* out, std::string_view s) {
 }
 
 void AppendCsvField(std::string* out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // A cell a spreadsheet would read as a formula (OWASP "CSV injection"): a leading ' makes it
+  // text, and the cell is quoted so the ' stays part of it.
+  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos;
+  if (!formula && v.find_first_of(",\"\r\n") == std::string_view::npos) {
     out->append(v);
     return;
   }
   out->push_back('"');
+  if (formula) out->push_back('\'');
   for (char c : v) {
     if (c == '"') out->push_back('"');
     out->push_back(c);
   }
   out->push_back('"');
+}
+
+std::string WithoutQuotedValues(std::string_view message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '"') {
+      out.push_back(message[i]);
+      continue;
+    }
+    out.append("\"?\"");
+    for (++i; i < message.size() && message[i] != '"'; ++i) {
+      if (message[i] == '\\') ++i;  // an escaped quote does not close the value
+    }
+  }
+  return out;
+}
+
+std::string FilterShape(const Filter& f) {
+  std::string out;
+  AppendFilter(&out, f, true);
+  return out;
 }
 
 }  // namespace db

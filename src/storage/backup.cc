@@ -7,6 +7,7 @@
 
 #include <hsdt/backup.h>
 
+#include "base/files.h"
 #include "base/guard.h"
 #include "storage/store.h"
 
@@ -83,9 +84,8 @@ Result<std::uint32_t> ResolveId(rocksdb::BackupEngineReadOnly& engine, std::uint
 
 Result<BackupInfo> Store::Backup(const std::string& backup_dir) {
   HSDT_STORE_ENTER();
-  std::error_code ec;
-  std::filesystem::create_directories(backup_dir, ec);
-  if (ec) return Status::IOError(backup_dir + ": cannot create: " + ec.message());
+  // Owner-only (0700) whatever the umask: the directory holds the database's keyring and data.
+  HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(backup_dir));
   // Held for the whole backup: no re-key can switch the backup key between the keyring copy
   // and the files it must open.
   std::lock_guard keyring_lock(keyring_mu_);
@@ -142,8 +142,7 @@ Status RestoreBackup(const std::string& backup_dir, const Key& key, std::uint32_
   }
   HSDT_ASSIGN_OR_RETURN(auto ro, storage::OpenReadOnly(backup_dir, key));
   HSDT_ASSIGN_OR_RETURN(std::uint32_t id, storage::ResolveId(*ro.engine, backup_id, backup_dir));
-  std::filesystem::create_directories(db_dir, ec);
-  if (ec) return Status::IOError(db_dir + ": cannot create: " + ec.message());
+  HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(db_dir));
   const rocksdb::IOStatus s = ro.engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), id, db_dir, db_dir);
   if (s.IsNotFound()) return Status::NotFound(backup_dir + ": no backup " + std::to_string(id));
   HSDT_RETURN_IF_ERROR(storage::FromRocks(s, "restore"));

@@ -5,10 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "base/coding.h"
+#include "base/files.h"
 #include "crypto/key_impl.h"
 
 namespace hsdt::storage {
@@ -204,12 +203,28 @@ Result<Keyring> Keyring::Unlock(std::string_view bytes, const Key& key) {
 }
 
 Result<std::string> Keyring::Read(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::NotFound(path + ": no keyring (not an hsdt database)");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  if (f.bad()) return Status::IOError(path + ": read failed");
-  return ss.str();
+  // Only a missing file means "not a database": a keyring we may not read is a permission error.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::NotFound(path + ": no keyring (not an hsdt database)");
+    return base::FileError(path, "open", err);
+  }
+  std::string bytes;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return base::FileError(path, "read", err);
+    }
+    if (n == 0) break;
+    bytes.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
 }
 
 Status Keyring::Write(const std::string& dir, const std::string& bytes) {

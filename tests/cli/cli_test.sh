@@ -19,6 +19,11 @@ expect() {  # expect CODE DESCRIPTION -- command...
 }
 check() { grep -q -- "$1" "$2" || { echo "FAIL: $3"; failures=$((failures + 1)); }; }
 check_not() { ! grep -q -- "$1" "$2" || { echo "FAIL: $3"; failures=$((failures + 1)); }; }
+mode_is() {  # mode_is MODE PATH DESCRIPTION
+  local got; got=$(stat -c %a "$2" 2>/dev/null)
+  if [ "$got" = "$1" ]; then echo "ok: $3"; else echo "FAIL: $3: mode $got, expected $1"; failures=$((failures + 1)); fi
+}
+umask022=(sh -c 'umask 022; exec "$@"' _)
 src=(--source-number 12/QĐ-UBND --source-date 2024-02-01)
 printf '%s' "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" >"$tmp/key.hex"
 printf '%s' "another key that is a passphrase" >"$tmp/other.key"
@@ -115,6 +120,10 @@ expect 0 "stats --by counts" -- "${as_editor[@]}" "$hsdt" stats "${k[@]}" --by m
 check "27460	nu	1" "$tmp/out" "stats prints the group"
 expect 0 "export csv" -- "${as_editor[@]}" "$hsdt" export "${k[@]}" '{"filter": {"eq": {"field": "managingUnit", "value": "27460"}}}' --format csv --out "$tmp/export.csv"
 check "Nhung" "$tmp/export.csv" "the export holds the row"
+# Personal data written with --out is owner-only (0600) whatever the umask.
+expect 0 "export --out under umask 022" -- "${umask022[@]}" "${as_editor[@]}" "$hsdt" export "${k[@]}" '{"filter": {"eq": {"field": "managingUnit", "value": "27460"}}}' --format csv --out "$tmp/private.csv"
+mode_is 600 "$tmp/private.csv" "the export file is 0600"
+check "Nhung" "$tmp/private.csv" "the private export holds the row"
 expect 0 "semi-annual report as HTML" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-01 --out "$tmp/report.html"
 check "BÁO CÁO TÌNH HÌNH QUẢN LÝ HỒ SƠ" "$tmp/report.html" "the report page has its title"
 expect 8 "a report date that is not 1 June or 1 December" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-02
@@ -151,5 +160,54 @@ expect 0 "demo" -- env -u HSDT_PASSPHRASE "$hsdt" demo --db "$tmp/demo" --people
 check "0 lần xuất hiện" "$tmp/out" "demo plaintext scan"
 check "nguyên vẹn" "$tmp/out" "demo audit chain"
 expect 2 "demo refuses a folder that is not a demo" -- "$hsdt" demo --db "$db" --people 150
+
+# Reports written with --out are owner-only whatever the umask, also over a file that was 0644;
+# so are the directories hsdt makes (a backup directory here).
+: >"$tmp/was-public.html"; chmod 644 "$tmp/was-public.html"
+expect 0 "report --out over a 0644 file under umask 022" -- "${umask022[@]}" "${as_admin[@]}" HSDT_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" report --db "$db" --due 2026-12-01 --out "$tmp/was-public.html"
+mode_is 600 "$tmp/was-public.html" "the report file is made 0600"
+check "BÁO CÁO" "$tmp/was-public.html" "the report was written"
+expect 0 "backup into a new directory under umask 022" -- "${umask022[@]}" "${as_admin[@]}" HSDT_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" backup --db "$db" --to "$tmp/new-backups/nested"
+mode_is 700 "$tmp/new-backups" "a directory backup made is 0700"
+mode_is 700 "$tmp/new-backups/nested" "the backup directory is 0700"
+mode_is 700 "$db" "the database directory init made is 0700"
+
+# Another user (root is never refused by file permissions, so as root the command runs as nobody)
+# gets a permission error naming the path, not "no database here".
+other=()
+if [ "$(id -u)" -eq 0 ]; then
+  command -v setpriv >/dev/null && other=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+else
+  other=(env)
+fi
+if [ ${#other[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || chmod 000 "$db"
+  expect 7 "a database another user may not open" -- "${other[@]}" env HSDT_USER=nv.admin HSDT_PASSWORD="$admin_pw" HSDT_PASSPHRASE="x" "$hsdt" stats --db "$db"
+  check "permission denied" "$tmp/err" "the error says permission denied"
+  check "$db" "$tmp/err" "the error names the path"
+  [ "$(id -u)" -eq 0 ] || chmod 700 "$db"
+
+  # No core dumps: a running hsdt (blocked opening a key file that is a FIFO) has a core size
+  # limit of 0 and is not dumpable (/proc/<pid> then belongs to root, not to the process's user).
+  pub=$(mktemp -d); chmod 755 "$pub"; mkfifo -m 666 "$pub/key.fifo"
+  (ulimit -S -c unlimited 2>/dev/null; exec "${other[@]}" "$hsdt" init --db "$pub/db" --key-file "$pub/key.fifo" --admin nv.admin) &
+  pid=$!
+  for _ in $(seq 50); do
+    case "$(readlink "/proc/$pid/exe" 2>/dev/null)" in */hsdt) break ;; esac
+    sleep 0.1
+  done
+  sleep 0.2
+  limits=$(grep "Max core file size" "/proc/$pid/limits" 2>/dev/null)
+  owner=$(stat -c %u "/proc/$pid/status" 2>/dev/null)
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  rm -rf "$pub"
+  if echo "$limits" | grep -Eq "size +0 +0 "; then echo "ok: hsdt runs with core dumps off"
+  else echo "FAIL: hsdt allows core dumps: $limits"; failures=$((failures + 1)); fi
+  if [ "$owner" = "0" ]; then echo "ok: hsdt is not dumpable"
+  else echo "FAIL: hsdt is dumpable (/proc/$pid owned by uid '$owner')"; failures=$((failures + 1)); fi
+else
+  echo "skipped: running as root without setpriv: permission and core dump checks"
+fi
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

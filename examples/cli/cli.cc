@@ -60,6 +60,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"diff", {"purpose"}},
       {"list", {"unit", "after", "limit"}},
       {"check", {}},
+      {"recover", {}},
       {"stats", {"by", "filter", "on"}},
       {"rekey", {"batch"}},
       {"passwd", {"new-key-file"}},
@@ -294,6 +295,9 @@ Result<Connection> Connect(const Args& args) {
   Connection c;
   OpenOptions options;
   options.time_zone = TimeZoneOf(args);
+  // `recover` is the one command that opens a database whose log is damaged (and says so in the
+  // audit log); every other command refuses it with exit 6.
+  options.accept_log_damage = args.command == "recover";
   HSDT_ASSIGN_OR_RETURN(c.db, Database::Open(args.Get("db"), key, options));
   HSDT_ASSIGN_OR_RETURN(std::string password, Secret("HSDT_PASSWORD", "Password: ", false));
   auto session = c.db->Login(user, password);

@@ -21,6 +21,8 @@ Database:
                                 password comes from $HSDT_ADMIN_PASSWORD or a prompt
   password                      change your own password (new one: $HSDT_NEW_PASSWORD or prompt)
   check | stats                 integrity check (exit 6 on a problem) | counts and sizes
+  recover                       open a database whose write-ahead log is damaged: keep what precedes
+                                the damage, lose what follows, audit it (recover_log); then check
   backup --to DIR               encrypted backup;  backup-verify DIR;  backup-list DIR
   restore --from DIR [--backup N]  restore into --db DIR (must not exist)
   rekey [--batch N]             re-encrypt everything under a fresh data key (resumable)
@@ -435,6 +437,20 @@ int SessionCommand(const Args& args) {
   if (cmd == "diff") rc = Diff(args, db, s, *purpose);
   if (cmd == "list") rc = List(args, db, s);
   if (cmd == "check") rc = Check(db, s);
+  if (cmd == "recover") {
+    auto head = db.DigestAudit(s);
+    if (!head.ok()) return Fail(head.status());
+    auto recent = db.ReadAudit(s, head->sequence > 8 ? head->sequence - 8 : 1, 16);
+    if (!recent.ok()) return Fail(recent.status());
+    bool recovered = false;
+    for (const auto& e : *recent) {
+      if (e.action != "recover_log") continue;
+      std::cout << "recovered: audit entry " << e.sequence << ": " << e.reason << "\n";
+      recovered = true;
+    }
+    if (!recovered) std::cout << "the write-ahead log was not damaged: nothing was lost\n";
+    rc = Check(db, s);
+  }
   if (cmd == "stats") rc = args.Has("by") ? Count(args, db, s) : Stats(db, s);
   if (cmd == "find") rc = Find(args, db, s, *purpose);
   if (cmd == "export") rc = Export(args, db, s, *purpose);
@@ -471,7 +487,7 @@ int Run(int argc, char** argv) {
     return RunAdminCommand(args);
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list",
-                                           "check", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
+                                           "check", "recover", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
                                            "deadlines", "import"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);

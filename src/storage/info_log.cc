@@ -36,11 +36,24 @@ class InfoLog final : public rocksdb::Logger {
       line[len++] = '\n';
     }
     std::lock_guard lock(mu_);
+    if (damage_.empty()) {
+      const std::string_view text(line, len);
+      const auto at = text.find(": dropping ");
+      if (at != std::string_view::npos && text.find("Corruption", at) != std::string_view::npos) {
+        const auto start = text.find(' ');  // after the time stamp
+        damage_.assign(text.substr(start + 1, text.size() - start - 2));
+      }
+    }
     if (file_ == nullptr) return;
     if (!file_->Append(rocksdb::Slice(line, len), rocksdb::IOOptions(), nullptr).ok() ||
         !file_->Flush(rocksdb::IOOptions(), nullptr).ok()) {
       Drop();
     }
+  }
+
+  std::string damage() const {
+    std::lock_guard lock(mu_);
+    return damage_;
   }
 
   void Flush() override {
@@ -61,11 +74,17 @@ class InfoLog final : public rocksdb::Logger {
   // After a failed write the file is left as it is and never written again.
   void Drop() { file_.reset(); }
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unique_ptr<rocksdb::FSWritableFile> file_;
+  std::string damage_;
 };
 
 }  // namespace
+
+std::string FirstLogDamage(const rocksdb::Logger& logger) {
+  const auto* log = dynamic_cast<const InfoLog*>(&logger);
+  return log == nullptr ? std::string() : log->damage();
+}
 
 std::shared_ptr<rocksdb::Logger> NewInfoLog(rocksdb::FileSystem& fs, const std::string& path) {
   std::unique_ptr<rocksdb::FSWritableFile> file;

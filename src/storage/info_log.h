@@ -16,6 +16,11 @@
 
 namespace hsdt::storage {
 
+// RocksDB names a damaged write-ahead log only in the info LOG ("<file>: dropping N bytes;
+// Corruption: ..."); the logger keeps the first such line so that Open can name the file.
+// Returns it, or "" when none was logged. Threads: safe.
+std::string FirstLogDamage(const rocksdb::Logger& logger);
+
 // Creates (truncating) `path` on `fs` and returns a logger writing to it. When the file cannot be
 // created (a full disk, say) the logger drops every message: a database must still open to be
 // read, and RocksDB given no logger would make its own, bypassing the encrypted file system.

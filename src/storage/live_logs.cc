@@ -34,6 +34,7 @@ Result<std::shared_ptr<LiveLogs>> LiveLogs::Load(std::shared_ptr<rocksdb::FileSy
   std::string text;
   const rocksdb::IOStatus read = rocksdb::ReadFileToString(fs.get(), path, &text);
   if (read.IsNotFound() || (!read.ok() && !fs->FileExists(path, {}, nullptr).ok())) return logs;
+  if (read.IsCorruption()) return Status::Corruption(path + ": " + read.ToString());
   if (!read.ok()) return Status::IOError(path + ": " + read.ToString());
   if (text.rfind(kHeader, 0) != 0) return Status::Corruption(path + ": not a list of live logs");
   std::string_view rest = std::string_view(text).substr(sizeof kHeader - 1);

@@ -155,7 +155,8 @@ Status Store::InstallKeys() {
 
 Status Store::OpenDb(const StoreOptions& options, bool create) {
   base_fs_ = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
-  HSDT_ASSIGN_OR_RETURN(live_logs_, LiveLogs::Load(base_fs_, dir_));
+  // LIVE-LOGS is encrypted like every other file, through a stack without the live-log hooks.
+  HSDT_ASSIGN_OR_RETURN(live_logs_, LiveLogs::Load(NewEncryptedFileSystem(base_fs_, file_keys_), dir_));
   fs_ = NewEncryptedFileSystem(base_fs_, file_keys_, live_logs_);
   env_ = rocksdb::NewCompositeEnv(fs_);
   Status strict = OpenDbOnce(options, create, false);
@@ -171,8 +172,13 @@ Status Store::OpenDb(const StoreOptions& options, bool create) {
 // What an open failure means. The keyring is there, so a file RocksDB needs that is missing,
 // unreadable as RocksDB's or fails a checksum is damage to the database: Corruption, with
 // RocksDB's message naming the file.
-static Status OpenFailure(const rocksdb::Status& s, const std::string& dir) {
+static Status OpenFailure(const rocksdb::Status& s, const std::string& dir, const rocksdb::Logger& log) {
   const std::string m = s.ToString();
+  // RocksDB's status does not say which log is damaged; its info LOG line does.
+  const std::string damage = FirstLogDamage(log);
+  if (s.IsCorruption() && !damage.empty()) {
+    return Status::Corruption(damage + " (write-ahead log damaged before its end)");
+  }
   if (s.IsIOError() && m.find(dir + "/LOCK") != std::string::npos) {
     return Status::Busy(dir + ": the database is open in another process or handle");
   }
@@ -253,7 +259,7 @@ Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_l
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status opened = rocksdb::DB::Open(db, dir_, descriptors, &handles, &raw);
-  if (!opened.ok()) return OpenFailure(opened, dir_);
+  if (!opened.ok()) return OpenFailure(opened, dir_, *db.info_log);
   db_.reset(raw);
   // handles[0] is the default family, unused; keep it for destruction order.
   cfs_.assign(handles.begin() + 1, handles.end());
@@ -270,7 +276,7 @@ Status Store::RefuseNewerFormat(const rocksdb::DBOptions& options) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status opened = rocksdb::DB::OpenForReadOnly(options, dir_, descriptors, &handles, &raw);
-  if (!opened.ok()) return OpenFailure(opened, dir_);
+  if (!opened.ok()) return OpenFailure(opened, dir_, *options.info_log);
   std::string value;
   const rocksdb::Status got = raw->Get({}, handles[1], kFormatKey, &value);
   for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds hsdt into a build directory.
-#   scripts/build.sh [--sanitize] [--no-bench]
+#   scripts/build.sh [--sanitize | --tsan] [--no-bench]
 # --sanitize builds into build-asan with AddressSanitizer + UndefinedBehaviorSanitizer.
+# --tsan builds into build-tsan with clang and ThreadSanitizer (which also checks, through
+# -Wthread-safety -Werror, the lock annotations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,10 @@ flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 for arg in "$@"; do
   case "$arg" in
     --sanitize) dir=build-asan; flags+=(-DHSDT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DHSDT_BUILD_BENCHMARKS=OFF) ;;
+    --tsan)
+      dir=build-tsan
+      export CC=clang CXX=clang++
+      flags+=(-DHSDT_SANITIZE_THREAD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHSDT_BUILD_BENCHMARKS=OFF) ;;
     --no-bench) flags+=(-DHSDT_BUILD_BENCHMARKS=OFF) ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -104,6 +104,9 @@ class AuditLog final {
   Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);
 
   storage::Store* store_;
+  // Lock order (storage/store.h): keys_mu_ is a leaf but for Store::audit_keys_mu_ under it;
+  // mu_ comes after the stripes (a commit waits for its entry holding them) and is let go while
+  // a group is written, so no Store call is made under it.
   std::mutex keys_mu_;
   std::map<std::uint32_t, crypto::SecretBytes> keys_;
   std::mutex mu_;

@@ -223,7 +223,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   e.actor = account->user_name;
   e.target = account->user_name;
   const bool password_ok = crypto::VerifyPassword(account->password_hash, password);
-  std::lock_guard lock(registry_->write_mutex());  // the login state is read, changed, written
+  base::MutexLock lock(registry_->write_mutex());  // the login state is read, changed, written
   HSDT_ASSIGN_OR_RETURN(policy::LoginState state, registry_->ReadLoginState(user));
   std::vector<storage::BatchOp> ops;
   const bool locked = state.locked_until_micros > now;
@@ -307,7 +307,7 @@ Status Database::Impl::ChangePassword(const Session& session, std::string_view o
   }
   HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(new_password, account->user_name));
   if (new_password == old_password) return Status::InvalidArgument("password: equal to the old one");
-  std::lock_guard lock(registry_->write_mutex());
+  base::MutexLock lock(registry_->write_mutex());
   policy::AccountRecord next = *registry_->FindFoldedAccount(s->folded);
   HSDT_ASSIGN_OR_RETURN(next.password_hash, crypto::HashPassword(new_password, PasswordParams()));
   next.must_change_password = false;
@@ -331,7 +331,7 @@ Status Database::Impl::Bootstrap() {
   }
   HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(admin.password, admin.user_name));
   const std::int64_t now = Now();
-  std::lock_guard lock(registry_->write_mutex());
+  base::MutexLock lock(registry_->write_mutex());
   std::vector<storage::BatchOp> ops;
   std::vector<policy::UnitRecord> units;
   for (const auto& u : Units()) {

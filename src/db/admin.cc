@@ -156,7 +156,7 @@ Result<AccountInfo> Database::CreateAccount(const Session& s, const AccountSpec&
     if (!unit || !unit->active) return Status::InvalidArgument("unit: \"" + spec.unit.substr(0, 32) + "\" is not an active unit");
     HSDT_RETURN_IF_ERROR(CheckRoleAndUnit(spec.role, *unit));
     HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(spec.password, spec.user_name));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     if (impl_->registry().FindAccount(spec.user_name)) {
       return Status::AlreadyExists("user_name: \"" + spec.user_name + "\" exists (names are case-insensitive)");
     }
@@ -184,7 +184,7 @@ Result<AccountInfo> ChangeAccount(Database::Impl& impl, const Session& s, std::s
                                   const ChangeContext& ctx, std::string what_changed, bool lowers,
                                   Change change) {
   HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
-  std::lock_guard lock(impl.registry().write_mutex());
+  base::MutexLock lock(impl.registry().write_mutex());
   auto account = impl.registry().FindAccount(user);
   if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
   policy::Resource what;
@@ -240,7 +240,7 @@ Result<std::string> Database::ResetPassword(const Session& s, std::string_view u
                                             const SourceDocument& report) {
   return db::Guard([&]() -> Result<std::string> {
     HSDT_RETURN_IF_ERROR(CheckDocument("report", report));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     auto account = impl_->registry().FindAccount(user);
     if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
     policy::Resource what;
@@ -290,7 +290,7 @@ Result<UnitInfo> Database::CreateUnit(const Session& s, const UnitSpec& spec, co
     HSDT_RETURN_IF_ERROR(CheckName("code", spec.code, 32));
     HSDT_RETURN_IF_ERROR(CheckText("name_vi", spec.name_vi, 256, false));
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageUnits, {}, Purpose::kNone, spec.code));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     if (impl_->registry().FindUnit(spec.code)) return Status::AlreadyExists("code: unit \"" + spec.code + "\" exists");
     policy::UnitRecord u;
     u.code = spec.code;
@@ -311,7 +311,7 @@ Result<UnitInfo> Database::SetUnitActive(const Session& s, std::string_view code
   return db::Guard([&]() -> Result<UnitInfo> {
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageUnits, {}, Purpose::kNone, code));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     auto unit = impl_->registry().FindUnit(code);
     if (!unit) return Status::NotFound("unit \"" + std::string(code.substr(0, 32)) + "\": no such unit");
     if (unit->tier == 2 && !active) return Status::InvalidArgument("code: a tier-2 unit stays active");
@@ -377,7 +377,7 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
     policy::Resource what;
     what.target_user = spec.grantee_user.empty() ? "" : FoldUserName(spec.grantee_user);
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageGrants, what, Purpose::kNone, "new grant"));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     policy::GrantRecord g;
     g.view.id = impl_->registry().NextGrantId();
     g.view.grantee_user = what.target_user;
@@ -406,7 +406,7 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
 Result<GrantInfo> Database::RevokeGrant(const Session& s, std::string_view grant_id, const ChangeContext& ctx) {
   return db::Guard([&]() -> Result<GrantInfo> {
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     auto grant = impl_->registry().FindGrant(grant_id);
     if (!grant) return Status::NotFound("grant \"" + std::string(grant_id.substr(0, 32)) + "\": no such grant");
     policy::Resource what;
@@ -450,7 +450,7 @@ Result<HandOverInfo> Database::RequestHandOver(const Session& s, std::string_vie
     what.to_unit = s.impl() ? s.impl()->unit : "";
     HSDT_ASSIGN_OR_RETURN(Impl::Access access,
                           impl_->Authorize(s, Action::kRequestHandOver, what, Purpose::kNone, what.dossier_id));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     for (const auto& h : impl_->registry().HandOvers()) {
       if (h.dossier_id == what.dossier_id && h.state == HandOverState::kPending) {
         return Status::AlreadyExists("hand-over " + h.id + " of this dossier is already pending");
@@ -479,7 +479,7 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
                                               const ChangeContext& ctx) {
   return db::Guard([&]() -> Result<HandOverInfo> {
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, approve));
-    std::lock_guard lock(impl_->registry().write_mutex());
+    base::MutexLock lock(impl_->registry().write_mutex());
     auto found = impl_->registry().FindHandOver(hand_over_id);
     if (!found) return Status::NotFound("hand-over \"" + std::string(hand_over_id.substr(0, 32)) + "\": no such hand-over");
     policy::HandOverRecord h = *found;

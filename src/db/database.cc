@@ -84,7 +84,7 @@ Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::u
   }
   // Readers that fill the latest slot hold the stripe shared, so a commit cannot slip between
   // their read and their insert and leave an older version cached as the latest.
-  std::shared_lock<std::shared_mutex> stripe;
+  std::shared_lock<base::SharedMutex> stripe;
   if (version == 0) stripe = std::shared_lock(store_->StripeOf(id));
   HSDT_ASSIGN_OR_RETURN(storage::StoredRecord stored, store_->ReadRecord(id, version));
   const std::string id_text = db::FormatId(id);

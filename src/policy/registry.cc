@@ -229,33 +229,40 @@ std::string FoldUserName(std::string_view user_name) { return schema::FoldCase(u
 
 Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
   std::unique_ptr<Registry> r(new Registry(store));
+  // Read into locals, then moved in under the locks (nobody else has the registry yet).
+  Records<AccountRecord> accounts;
+  Records<UnitRecord> units;
+  Records<GrantRecord> grants;
+  Records<HandOverRecord> handovers;
+  std::uint64_t grant_seq = 0;
+  std::uint64_t handover_seq = 0;
   HSDT_RETURN_IF_ERROR(store->ForEach(storage::kRegistryCf, "", [&](std::string_view k, std::string_view v) -> Status {
     if (k.empty()) return Status::Corruption("registry: empty key");
     switch (k[0]) {
       case kAccountKind: {
         HSDT_ASSIGN_OR_RETURN(AccountRecord a, OpenValue<AccountRecord>(store, k, v));
         const std::string folded = FoldUserName(a.user_name);
-        r->accounts_[folded] = std::make_shared<const AccountRecord>(std::move(a));
+        accounts[folded] = std::make_shared<const AccountRecord>(std::move(a));
         break;
       }
       case kUnitKind: {
         HSDT_ASSIGN_OR_RETURN(UnitRecord u, OpenValue<UnitRecord>(store, k, v));
         const std::string code = u.code;
-        r->units_[code] = std::make_shared<const UnitRecord>(std::move(u));
+        units[code] = std::make_shared<const UnitRecord>(std::move(u));
         break;
       }
       case kGrantKind: {
         HSDT_ASSIGN_OR_RETURN(GrantRecord g, OpenValue<GrantRecord>(store, k, v));
-        r->grant_seq_ = std::max(r->grant_seq_, base::ParsePrefixedId(g.view.id, "GR").value_or(0));
+        grant_seq = std::max(grant_seq, base::ParsePrefixedId(g.view.id, "GR").value_or(0));
         const std::string id = g.view.id;
-        r->grants_[id] = std::make_shared<const GrantRecord>(std::move(g));
+        grants[id] = std::make_shared<const GrantRecord>(std::move(g));
         break;
       }
       case kHandOverKind: {
         HSDT_ASSIGN_OR_RETURN(HandOverRecord h, OpenValue<HandOverRecord>(store, k, v));
-        r->handover_seq_ = std::max(r->handover_seq_, base::ParsePrefixedId(h.id, "HO").value_or(0));
+        handover_seq = std::max(handover_seq, base::ParsePrefixedId(h.id, "HO").value_or(0));
         const std::string id = h.id;
-        r->handovers_[id] = std::make_shared<const HandOverRecord>(std::move(h));
+        handovers[id] = std::make_shared<const HandOverRecord>(std::move(h));
         break;
       }
       case kLoginKind:
@@ -265,6 +272,16 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
     }
     return Status::Ok();
   }));
+  {
+    base::MutexLock lock(r->write_mutex());
+    r->grant_seq_ = grant_seq;
+    r->handover_seq_ = handover_seq;
+  }
+  base::WriterLock lock(r->mu_);
+  r->accounts_ = std::move(accounts);
+  r->units_ = std::move(units);
+  r->grants_ = std::move(grants);
+  r->handovers_ = std::move(handovers);
   r->RebuildGrantViews();
   return r;
 }
@@ -280,18 +297,17 @@ std::shared_ptr<const AccountRecord> Registry::FindAccount(std::string_view user
 }
 
 namespace {
-// The latest version of the record named `key` in `records`, or null.
+// The latest version of the record named `key` in `records`, or null. REQUIRES the lock of
+// `records`, shared.
 template <typename Map>
-typename Map::mapped_type Find(std::shared_mutex& mu, const Map& records, std::string_view key) {
-  std::shared_lock lock(mu);
+typename Map::mapped_type Find(const Map& records, std::string_view key) {
   auto it = records.find(key);
   return it == records.end() ? nullptr : it->second;
 }
 
-// A copy of the latest version of every record, in key order.
+// A copy of the latest version of every record, in key order. REQUIRES the lock of `records`.
 template <typename Map>
-auto CopyAll(std::shared_mutex& mu, const Map& records) {
-  std::shared_lock lock(mu);
+auto CopyAll(const Map& records) {
   std::vector<std::remove_const_t<typename Map::mapped_type::element_type>> out;
   for (const auto& entry : records) out.push_back(*entry.second);
   return out;
@@ -299,28 +315,48 @@ auto CopyAll(std::shared_mutex& mu, const Map& records) {
 }  // namespace
 
 std::shared_ptr<const AccountRecord> Registry::FindFoldedAccount(const std::string& folded) const {
-  return Find(mu_, accounts_, folded);
+  base::ReaderLock lock(mu_);
+  return Find(accounts_, folded);
 }
-std::vector<AccountRecord> Registry::Accounts() const { return CopyAll(mu_, accounts_); }
+std::vector<AccountRecord> Registry::Accounts() const {
+  base::ReaderLock lock(mu_);
+  return CopyAll(accounts_);
+}
 
-std::shared_ptr<const UnitRecord> Registry::FindUnit(std::string_view code) const { return Find(mu_, units_, code); }
-std::vector<UnitRecord> Registry::Units() const { return CopyAll(mu_, units_); }
+std::shared_ptr<const UnitRecord> Registry::FindUnit(std::string_view code) const {
+  base::ReaderLock lock(mu_);
+  return Find(units_, code);
+}
+std::vector<UnitRecord> Registry::Units() const {
+  base::ReaderLock lock(mu_);
+  return CopyAll(units_);
+}
 
-std::shared_ptr<const GrantRecord> Registry::FindGrant(std::string_view id) const { return Find(mu_, grants_, id); }
-std::vector<GrantRecord> Registry::Grants() const { return CopyAll(mu_, grants_); }
+std::shared_ptr<const GrantRecord> Registry::FindGrant(std::string_view id) const {
+  base::ReaderLock lock(mu_);
+  return Find(grants_, id);
+}
+std::vector<GrantRecord> Registry::Grants() const {
+  base::ReaderLock lock(mu_);
+  return CopyAll(grants_);
+}
 
 std::shared_ptr<const std::vector<GrantView>> Registry::GrantViews() const {
-  std::shared_lock lock(mu_);
+  base::ReaderLock lock(mu_);
   return grant_views_;
 }
 
 std::shared_ptr<const HandOverRecord> Registry::FindHandOver(std::string_view id) const {
-  return Find(mu_, handovers_, id);
+  base::ReaderLock lock(mu_);
+  return Find(handovers_, id);
 }
-std::vector<HandOverRecord> Registry::HandOvers() const { return CopyAll(mu_, handovers_); }
+std::vector<HandOverRecord> Registry::HandOvers() const {
+  base::ReaderLock lock(mu_);
+  return CopyAll(handovers_);
+}
 
 int Registry::ActiveAdmins() const {
-  std::shared_lock lock(mu_);
+  base::ReaderLock lock(mu_);
   int n = 0;
   for (const auto& [k, a] : accounts_) {
     n += a->role == Role::kDistrictAdmin && a->state == AccountState::kActive;
@@ -329,7 +365,7 @@ int Registry::ActiveAdmins() const {
 }
 
 bool Registry::empty() const {
-  std::shared_lock lock(mu_);
+  base::ReaderLock lock(mu_);
   return accounts_.empty();
 }
 
@@ -388,23 +424,23 @@ Result<storage::BatchOp> Registry::Stage(HandOverRecord* r, std::int64_t now) {
 void Registry::Apply(const AccountRecord& r) {
   auto copy = std::make_shared<const AccountRecord>(r);
   const std::string folded = FoldUserName(r.user_name);
-  std::unique_lock lock(mu_);
+  base::WriterLock lock(mu_);
   accounts_[folded] = std::move(copy);
 }
 void Registry::Apply(const UnitRecord& r) {
   auto copy = std::make_shared<const UnitRecord>(r);
-  std::unique_lock lock(mu_);
+  base::WriterLock lock(mu_);
   units_[r.code] = std::move(copy);
 }
 void Registry::Apply(const GrantRecord& r) {
   auto copy = std::make_shared<const GrantRecord>(r);
-  std::unique_lock lock(mu_);
+  base::WriterLock lock(mu_);
   grants_[r.view.id] = std::move(copy);
   RebuildGrantViews();
 }
 void Registry::Apply(const HandOverRecord& r) {
   auto copy = std::make_shared<const HandOverRecord>(r);
-  std::unique_lock lock(mu_);
+  base::WriterLock lock(mu_);
   handovers_[r.id] = std::move(copy);
 }
 

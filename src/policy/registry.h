@@ -3,21 +3,22 @@
 // the policy evaluator. Changes are staged as batch operations that the caller writes together
 // with their audit entry, then applied to the memory copy.
 //
-// Threads: reads are safe from any thread; changes are serialised by write_mutex().
+// Threads: reads are safe from any thread; changes are serialised by write_mutex() (rank 2 of
+// the lock order in storage/store.h; mu_ is a leaf).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include <hsdt/accounts.h>
 #include <hsdt/policy.h>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "policy/evaluator.h"
 #include "storage/store.h"
 
@@ -128,28 +129,33 @@ class Registry final {
   Result<storage::BatchOp> StageLoginState(std::string_view user_name, const LoginState& state,
                                            std::int64_t now);
 
-  // Fresh ids: "GR00000001", "HO00000001". REQUIRES write_mutex().
-  std::string NextGrantId();
-  std::string NextHandOverId();
+  // Fresh ids: "GR00000001", "HO00000001".
+  std::string NextGrantId() HSDT_REQUIRES(write_mutex());
+  std::string NextHandOverId() HSDT_REQUIRES(write_mutex());
 
-  std::mutex& write_mutex() { return store_->registry_mutex(); }
+  base::Mutex& write_mutex() HSDT_RETURN_CAPABILITY(store_->registry_mutex()) {
+    return store_->registry_mutex();
+  }
 
  private:
   explicit Registry(storage::Store* store) : store_(store) {}
   template <typename R>
   Result<storage::BatchOp> StageRecord(char kind, const std::string& name, R* r, std::int64_t now);
 
-  storage::Store* store_;
-  mutable std::shared_mutex mu_;
-  void RebuildGrantViews();  // REQUIRES mu_ held exclusively
+  storage::Store* const store_;
+  mutable base::SharedMutex mu_;  // a leaf: guards the memory copy
+  void RebuildGrantViews() HSDT_REQUIRES(mu_);
 
-  std::map<std::string, std::shared_ptr<const AccountRecord>, std::less<>> accounts_;  // by folded name
-  std::map<std::string, std::shared_ptr<const UnitRecord>, std::less<>> units_;
-  std::map<std::string, std::shared_ptr<const GrantRecord>, std::less<>> grants_;
-  std::map<std::string, std::shared_ptr<const HandOverRecord>, std::less<>> handovers_;
-  std::shared_ptr<const std::vector<GrantView>> grant_views_ = std::make_shared<std::vector<GrantView>>();
-  std::uint64_t grant_seq_ = 0;
-  std::uint64_t handover_seq_ = 0;
+  template <typename R>
+  using Records = std::map<std::string, std::shared_ptr<const R>, std::less<>>;
+  Records<AccountRecord> accounts_ HSDT_GUARDED_BY(mu_);  // by folded name
+  Records<UnitRecord> units_ HSDT_GUARDED_BY(mu_);
+  Records<GrantRecord> grants_ HSDT_GUARDED_BY(mu_);
+  Records<HandOverRecord> handovers_ HSDT_GUARDED_BY(mu_);
+  std::shared_ptr<const std::vector<GrantView>> grant_views_ HSDT_GUARDED_BY(mu_) =
+      std::make_shared<std::vector<GrantView>>();
+  std::uint64_t grant_seq_ HSDT_GUARDED_BY(write_mutex()) = 0;
+  std::uint64_t handover_seq_ HSDT_GUARDED_BY(write_mutex()) = 0;
 };
 
 }  // namespace hsdt::policy

@@ -88,7 +88,7 @@ Result<BackupInfo> Store::Backup(const std::string& backup_dir) {
   HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(backup_dir));
   // Held for the whole backup: no re-key can switch the backup key between the keyring copy
   // and the files it must open.
-  std::lock_guard keyring_lock(keyring_mu_);
+  base::MutexLock keyring_lock(keyring_mu_);
   // The keyring is written first: it must open every backup the directory will hold.
   HSDT_RETURN_IF_ERROR(Keyring::Write(backup_dir, keyring_->Serialize()));
   std::unique_ptr<rocksdb::Env> backup_env =

@@ -114,7 +114,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Key& ke
     s->keyring_ = std::make_unique<Keyring>(std::move(k));
     create = true;
   }
-  HSDT_RETURN_IF_ERROR(s->InstallKeys());
+  {
+    base::MutexLock lock(s->keyring_mu_);  // nobody else has the store yet
+    HSDT_RETURN_IF_ERROR(s->InstallKeys());
+  }
   HSDT_RETURN_IF_ERROR(s->OpenDb(options, create));
   HSDT_RETURN_IF_ERROR(s->CheckFormat());
   HSDT_RETURN_IF_ERROR(s->LoadDictionaries());
@@ -142,7 +145,7 @@ Status Store::InstallKeys() {
   }));
   HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kAudit, [&](auto gen, const auto& k) -> Status {
     HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes copy, k.Clone());
-    std::unique_lock lock(audit_keys_mu_);
+    base::WriterLock lock(audit_keys_mu_);
     audit_keys_[gen] = std::move(copy);
     return Status::Ok();
   }));
@@ -335,9 +338,47 @@ Status Store::LoadDictionaries() {
 
 Store::~Store() { (void)Close(); }
 
+bool Store::Enter(bool releasing) {
+  const std::uint64_t before = life_.fetch_add(kCall);
+  if ((before & (releasing ? kGone : kClosing | kGone)) == 0) return true;
+  Leave();
+  return false;
+}
+
+void Store::Leave() {
+  if (life_.fetch_sub(kCall) - kCall == kClosing) {
+    // The last call out of a closing store: Close may be waiting. Taking life_mu_ orders this
+    // wake-up after Close's check, so it cannot be lost.
+    base::MutexLock lock(life_mu_);
+    drained_.notify_all();
+  }
+}
+
 Status Store::Close() {
-  std::unique_lock life(life_mu_);  // waits for every call in progress
-  if (closed_.load() || db_ == nullptr) return Status::Ok();
+  // No lock is held while calls drain (store.h, lock order): a call in flight may be waiting
+  // for a stripe or the registry lock that another call in flight holds.
+  if ((life_.fetch_or(kClosing) & kClosing) != 0) {
+    base::MutexLock lock(life_mu_);  // closing or closed already: wait until that is over
+    while (!done_) drained_.wait(life_mu_);
+    return Status::Ok();
+  }
+  {
+    base::MutexLock lock(life_mu_);
+    std::uint64_t idle = kClosing;
+    while (!life_.compare_exchange_strong(idle, kClosing | kGone)) {
+      drained_.wait(life_mu_);
+      idle = kClosing;
+    }
+  }
+  struct Finish {  // whatever the way out, Close calls waiting above return then
+    Store* store;
+    ~Finish() {
+      base::MutexLock lock(store->life_mu_);
+      store->done_ = true;
+      store->drained_.notify_all();
+    }
+  } finish{this};
+  if (db_ == nullptr) return Status::Ok();
   Status result;
   if (!failed_) {
     // Everything into table files: a closed database then needs nothing from its logs, so a
@@ -351,7 +392,6 @@ Status Store::Close() {
   cfs_.clear();
   const Status closed = FromRocks(db_->Close(), "closing");
   db_.reset();
-  closed_ = true;
   return result.ok() ? closed : result;
 }
 
@@ -362,12 +402,12 @@ Status Store::VerifyFiles() {
 }
 
 std::string Store::failure() const {
-  std::lock_guard lock(failure_mu_);
+  base::MutexLock lock(failure_mu_);
   return failure_;
 }
 
 Status Store::Writable() const {
-  if (closed_.load()) return Status::IOError("the database is closed");
+  if (closed()) return Status::IOError("the database is closed");
   if (failed_.load()) {
     return Status::IOError("the database is read-only after an earlier write failure (" +
                            failure() + "); reopen it once the cause is fixed");
@@ -378,7 +418,7 @@ Status Store::Writable() const {
 Status Store::Fail(const rocksdb::Status& s, std::string_view what) {
   Status st = FromRocks(s, what);
   {
-    std::lock_guard lock(failure_mu_);
+    base::MutexLock lock(failure_mu_);
     if (!failed_.exchange(true)) failure_ = st.ToString();
   }
   return Status(st.code(), std::string(st.message()) +
@@ -632,6 +672,9 @@ void Store::FinishCommit(const PreparedCommit& p) {
 }
 
 void Store::MaybeTrainDictionary() {
+  // Called after a commit's write, outside any Store call: it must enter like one, or Close
+  // could destroy the database under the training scan.
+  HSDT_STORE_ENTER_VOID();
   std::unique_lock lock(train_mu_, std::try_to_lock);
   if (!lock.owns_lock() || current_dict_.load() != 0) return;
   // A failure only means later records stay without a dictionary; do not retry on every write.
@@ -640,7 +683,7 @@ void Store::MaybeTrainDictionary() {
 
 Result<std::uint32_t> Store::TrainDictionary() {
   HSDT_STORE_ENTER();
-  std::lock_guard lock(train_mu_);
+  base::MutexLock lock(train_mu_);
   return TrainDictionaryLocked();
 }
 
@@ -778,7 +821,7 @@ Status Store::MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<
 }
 
 Result<crypto::SecretBytes> Store::AuditKey(std::uint32_t generation) const {
-  std::shared_lock lock(audit_keys_mu_);
+  base::ReaderLock lock(audit_keys_mu_);
   auto it = audit_keys_.find(generation);
   if (it == audit_keys_.end()) {
     return Status::Corruption("key generation " + std::to_string(generation) + " is not in the keyring");
@@ -827,13 +870,15 @@ Status Store::ForEachImpl(Cf cf, std::string_view prefix,
 }
 
 const rocksdb::Snapshot* Store::Snapshot() {
-  std::shared_lock<std::shared_mutex> life(life_mu_);
-  return closed_.load() ? nullptr : db_->GetSnapshot();
+  const Call call(this);
+  return call.entered() ? db_->GetSnapshot() : nullptr;
 }
 
 void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
-  std::shared_lock<std::shared_mutex> life(life_mu_);
-  if (snapshot != nullptr && !closed_.load()) db_->ReleaseSnapshot(snapshot);
+  // Enters while Close waits for calls to drain, so a snapshot taken before Close is released
+  // before RocksDB closes (which refuses to close while one is held).
+  const Call call(this, /*releasing=*/true);
+  if (snapshot != nullptr && call.entered()) db_->ReleaseSnapshot(snapshot);
 }
 
 Status Store::Sync() {
@@ -855,7 +900,7 @@ Status Store::ChangeKeyring(const std::function<Status(Keyring*)>& change) {
 Status Store::ChangeKey(const Key& new_key, int kdf_cost) {
   HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
-  std::lock_guard lock(keyring_mu_);
+  base::MutexLock lock(keyring_mu_);
   return ChangeKeyring([&](Keyring* k) { return k->Rewrap(new_key, kdf_cost); });
 }
 
@@ -875,10 +920,12 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
   // current pass moves its old value into history, where the later pass still finds it), then
   // the registry (under the registry lock, since login states are overwritten in place).
   for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf, kRegistryCf}) {
-    std::unique_lock<std::mutex> registry_lock;
+    std::unique_lock<base::Mutex> registry_lock;  // never with a stripe: registry_mu_ comes first
     if (cf == kRegistryCf) registry_lock = std::unique_lock(registry_mu_);
     HSDT_RETURN_IF_ERROR(ForEachImpl(cf, cf == kMetaCf ? kDictPrefix : "", [&](std::string_view k,
                                                                           std::string_view v) {
+      // A re-key can take long; it resumes where it stopped, so Close need not wait for it.
+      if (closed()) return Status::IOError("the database is closed");
       // Values with a clear 8-byte time prefix: version records and registry entries.
       const bool info = cf == kHistoryCf && k.size() == 13 && k[8] == 'i';
       const bool timed = info || cf == kRegistryCf;
@@ -896,7 +943,7 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
       const std::uint64_t id = cf == kMetaCf       ? base::GetBigEndian32(k.data() + k.size() - 4)
                                : cf == kRegistryCf ? 0
                                                    : base::GetBigEndian64(k.data());
-      std::unique_lock<std::shared_mutex> stripe;
+      std::unique_lock<base::SharedMutex> stripe;
       std::string fresh(v);
       if (cf == kCurrentCf) {  // a commit may have replaced it since the scan read it
         stripe = std::unique_lock(StripeOf(id));
@@ -927,7 +974,7 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
 Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
   HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
-  std::lock_guard lock(keyring_mu_);
+  base::MutexLock lock(keyring_mu_);
   if (keyring_->target_generation() == 0) {
     HSDT_RETURN_IF_ERROR(ChangeKeyring([&](Keyring* k) { return k->BeginRekey(clock_->NowMicros()); }));
     HSDT_RETURN_IF_ERROR(InstallKeys());
@@ -964,7 +1011,7 @@ Result<DatabaseStats> Store::Stats() {
   DatabaseStats st;
   st.dossiers = dossier_count_.load();
   {
-    std::lock_guard lock(keyring_mu_);
+    base::MutexLock lock(keyring_mu_);
     st.key_generation = keyring_->write_generation();
   }
   st.dictionary_id = current_dict_.load();

@@ -4,18 +4,39 @@
 //
 // Threads: safe. Writers of one dossier must hold its stripe (LockStripes) across reading the
 // previous version and Commit: Commit's version check is only atomic under that lock.
+//
+// Lock order: the one order of every lock of the library, outermost first. A thread holding a
+// lock of one rank takes only locks of a later rank (locks of one rank: see each), so no cycle,
+// hence no deadlock, can form. Annotated below and in the classes named (base/mutex.h), and
+// checked by the ThreadSanitizer run (scripts/test.sh --tsan); docs/format.md, "Concurrency".
+//   1. Store::keyring_mu_           re-key, key change, backup, stats
+//   2. Store::registry_mu_          Registry::write_mutex(): registry changes, login states
+//   3. Store::stripes_              LockStripes: exclusive, every stripe of a commit in one call,
+//                                   in ascending index order; StripeOf: shared, one at a time
+//   4. Store::train_mu_             dictionary training (a commit trains under its stripes)
+//      AuditLog::mu_                the audit queue (a commit waits for its entry under its
+//                                   stripes; released while a group is written); never held
+//                                   together with train_mu_
+//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (then only
+//      Store::audit_keys_mu_), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
+//      Store::failure_mu_, the password hasher's lock; and RocksDB's own mutexes, which RocksDB
+//      holds when it calls back into the encrypted file layer (FileKeys, a leaf).
+// The lifetime of the store is no lock and takes no part in the order: a call counts itself in
+// flight (HSDT_STORE_ENTER), Close refuses new calls, then waits, holding no lock, until the
+// calls in flight have left. So a call may start with any lock held, but Close must not be
+// called from inside a Store call (a ForEach callback) nor with any lock above held.
 #pragma once
 
 #include <rocksdb/db.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,16 +48,23 @@
 #include <hsdt/status.h>
 
 #include "base/clock.h"
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "storage/compressor.h"
 #include "storage/encrypted_fs.h"
 #include "storage/envelope.h"
 #include "storage/keyring.h"
 #include "storage/live_logs.h"
 
-// Enters a public Store call: holds the lifetime lock shared and refuses a closed store.
-#define HSDT_STORE_ENTER()                                 \
-  std::shared_lock<std::shared_mutex> life_lock_(life_mu_); \
-  if (closed_.load()) return Status::IOError("the database is closed")
+// Enters a public Store call: counts it in flight until it returns, or refuses it once Close
+// has begun.
+#define HSDT_STORE_ENTER()             \
+  const Store::Call store_call_(this); \
+  if (!store_call_.entered()) return Status::IOError("the database is closed")
+// The same in a function that returns nothing.
+#define HSDT_STORE_ENTER_VOID()        \
+  const Store::Call store_call_(this); \
+  if (!store_call_.entered()) return
 
 namespace hsdt::storage {
 
@@ -121,7 +149,7 @@ class StripeLock final {
 
  private:
   friend class Store;
-  std::vector<std::unique_lock<std::shared_mutex>> locks_;
+  std::vector<std::unique_lock<base::SharedMutex>> locks_;
 };
 
 class Store final {
@@ -141,7 +169,7 @@ class Store final {
   // given unique index keys, all in one call (holding two StripeLocks at once could deadlock).
   StripeLock LockStripes(const std::vector<std::uint64_t>& ids, const std::vector<std::string>& unique_keys);
   // The stripe of `id`, for readers that fill caches.
-  std::shared_mutex& StripeOf(std::uint64_t id) { return stripes_[id % kStripes]; }
+  base::SharedMutex& StripeOf(std::uint64_t id) { return stripes_[id % kStripes]; }
 
   // The latest version of `id` (0 if it does not exist), read from the clear envelope header.
   Result<std::uint32_t> LatestVersion(std::uint64_t id);
@@ -187,7 +215,7 @@ class Store final {
   std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
   bool syncs() const { return sync_; }
   // Serialises changes of the registry family (registry records and login states) with re-keys.
-  std::mutex& registry_mutex() { return registry_mu_; }
+  base::Mutex& registry_mutex() HSDT_RETURN_CAPABILITY(registry_mu_) { return registry_mu_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
   // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
@@ -200,7 +228,25 @@ class Store final {
   const rocksdb::Snapshot* Snapshot();
   void ReleaseSnapshot(const rocksdb::Snapshot* snapshot);
 
-  bool closed() const { return closed_.load(); }
+  // True once Close has begun: calls that enter now fail with IOError.
+  bool closed() const { return (life_.load() & kClosing) != 0; }
+
+  // A call in flight (HSDT_STORE_ENTER). Close waits until every entered call has left.
+  class Call final {
+   public:
+    explicit Call(Store* store, bool releasing = false)
+        : store_(store), entered_(store->Enter(releasing)) {}
+    ~Call() {
+      if (entered_) store_->Leave();
+    }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    bool entered() const { return entered_; }
+
+   private:
+    Store* store_;
+    bool entered_;
+  };
 
   Status Sync();
   std::int64_t NowMicros() const { return clock_->NowMicros(); }
@@ -252,9 +298,13 @@ class Store final {
   Store() = default;
   Status OpenDb(const StoreOptions& options, bool create);
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
-  Status InstallKeys();
-  // Applies `change` to a copy of the keyring, writes it, then swaps it in. REQUIRES keyring_mu_.
-  Status ChangeKeyring(const std::function<Status(Keyring*)>& change);
+  Status InstallKeys() HSDT_REQUIRES(keyring_mu_);
+  // Applies `change` to a copy of the keyring, writes it, then swaps it in.
+  Status ChangeKeyring(const std::function<Status(Keyring*)>& change) HSDT_REQUIRES(keyring_mu_);
+  // Counts a call in flight; false once Close has begun (with `releasing`, until the database
+  // is gone: releasing a snapshot taken before Close lets Close succeed).
+  bool Enter(bool releasing);
+  void Leave();
   Status CheckFormat();
   Status RefuseNewerFormat(const rocksdb::DBOptions& options);
   Status LoadDictionaries();
@@ -262,12 +312,15 @@ class Store final {
   Status Fail(const rocksdb::Status& s, std::string_view what);
   Status Write(rocksdb::WriteBatch* batch);
   Status SealVersionMeta(std::uint64_t id, const VersionMeta& meta, std::string* out) const;
-  void MaybeTrainDictionary();
-  Result<std::uint32_t> TrainDictionaryLocked();  // REQUIRES train_mu_
+  // Unchecked: it holds train_mu_ through a std::unique_lock try-lock, which the analysis
+  // cannot follow.
+  void MaybeTrainDictionary() HSDT_EXCLUDES(train_mu_) HSDT_NO_THREAD_SAFETY_ANALYSIS;
+  Result<std::uint32_t> TrainDictionaryLocked() HSDT_REQUIRES(train_mu_);
   // Re-seals up to `max_values` values (0: all) not under `target`; counts the rest in
   // *remaining. With reseal false it only counts.
   Result<std::uint64_t> ResealOld(std::uint32_t target, std::uint64_t max_values,
-                                  std::uint64_t* remaining, bool reseal);
+                                  std::uint64_t* remaining, bool reseal)
+      HSDT_REQUIRES(keyring_mu_) HSDT_EXCLUDES(registry_mu_);
   Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
   Status ForEachImpl(Cf cf, std::string_view prefix,
                      const std::function<Status(std::string_view, std::string_view)>& fn,
@@ -280,12 +333,13 @@ class Store final {
   bool sync_ = true;
   std::atomic<std::uint32_t> training_threshold_{0};
 
-  std::mutex keyring_mu_;  // guards keyring_ and the KEYRING file
-  std::unique_ptr<Keyring> keyring_;
+  // Locks in the order of the comment at the top of this file.
+  base::Mutex keyring_mu_ HSDT_ACQUIRED_BEFORE(registry_mu_);  // and the KEYRING file
+  std::unique_ptr<Keyring> keyring_ HSDT_PT_GUARDED_BY(keyring_mu_);
   std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
-  mutable std::shared_mutex audit_keys_mu_;
-  std::map<std::uint32_t, crypto::SecretBytes> audit_keys_;
+  mutable base::SharedMutex audit_keys_mu_;  // a leaf
+  std::map<std::uint32_t, crypto::SecretBytes> audit_keys_ HSDT_GUARDED_BY(audit_keys_mu_);
   std::shared_ptr<rocksdb::FileSystem> base_fs_;
   std::shared_ptr<LiveLogs> live_logs_;
   std::shared_ptr<rocksdb::FileSystem> fs_;
@@ -296,22 +350,31 @@ class Store final {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  std::shared_mutex stripes_[kStripes];
+  // After registry_mu_, before train_mu_ (an array cannot carry the attributes).
+  base::SharedMutex stripes_[kStripes];
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::int64_t> last_commit_micros_{0};
   std::atomic<std::uint64_t> dossier_count_{0};
   std::atomic<std::uint32_t> current_dict_{0};
   std::atomic<std::uint64_t> undictionaried_writes_{0};
-  std::mutex train_mu_;  // one dictionary training at a time
-  std::mutex registry_mu_;
+  base::Mutex train_mu_;  // one dictionary training at a time
+  base::Mutex registry_mu_;
 
-  mutable std::mutex failure_mu_;
+  mutable base::Mutex failure_mu_;  // a leaf
   std::atomic<bool> failed_{false};
-  std::string failure_;
-  // Every public call holds life_mu_ shared; Close holds it exclusively, so nothing runs on a
-  // closing database and every call after Close fails with IOError.
-  mutable std::shared_mutex life_mu_;
-  std::atomic<bool> closed_{false};
+  std::string failure_ HSDT_GUARDED_BY(failure_mu_);
+
+  // Lifetime: life_ counts the calls in flight (in units of kCall) and holds two flags; no
+  // lock is held across a call. Close sets kClosing (nothing enters any more), waits on
+  // drained_ until no call is in flight, sets kGone (not even a snapshot release enters), then
+  // closes RocksDB and sets done_. life_mu_ is a leaf that only orders the waits with the wake-ups.
+  static constexpr std::uint64_t kClosing = 1;
+  static constexpr std::uint64_t kGone = 2;
+  static constexpr std::uint64_t kCall = 4;
+  std::atomic<std::uint64_t> life_{0};
+  base::Mutex life_mu_;
+  std::condition_variable_any drained_;
+  bool done_ HSDT_GUARDED_BY(life_mu_) = false;  // Close has finished
 };
 
 // Maps a RocksDB status to an hsdt Status with `what` as context.

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Configures and builds hsdt into a build directory.
-#   scripts/build.sh [--sanitize | --tsan] [--no-bench]
+#   scripts/build.sh [--sanitize | --tsan | --fuzz] [--no-bench]
 # --sanitize builds into build-asan with AddressSanitizer + UndefinedBehaviorSanitizer.
 # --tsan builds into build-tsan with clang and ThreadSanitizer (which also checks, through
 # -Wthread-safety -Werror, the lock annotations).
+# --fuzz builds the libFuzzer binaries (target hsdt_fuzzers) into build-fuzz with clang, hsdt's
+# code instrumented for coverage and under ASan+UBSan (scripts/fuzz.sh runs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=build
 flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+targets=()
 for arg in "$@"; do
   case "$arg" in
     --sanitize) dir=build-asan; flags+=(-DHSDT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DHSDT_BUILD_BENCHMARKS=OFF) ;;
@@ -16,6 +19,9 @@ for arg in "$@"; do
       dir=build-tsan
       export CC=clang CXX=clang++
       flags+=(-DHSDT_SANITIZE_THREAD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHSDT_BUILD_BENCHMARKS=OFF) ;;
+    --fuzz) dir=build-fuzz; targets=(--target hsdt_fuzzers)
+            flags+=(-DHSDT_BUILD_FUZZERS=ON -DCMAKE_BUILD_TYPE=Debug -DHSDT_BUILD_BENCHMARKS=OFF
+                    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
     --no-bench) flags+=(-DHSDT_BUILD_BENCHMARKS=OFF) ;;
     *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -31,5 +37,5 @@ fi
 exec 9>"${TMPDIR:-/tmp}/hsdt-build.lock"
 flock 9
 cmake -S . -B "$dir" "${generator[@]}" "${flags[@]}" >/dev/null
-cmake --build "$dir" -j "${HSDT_JOBS:-2}" >&2
+cmake --build "$dir" -j "${HSDT_JOBS:-2}" "${targets[@]}" >&2
 echo "$dir"

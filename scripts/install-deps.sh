@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libsqlcipher-dev
   cracklib-runtime libcrack2-dev
+  clang libclang-rt-14-dev  # scripts/build.sh --fuzz (libFuzzer, ASan, UBSan)
 )
 
 missing=()

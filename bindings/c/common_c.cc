@@ -2,6 +2,7 @@
 
 #include <hsdt/version.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +12,12 @@
 namespace hsdt::c {
 namespace {
 
-thread_local std::string last_error;
+// The last error of this thread. A fixed buffer, not a std::string: thread_local objects with a
+// destructor are destroyed before the exit handlers run, and hosts call hsdt_ functions from
+// those (an atexit handler or a static destructor that closes the database); a destroyed string
+// there was a heap use-after-free (found by tests/fuzz/c_abi_calls_fuzz.cc).
+constexpr std::size_t kMaxErrorBytes = 1024;
+thread_local char last_error[kMaxErrorBytes] = "";
 
 // Each buffer starts with a header that records its size, so hsdt_free can wipe it.
 constexpr std::size_t kHeader = 16;
@@ -75,15 +81,15 @@ hsdt_status CheckOptions(const hsdt_options* options) {
 }
 
 hsdt_status SetError(hsdt_status status, std::string_view message) {
-  try {
-    last_error.assign(message);
-  } catch (...) {
-    last_error.clear();  // out of memory: the status still says what happened
-  }
+  // Cut at a character boundary, so a long message stays valid UTF-8.
+  std::size_t n = std::min(message.size(), kMaxErrorBytes - 1);
+  while (n > 0 && n < message.size() && (static_cast<unsigned char>(message[n]) & 0xC0) == 0x80) --n;
+  if (n > 0) std::memcpy(last_error, message.data(), n);
+  last_error[n] = '\0';
   return status;
 }
 
-void ClearError() { last_error.clear(); }
+void ClearError() { last_error[0] = '\0'; }
 
 hsdt_status FromStatus(const Status& s) {
   if (s.ok()) return HSDT_OK;
@@ -207,7 +213,7 @@ extern "C" {
 uint32_t hsdt_abi_version(void) { return (HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR; }
 const char* hsdt_version(void) { return hsdt::VersionString(); }
 size_t hsdt_key_bytes(void) { return hsdt::kRawKeyBytes; }
-const char* hsdt_last_error(void) { return hsdt::c::last_error.c_str(); }
+const char* hsdt_last_error(void) { return hsdt::c::last_error; }
 
 const char* hsdt_status_name(hsdt_status status) {
   return hsdt::StatusCodeName(static_cast<hsdt::StatusCode>(status));

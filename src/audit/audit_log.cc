@@ -98,6 +98,8 @@ std::string AuditLog::Key(std::uint64_t sequence) {
   return k;
 }
 
+Result<AuditRecord> AuditLog::DecodeEntryForTesting(std::string_view bytes) { return Decode(bytes); }
+
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   std::unique_ptr<AuditLog> log(new AuditLog(store));
   std::string key, value;

@@ -72,6 +72,10 @@ class AuditLog final {
 
   static std::string Key(std::uint64_t sequence);
 
+  // Decodes one entry's bytes as Read and Verify do (for tests/fuzz/audit_entry_fuzz.cc).
+  // Returns: the entry (sequence and key generation left 0); Corruption if malformed.
+  static Result<AuditRecord> DecodeEntryForTesting(std::string_view bytes);
+
  private:
   using Hash = std::array<char, crypto::kMacBytes>;
   struct Pending {

@@ -59,7 +59,7 @@ for t in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   added=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -n 1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
   line=$(printf '%-14s %8s exec/s %12s execs  cov %6s  new units %5s' "$t" "${rate:-?}" "${execs:-?}" \
          "${cov:-?}" "${added:-?}")
   if [ "$rc" -ne 0 ]; then

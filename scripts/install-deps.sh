@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config python3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev  # scripts/build.sh --tsan and --fuzz (ThreadSanitizer, libFuzzer)
   librocksdb-dev libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev libbz2-dev
   capnproto libcapnp-dev
   libsodium-dev
@@ -14,7 +14,6 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libsqlcipher-dev
   cracklib-runtime libcrack2-dev
-  clang libclang-rt-14-dev  # scripts/build.sh --fuzz (libFuzzer, ASan, UBSan)
 )
 
 missing=()

@@ -157,7 +157,7 @@ void FaultFs::FailAt(std::uint64_t k, Fault fault, bool persistent) {
 }
 
 std::string FaultFs::first_fault() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu_));
+  std::lock_guard lock(mu_);
   return first_fault_;
 }
 

@@ -85,7 +85,7 @@ class FaultFs final : public rocksdb::FileSystemWrapper {
   std::atomic<bool> dead_{false};
   std::atomic<Fault> fault_{Fault::kIoError};
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   struct Sizes {
     std::uint64_t written = 0;
     std::uint64_t synced = 0;

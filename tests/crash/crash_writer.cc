@@ -2,7 +2,9 @@
 // updates, status changes, hand-overs and import batches, each thread on dossiers of its own —
 // and each acknowledged write is appended to the expected-state file as "<id> <version>\n"
 // with one write(2) (O_APPEND: lines from threads never interleave), after the call returned.
-//   crash_writer DB_DIR sync|nosync SEED EXPECTED_FILE
+// Once open and logged in it writes one byte to READY_FD, so the parent can time its kill from
+// there (an instrumented build takes far longer to open than the kill delay).
+//   crash_writer DB_DIR sync|nosync SEED EXPECTED_FILE READY_FD
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -43,7 +45,7 @@ std::string OneLine(std::string json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) return 2;
+  if (argc != 6) return 2;
   expected_fd = ::open(argv[4], O_WRONLY | O_APPEND | O_CREAT, 0600);
   if (expected_fd < 0) return 2;
   hsdt::OpenOptions o = hsdt::testing::ReopenOptions();
@@ -60,6 +62,9 @@ int main(int argc, char** argv) {
   const hsdt::Session editor = login(hsdt::testing::kEditorUser, hsdt::testing::kEditorPassword);
   const hsdt::Session other = login(kOtherEditor, kOtherPassword);
   const long seed = std::atol(argv[3]);
+  const int ready_fd = std::atoi(argv[5]);
+  if (::write(ready_fd, "r", 1) != 1) return 2;
+  ::close(ready_fd);
 
   // National IDs: 079 | seed (3) | thread (1) | counter (5), unique across runs and threads.
   auto national_id = [&](int thread, long i) {

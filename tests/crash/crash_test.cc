@@ -60,7 +60,9 @@ void RunAndKill(const std::string& dir, const char* mode, int seed, int millis, 
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-      << "the writer stopped by itself (exit " << WEXITSTATUS(status) << ")";
+      << "the writer stopped by itself ("
+      << (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status)))
+      << ")";
   ASSERT_TRUE(opened || during_open) << "the writer did not open the database within a minute";
 }
 

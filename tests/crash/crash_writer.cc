@@ -6,6 +6,7 @@
 // there (an instrumented build takes far longer to open than the kill delay).
 //   crash_writer DB_DIR sync|nosync SEED EXPECTED_FILE READY_FD
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -63,7 +64,9 @@ int main(int argc, char** argv) {
   const hsdt::Session other = login(kOtherEditor, kOtherPassword);
   const long seed = std::atol(argv[3]);
   const int ready_fd = std::atoi(argv[5]);
-  if (::write(ready_fd, "r", 1) != 1) return 2;
+  // The parent may have stopped listening (it kills some writers while they open).
+  ::signal(SIGPIPE, SIG_IGN);
+  [[maybe_unused]] const ssize_t told = ::write(ready_fd, "r", 1);
   ::close(ready_fd);
 
   // National IDs: 079 | seed (3) | thread (1) | counter (5), unique across runs and threads.

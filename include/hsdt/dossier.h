@@ -57,8 +57,10 @@ struct WriteResult {
 // a write and needs no database, so it can happen before and outside the commit.
 // Committing a draft sets its engine-owned fields (id, recordedAt) in place, without copying it;
 // a draft may be committed again (after a Conflict, say) and always writes the same content.
-// Threads: not synchronised; one thread at a time, including the commits that use it. Movable,
-// not copyable.
+// Ownership: owns its parsed content; needs no Database and may be committed to any. Movable,
+// not copyable; a moved-from draft may only be destroyed or assigned to.
+// Threads: not synchronised; one thread at a time, including the commits that use it (Create
+// and Update take it by const reference but stamp it). Since: 1.0
 class DossierDraft final {
  public:
   // Parses and validates one dossier JSON object (docs/format.md). Strings are normalised to NFC.
@@ -82,15 +84,20 @@ class DossierDraft final {
   std::unique_ptr<Impl> impl_;
 };
 
-// An immutable, decrypted version of a dossier. Cheap to copy (shared); its plaintext is wiped
-// when the last copy and the record cache have let it go.
-// Threads: safe to read from several threads.
+// An immutable, decrypted version of a dossier, redacted to what the session that read it may
+// see. Cheap to copy (shared); its plaintext is wiped when the last copy and the record cache
+// have let it go.
+// Ownership: owns (shares) its plaintext; holds no reference to the Database, and stays
+// readable after Close and destruction. Returned strings are copies.
+// Threads: immutable; any number of threads may read one Dossier and its copies at once.
+// Since: 1.0
 class Dossier final {
  public:
   const std::string& id() const;
   std::uint32_t version() const;
 
-  // A few top-level fields, read without a JSON round trip.
+  // A few top-level fields, read without a JSON round trip ("" for a field the record lacks,
+  // or if memory runs out: these do not fail).
   std::string status() const;
   std::string managing_unit() const;
   std::string working_unit() const;
@@ -98,7 +105,9 @@ class Dossier final {
   std::string birth_date() const;
 
   // The canonical JSON form (docs/format.md).
-  // Returns: the JSON text; Internal if the stored record cannot be encoded (a bug).
+  // Returns: the JSON text; Internal if the record cannot be encoded, Corruption naming the id
+  //          if it cannot be read (checked when loaded: either is a bug); ResourceExhausted.
+  // Threads: as the class. Since: 1.0
   Result<std::string> ToJson(bool pretty = false) const;
 
   class Impl;

@@ -3,8 +3,14 @@
 // revoking an account takes effect on its open sessions at once.
 //
 // A Session is a cheap shared handle: copies refer to the same session, and Logout ends it for
-// all of them. It belongs to the Database that made it.
-// Threads: a Session may be used from several threads.
+// all of them.
+// Ownership: it belongs to the Database that made it; another Database refuses it
+// (PermissionDenied, "not a session of this database"). It holds no reference to the Database:
+// it may outlive it, but is then refused by every call. It holds no password or key.
+// Threads: a Session and its copies may be used from several threads at once, in concurrent
+// calls too; its state (last use, ended, must change password) is atomic. user(), unit() and
+// role() never change; must_change_password() turns false once ChangePassword succeeds.
+// Since: 1.0
 #pragma once
 
 #include <memory>

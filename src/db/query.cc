@@ -5,6 +5,7 @@
 
 #include "base/guard.h"
 #include "db/database_impl.h"
+#include "query/render.h"
 #include "schema/json.h"
 #include "schema/query.capnp.h"
 #include "schema/text.h"
@@ -227,7 +228,7 @@ void AppendFieldList(std::string* out, const std::vector<Field>& fields) {
   out->push_back('[');
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out->push_back(',');
-    db::AppendJsonString(out, FieldName(fields[i]));
+    query::AppendJsonString(out, FieldName(fields[i]));
   }
   out->push_back(']');
 }
@@ -235,42 +236,6 @@ void AppendFieldList(std::string* out, const std::vector<Field>& fields) {
 }  // namespace
 
 namespace db {
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (u < 0x20) {
-      static const char kHex[] = "0123456789abcdef";
-      out->append("\\u00");
-      out->push_back(kHex[u >> 4]);
-      out->push_back(kHex[u & 15]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
-void AppendCsvField(std::string* out, std::string_view v) {
-  // A cell a spreadsheet would read as a formula (OWASP "CSV injection"): a leading ' makes it
-  // text, and the cell is quoted so the ' stays part of it.
-  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos;
-  if (!formula && v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(v);
-    return;
-  }
-  out->push_back('"');
-  if (formula) out->push_back('\'');
-  for (char c : v) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 std::string WithoutQuotedValues(std::string_view message) {
   std::string out;
   for (std::size_t i = 0; i < message.size(); ++i) {
@@ -368,20 +333,20 @@ std::string QueryResultToJson(const QueryResult& r) {
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     if (i > 0) out.push_back(',');
     out += "{\"id\":";
-    db::AppendJsonString(&out, r.rows[i].id);
+    query::AppendJsonString(&out, r.rows[i].id);
     for (std::size_t f = 0; f < r.fields.size() && f < r.rows[i].values.size(); ++f) {
       if (!r.rows[i].values[f]) continue;
       out.push_back(',');
-      db::AppendJsonString(&out, FieldName(r.fields[f]));
+      query::AppendJsonString(&out, FieldName(r.fields[f]));
       out.push_back(':');
-      db::AppendJsonString(&out, *r.rows[i].values[f]);
+      query::AppendJsonString(&out, *r.rows[i].values[f]);
     }
     out.push_back('}');
   }
   out += "],\"nextCursor\":";
-  db::AppendJsonString(&out, r.next_cursor);
+  query::AppendJsonString(&out, r.next_cursor);
   out += ",\"plan\":";
-  db::AppendJsonString(&out, r.plan);
+  query::AppendJsonString(&out, r.plan);
   out += ",\"examined\":" + std::to_string(r.examined) + "}";
   return out;
 }
@@ -395,7 +360,7 @@ std::string CountResultToJson(const CountResult& r) {
     out += "{\"key\":[";
     for (std::size_t k = 0; k < r.rows[i].key.size(); ++k) {
       if (k > 0) out.push_back(',');
-      db::AppendJsonString(&out, r.rows[i].key[k]);
+      query::AppendJsonString(&out, r.rows[i].key[k]);
     }
     out += "],\"count\":" + std::to_string(r.rows[i].count) + "}";
   }

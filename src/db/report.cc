@@ -12,6 +12,9 @@
 #include "base/clock.h"
 #include "base/coding.h"
 #include "db/database_impl.h"
+#include "query/keys.h"
+#include "query/render.h"
+#include "query/select.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -168,21 +171,21 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
                                          const std::function<Status(const ReportRow&)>& fn) {
   policy::Context ctx;
   ctx.now_micros = Now();
-  std::map<std::string, bool, std::less<>> unit_allowed;
+  // The report rule depends on the unit only.
+  query::UnitDecisions decisions([&](std::uint64_t, std::string_view unit) {
+    policy::Resource what;
+    what.managing_unit = std::string(unit);
+    return policy::Decide(access.who, Action::kReadReports, what, ctx);
+  }, true);
   std::vector<std::pair<std::uint64_t, std::string>> rows;  // id, managing unit
-  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, std::string(1, db::kSummaryIndex),
-                                    std::string(1, db::kSummaryIndex + 1), [&](std::string_view k, std::string_view v) {
-    db::Summary s;
-    if (k.size() != 9 || !db::DecodeSummary(v, &s)) return true;  // VerifyIndexes reports it
+  const std::string start = query::SummaryStart();
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, start, query::PrefixEnd(start), [&](std::string_view k, std::string_view v) {
+    query::Summary s;
+    if (k.size() != 9 || !query::DecodeSummary(v, &s)) return true;  // VerifyIndexes reports it
     const std::string_view unit = s[Field::kManagingUnit];
     if (!only_unit.empty() && unit != only_unit) return true;
-    auto it = unit_allowed.find(unit);
-    if (it == unit_allowed.end()) {
-      policy::Resource what;
-      what.managing_unit = std::string(unit);
-      it = unit_allowed.emplace(std::string(unit), policy::Decide(access.who, Action::kReadReports, what, ctx).allowed).first;
-    }
-    if (it->second) rows.emplace_back(base::GetBigEndian64(k.data() + 1), std::string(unit));
+    const std::uint64_t id = query::TrailingId(k);
+    if (decisions.Decide(id, unit).allowed) rows.emplace_back(id, std::string(unit));
     return true;
   }));
   for (const auto& [id, unit] : rows) {
@@ -367,13 +370,13 @@ std::vector<std::pair<std::string, std::string>> Columns(const UnitReport& u) {
 
 void AppendCounts(std::string* out, const char* key, const std::map<std::string, std::uint64_t>& m) {
   out->append(",");
-  db::AppendJsonString(out, key);
+  query::AppendJsonString(out, key);
   out->append(":{");
   bool first = true;
   for (const auto& [k, v] : m) {
     if (!first) out->push_back(',');
     first = false;
-    db::AppendJsonString(out, k);
+    query::AppendJsonString(out, k);
     out->append(":" + std::to_string(v));
   }
   out->push_back('}');
@@ -381,7 +384,7 @@ void AppendCounts(std::string* out, const char* key, const std::map<std::string,
 
 void AppendCompliance(std::string* out, const Compliance& t) {
   out->append("{\"unit\":");
-  db::AppendJsonString(out, t.unit);
+  query::AppendJsonString(out, t.unit);
   out->append(",\"dossiers\":" + std::to_string(t.dossiers) + ",\"recruitments\":" + std::to_string(t.recruitments) +
               ",\"recruitmentsLate\":" + std::to_string(t.recruitments_late) + ",\"events\":" +
               std::to_string(t.events) + ",\"eventsLate\":" + std::to_string(t.events_late) +
@@ -391,9 +394,9 @@ void AppendCompliance(std::string* out, const Compliance& t) {
 
 void AppendUnit(std::string* out, const UnitReport& u) {
   out->append("{\"unit\":");
-  db::AppendJsonString(out, u.unit);
+  query::AppendJsonString(out, u.unit);
   out->append(",\"unitName\":");
-  db::AppendJsonString(out, u.unit_name);
+  query::AppendJsonString(out, u.unit_name);
   out->append(",\"dossiers\":" + std::to_string(u.dossiers));
   AppendCounts(out, "byStatus", u.by_status);
   AppendCounts(out, "byCategory", u.by_category);
@@ -436,15 +439,15 @@ std::string Html(std::string_view s) {
 
 std::string ReportToJson(const SemiAnnualReport& r) {
   std::string out = "{\"due\":";
-  db::AppendJsonString(&out, r.due);
+  query::AppendJsonString(&out, r.due);
   out += ",\"period\":{\"from\":";
-  db::AppendJsonString(&out, r.period.from);
+  query::AppendJsonString(&out, r.period.from);
   out += ",\"to\":";
-  db::AppendJsonString(&out, r.period.to);
+  query::AppendJsonString(&out, r.period.to);
   out += "},\"supplementYear\":" + std::to_string(r.supplement_year) + ",\"generatedAt\":";
-  db::AppendJsonString(&out, r.generated_at);
+  query::AppendJsonString(&out, r.generated_at);
   out += ",\"generatedBy\":";
-  db::AppendJsonString(&out, r.generated_by);
+  query::AppendJsonString(&out, r.generated_by);
   out += ",\"units\":[";
   for (std::size_t i = 0; i < r.units.size(); ++i) {
     if (i > 0) out.push_back(',');
@@ -453,16 +456,16 @@ std::string ReportToJson(const SemiAnnualReport& r) {
   out += "],\"district\":";
   AppendUnit(&out, r.district);
   out += ",\"issuer\":";
-  db::AppendJsonString(&out, r.issuer);
+  query::AppendJsonString(&out, r.issuer);
   return out + "}";
 }
 
 std::string ComplianceToJson(const ComplianceReport& r) {
   static const char* kKinds[] = {"", "dossierCreated", "stateEvent", "noAnnualSupplement"};
   std::string out = "{\"period\":{\"from\":";
-  db::AppendJsonString(&out, r.period.from);
+  query::AppendJsonString(&out, r.period.from);
   out += ",\"to\":";
-  db::AppendJsonString(&out, r.period.to);
+  query::AppendJsonString(&out, r.period.to);
   out += "},\"supplementYear\":" + std::to_string(r.supplement_year) + ",\"units\":[";
   for (std::size_t i = 0; i < r.units.size(); ++i) {
     if (i > 0) out.push_back(',');
@@ -474,17 +477,17 @@ std::string ComplianceToJson(const ComplianceReport& r) {
   for (std::size_t i = 0; i < r.items.size(); ++i) {
     const LateItem& it = r.items[i];
     out += i > 0 ? ",{\"dossierId\":" : "{\"dossierId\":";
-    db::AppendJsonString(&out, it.dossier_id);
+    query::AppendJsonString(&out, it.dossier_id);
     out += ",\"unit\":";
-    db::AppendJsonString(&out, it.unit);
+    query::AppendJsonString(&out, it.unit);
     out += ",\"kind\":";
-    db::AppendJsonString(&out, kKinds[static_cast<int>(it.kind)]);
+    query::AppendJsonString(&out, kKinds[static_cast<int>(it.kind)]);
     out += ",\"path\":";
-    db::AppendJsonString(&out, it.path);
+    query::AppendJsonString(&out, it.path);
     out += ",\"dueFrom\":";
-    db::AppendJsonString(&out, it.due_from);
+    query::AppendJsonString(&out, it.due_from);
     out += ",\"doneOn\":";
-    db::AppendJsonString(&out, it.done_on);
+    query::AppendJsonString(&out, it.done_on);
     out += ",\"days\":" + std::to_string(it.days) + "}";
   }
   return out + "]}";
@@ -495,13 +498,13 @@ std::string ReportToCsv(const SemiAnnualReport& r) {
   out += "Mã đơn vị,Tên đơn vị";
   for (const auto& [label, value] : Columns(r.district)) {
     out.push_back(',');
-    db::AppendCsvField(&out, label);
+    query::AppendCsvField(&out, label);
   }
   out += "\r\n";
   auto row = [&](const UnitReport& u) {
-    db::AppendCsvField(&out, u.unit);
+    query::AppendCsvField(&out, u.unit);
     out.push_back(',');
-    db::AppendCsvField(&out, u.unit_name);
+    query::AppendCsvField(&out, u.unit_name);
     for (const auto& [label, value] : Columns(u)) out += "," + value;
     out += "\r\n";
   };

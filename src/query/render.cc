@@ -110,3 +110,63 @@ bool ExportWriter::Flush(std::size_t at_least) {
 }
 
 }  // namespace hsdt::query
+
+// ---------------------------------------------------------------- results as JSON (public API)
+namespace hsdt {
+namespace {
+
+void AppendFieldList(std::string* out, const std::vector<Field>& fields) {
+  out->push_back('[');
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    query::AppendJsonString(out, FieldName(fields[i]));
+  }
+  out->push_back(']');
+}
+
+
+}  // namespace
+
+std::string QueryResultToJson(const QueryResult& r) {
+  std::string out = "{\"fields\":";
+  AppendFieldList(&out, r.fields);
+  out += ",\"rows\":[";
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "{\"id\":";
+    query::AppendJsonString(&out, r.rows[i].id);
+    for (std::size_t f = 0; f < r.fields.size() && f < r.rows[i].values.size(); ++f) {
+      if (!r.rows[i].values[f]) continue;
+      out.push_back(',');
+      query::AppendJsonString(&out, FieldName(r.fields[f]));
+      out.push_back(':');
+      query::AppendJsonString(&out, *r.rows[i].values[f]);
+    }
+    out.push_back('}');
+  }
+  out += "],\"nextCursor\":";
+  query::AppendJsonString(&out, r.next_cursor);
+  out += ",\"plan\":";
+  query::AppendJsonString(&out, r.plan);
+  out += ",\"examined\":" + std::to_string(r.examined) + "}";
+  return out;
+}
+
+std::string CountResultToJson(const CountResult& r) {
+  std::string out = "{\"groupBy\":";
+  AppendFieldList(&out, r.group_by);
+  out += ",\"rows\":[";
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "{\"key\":[";
+    for (std::size_t k = 0; k < r.rows[i].key.size(); ++k) {
+      if (k > 0) out.push_back(',');
+      query::AppendJsonString(&out, r.rows[i].key[k]);
+    }
+    out += "],\"count\":" + std::to_string(r.rows[i].count) + "}";
+  }
+  out += "],\"total\":" + std::to_string(r.total) + "}";
+  return out;
+}
+
+}  // namespace hsdt

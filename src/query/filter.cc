@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "schema/text.h"
-#include "schema/validate.h"
 
 namespace hsdt::query {
 namespace {
@@ -38,7 +37,7 @@ Status CheckValue(Field f, std::string_view v, const std::string& path) {
   if (IsNumberField(f) && !NumberOf(v)) {
     return Status::InvalidArgument(path + ": " + quoted + " is not a number");
   }
-  if (IsDateField(f) && !schema::IsValidDate(v, schema::DateForm::PARTIAL)) {
+  if (IsDateField(f) && !schema::IsDateText(v, true)) {
     return Status::InvalidArgument(path + ": " + quoted + " is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY");
   }
   if (f == Field::kPartyMember && v != "true" && v != "false") {
@@ -220,7 +219,7 @@ int IndexRank(const Cond& c) {
 
 Status CheckDates(const std::string& reference_date, const std::string& on_date) {
   for (const auto& [name, d] : {std::pair{"referenceDate", &reference_date}, std::pair{"onDate", &on_date}}) {
-    if (!d->empty() && !schema::IsValidDate(*d, schema::DateForm::FULL)) {
+    if (!d->empty() && !schema::IsDateText(*d, false)) {
       return Status::InvalidArgument(std::string(name) + ": \"" + d->substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
     }
   }

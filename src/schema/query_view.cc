@@ -9,6 +9,7 @@
 #include "schema/query.capnp.h"
 #include "schema/query_view_reader.h"
 #include "schema/record.h"
+#include "schema/validate.h"
 
 namespace hsdt::schema {
 namespace {
@@ -124,6 +125,10 @@ Timelines TimelinesOfRecord(const std::uint64_t* words, std::size_t size_bytes) 
 Result<std::string> RecordJson(const std::uint64_t* words, std::size_t size_bytes) {
   FlatRecord r(words, size_bytes);
   return EncodeJson(r.dossier(), false);
+}
+
+bool IsDateText(std::string_view text, bool partial) {
+  return IsValidDate(text, partial ? DateForm::PARTIAL : DateForm::FULL);
 }
 
 std::optional<bool> IsEnumerantOf(Field f, std::string_view name) {

@@ -61,6 +61,9 @@ Timelines TimelinesOfRecord(const std::uint64_t* words, std::size_t size_bytes);
 // The canonical JSON of a stored record (schema/json.h, EncodeJson), on one line.
 Result<std::string> RecordJson(const std::uint64_t* words, std::size_t size_bytes);
 
+// Whether `text` is a date: YYYY-MM-DD, or with `partial` also YYYY-MM or YYYY (schema/validate.h).
+bool IsDateText(std::string_view text, bool partial);
+
 // For a field whose values are enumerant names (status, category, gender): whether `name` is one
 // of them ("unspecified" is not). nullopt for other fields.
 std::optional<bool> IsEnumerantOf(Field f, std::string_view name);

@@ -34,7 +34,8 @@ std::vector<std::optional<std::string>> RowValues(const std::vector<Field>& fiel
 class ExportWriter final {
  public:
   using Sink = std::function<Status(std::string_view)>;
-  // A CSV export starts with its byte-order mark and header row.
+  // A CSV export starts with its byte-order mark and header row. `fields` and `sink` must
+  // outlive the writer.
   ExportWriter(ExportFormat format, const std::vector<Field>& fields, std::string_view reference_date,
                const Sink& sink);
 

@@ -46,7 +46,9 @@ class Selector final {
  public:
   using Emit = std::function<bool(std::uint64_t id, const Summary& s, Visibility visible, std::string_view position)>;
 
-  // With `on_date`, rows are evaluated in valid time (records read through `load`).
+  // With `on_date`, rows are evaluated in valid time (records read through `load`). `cond` and
+  // `reference_date` must outlive the selector; `decide` is called at most once per unit when
+  // `per_unit`.
   Selector(storage::Store& store, const Cond& cond, std::string_view reference_date, Decider decide, bool per_unit,
            std::string on_date = {}, Loader load = {})
       : planner_(store), rows_(store), decisions_(std::move(decide), per_unit), cond_(cond),

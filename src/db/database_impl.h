@@ -211,12 +211,6 @@ policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx);
 // The copy of `record` a session may see: fields above `visible` removed.
 Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible);
-// Appends `s` as a JSON string literal (quotes and escapes added).
-void AppendJsonString(std::string* out, std::string_view s);
-// Appends `v` as a CSV field (RFC 4180: quoted when it holds a comma, quote or line break). A
-// value starting with = + - @ TAB or CR is written quoted with a leading ' (OWASP), so that a
-// spreadsheet shows it as text instead of running it as a formula.
-void AppendCsvField(std::string* out, std::string_view v);
 // The shape of a filter for the audit log: operators and fields, every value written `?`.
 std::string FilterShape(const Filter& f);
 // `message` with every double-quoted part replaced by "?": error messages quote the values at

@@ -1,18 +1,13 @@
-// Valid time: what a dossier's event timelines say was in force on a given date (rank, salary
-// step and coefficient, positions, working unit), as opposed to what its latest version holds.
+// Valid time of a dossier the caller holds as a Cap'n Proto reader (query/valid_time.h).
 #pragma once
 
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <hsdt/query.h>
-
-#include "schema/dossier.capnp.h"
+#include "query/valid_time.h"
+#include "schema/query_view_reader.h"
 
 namespace hsdt::db {
 
-// `date` is a full date (YYYY-MM-DD). Rows without an effective date on or before it do not count.
-InForce InForceOn(schema::Dossier::Reader d, std::string_view date);
+inline InForce InForceOn(schema::Dossier::Reader d, std::string_view date) {
+  return query::InForceOn(schema::TimelinesOf(d), date);
+}
 
 }  // namespace hsdt::db

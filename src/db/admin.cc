@@ -504,13 +504,12 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
     if (approve) {
       // The dossier moves in a new version, in the same batch as the decision.
       schema::FlatRecord previous(record->bytes.words(), record->bytes.size());
-      capnp::MallocMessageBuilder next;
-      next.setRoot(previous.dossier());
-      next.getRoot<schema::Dossier>().setManagingUnit(h.to_unit);
-      auto prev = previous.dossier();
+      const auto prev = previous.dossier();
+      HSDT_ASSIGN_OR_RETURN(auto next, schema::CopyDossier(prev, h.dossier_id));
+      next->root().setManagingUnit(h.to_unit);
       std::vector<storage::BatchOp> extra;
       extra.push_back(std::move(op));
-      HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, next, &prev, ChangeKind::kHandOver, ctx, {},
+      HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, *next, &prev, ChangeKind::kHandOver, ctx, {},
                                          std::move(e), std::move(extra)).status());
     } else {
       HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op)}, true, true).status());

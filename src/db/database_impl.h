@@ -223,6 +223,9 @@ std::string FilterShape(const Filter& f);
 // fault, and an audit entry holds no value (docs/security.md).
 std::string WithoutQuotedValues(std::string_view message);
 Status CheckReason(const ChangeContext& c, bool source_required);
+// A written document a registry change cites (a report, a legal basis, a written request): a
+// number of 1 to 128 bytes and a full date (admin.cc).
+Status CheckDocument(std::string_view what, const SourceDocument& d);
 }  // namespace db
 
 }  // namespace hsdt

@@ -19,6 +19,7 @@
 #include "db/valid_time.h"
 #include "policy/passwords.h"
 #include "schema/reflect.h"
+#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -32,11 +33,7 @@ Result<std::uint64_t> IdOf(std::string_view id) {
   return *v;
 }
 
-std::string StatusName(schema::DossierStatus s) {
-  auto en = capnp::Schema::from<schema::DossierStatus>().getEnumerants();
-  const auto raw = static_cast<unsigned>(s);
-  return raw < en.size() ? en[raw].getProto().getName().cStr() : "";
-}
+std::string StatusName(schema::DossierStatus s) { return schema::EnumName(s); }
 
 }  // namespace db
 
@@ -46,15 +43,14 @@ Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible) {
   if (visible == Visibility::kConfidential) return record;
   schema::FlatRecord reader(record->bytes.words(), record->bytes.size());
-  capnp::MallocMessageBuilder copy;
-  copy.setRoot(reader.dossier());
-  schema::Redact(copy.getRoot<schema::Dossier>(), static_cast<schema::Sensitivity>(visible));
+  HSDT_ASSIGN_OR_RETURN(auto copy, schema::CopyDossier(reader.dossier(), db::FormatId(record->id)));
+  schema::Redact(copy->root(), static_cast<schema::Sensitivity>(visible));
   auto out = std::make_shared<storage::CachedRecord>();
   out->id = record->id;
   out->version = record->version;
   out->recorded_at_micros = record->recorded_at_micros;
-  out->bytes = storage::PlainBytes(schema::FlatSize(copy));
-  schema::WriteFlat(copy, out->bytes.data(), out->bytes.size());
+  out->bytes = storage::PlainBytes(schema::FlatSize(*copy));
+  schema::WriteFlat(*copy, out->bytes.data(), out->bytes.size());
   return std::shared_ptr<const storage::CachedRecord>(std::move(out));
 }
 
@@ -70,8 +66,7 @@ std::string VersionTarget(std::uint64_t id, std::uint32_t version) {
 
 std::string Database::Impl::ManagingUnitOf(const storage::CachedRecord& record) {
   schema::FlatRecord r(record.bytes.words(), record.bytes.size());
-  auto d = r.dossier();
-  return std::string(d.getManagingUnit().cStr(), d.getManagingUnit().size());
+  return schema::Str(r.dossier().getManagingUnit());
 }
 
 Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::uint64_t id,
@@ -160,13 +155,13 @@ Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::u
   return plan;
 }
 
-Result<Database::Impl::SealedVersion> Database::Impl::SealVersion(VersionPlan plan, capnp::MessageBuilder& next,
+Result<Database::Impl::SealedVersion> Database::Impl::SealVersion(VersionPlan plan, schema::DossierMessage& next,
                                                                  const schema::Dossier::Reader* previous) {
   const std::uint64_t id = plan.request.id;
   // Under the dossier's lock: the transaction time of version v+1 is after that of version v,
   // and every new row's recordedAt is exactly the version's time.
   const std::int64_t now = store_->NextCommitMicros();
-  schema::StampEngineFields(next.getRoot<schema::Dossier>(), db::FormatId(id), previous, base::FormatMicrosUtc(now));
+  schema::StampEngineFields(next.root(), db::FormatId(id), previous, base::FormatMicrosUtc(now));
   plan.request.meta.recorded_at_micros = now;
   // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
   SealedVersion sealed;
@@ -195,12 +190,12 @@ void Database::Impl::FinishVersion(SealedVersion sealed) {
 }
 
 Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expected,
-                                           capnp::MessageBuilder& next,
+                                           schema::DossierMessage& next,
                                            const schema::Dossier::Reader* previous,
                                            ChangeKind kind, const ChangeContext& ctx,
                                            std::vector<std::string> warnings, AuditRecord entry,
                                            std::vector<storage::BatchOp> extra) {
-  VersionPlan plan = PlanVersion(id, expected, next.getRoot<schema::Dossier>().asReader(), previous, kind, ctx, entry.actor);
+  VersionPlan plan = PlanVersion(id, expected, next.reader(), previous, kind, ctx, entry.actor);
   storage::StripeLock lock = store_->LockStripes({id}, plan.lock_keys);
   HSDT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(std::move(plan), next, previous));
   const std::uint32_t version = sealed.prepared.meta.version;
@@ -224,8 +219,8 @@ namespace {
 
 // Units named by a dossier must be units of the registry (the managing one active).
 Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
-  const std::string managing(d.getManagingUnit().cStr(), d.getManagingUnit().size());
-  const std::string working(d.getWorkingUnit().cStr(), d.getWorkingUnit().size());
+  const std::string managing = schema::Str(d.getManagingUnit());
+  const std::string working = schema::Str(d.getWorkingUnit());
   auto m = registry.FindUnit(managing);
   if (!m) return Status::InvalidArgument("$.managingUnit: \"" + managing.substr(0, 32) + "\" is not a unit of the registry");
   if (!m->active) return Status::InvalidArgument("$.managingUnit: \"" + managing + "\" is not active");
@@ -255,7 +250,7 @@ Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft&
   HSDT_ASSIGN_OR_RETURN(Access access, CheckCreate(s, draft));
   schema::DossierMessage& message = *draft.impl().message;
   // The draft's own message is committed (stamped in place): no copy.
-  return Commit(store_->AllocateId(), 0, message.message, nullptr, ChangeKind::kCreate, ctx,
+  return Commit(store_->AllocateId(), 0, message, nullptr, ChangeKind::kCreate, ctx,
                 draft.warnings(), EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason), {});
 }
 
@@ -277,8 +272,8 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
   }
   schema::FlatRecord prev_reader(prev_record->bytes.words(), prev_record->bytes.size());
   const schema::Dossier::Reader previous = prev_reader.dossier();
-  capnp::MallocMessageBuilder status_message;  // used by status changes only
-  capnp::MessageBuilder* next = &status_message;
+  std::unique_ptr<schema::DossierMessage> status_message;  // used by status changes only
+  schema::DossierMessage* next = nullptr;
   std::vector<std::string> warnings;
   ChangeKind kind = ChangeKind::kUpdate;
   if (draft != nullptr) {
@@ -297,22 +292,22 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
                                      "hand-over (article 10)");
     }
     HSDT_RETURN_IF_ERROR(CheckUnits(*registry_, source));
-    next = &message.message;  // stamped in place: no copy
+    next = &message;  // stamped in place: no copy
     warnings = draft->warnings();
   } else {
-    KJ_IF_MAYBE(e, capnp::Schema::from<schema::DossierStatus>().findEnumerantByName(
-                       capnp::Text::Reader(new_status.data(), new_status.size()))) {
-      if (e->getOrdinal() == 0) return Status::InvalidArgument("status: \"unspecified\" is not a status");
-      if (e->getOrdinal() == static_cast<std::uint16_t>(previous.getStatus())) {
-        return Status::InvalidArgument("status: the dossier is already " + std::string(new_status));
-      }
-      status_message.setRoot(previous);
-      status_message.getRoot<schema::Dossier>().setStatus(static_cast<schema::DossierStatus>(e->getOrdinal()));
-      kind = ChangeKind::kStatusChange;
-    } else {
+    const std::optional<schema::DossierStatus> status = schema::EnumByName<schema::DossierStatus>(new_status);
+    if (!status) {
       return Status::InvalidArgument("status: \"" + std::string(new_status.substr(0, 32)) +
                                      "\" is not a status; see docs/format.md");
     }
+    if (static_cast<std::uint16_t>(*status) == 0) return Status::InvalidArgument("status: \"unspecified\" is not a status");
+    if (*status == previous.getStatus()) {
+      return Status::InvalidArgument("status: the dossier is already " + std::string(new_status));
+    }
+    HSDT_ASSIGN_OR_RETURN(status_message, schema::CopyDossier(previous, db::FormatId(id)));
+    status_message->root().setStatus(*status);
+    next = status_message.get();
+    kind = ChangeKind::kStatusChange;
   }
   return Commit(id, expected, *next, &previous, kind, ctx, std::move(warnings),
                 EntryFor(access, action, "", Purpose::kNone, ctx.reason), {});

@@ -126,13 +126,13 @@ class Database::Impl final {
     storage::PreparedCommit prepared;  // its ops go into the commit's batch
     std::shared_ptr<storage::CachedRecord> record;
   };
-  Result<SealedVersion> SealVersion(VersionPlan plan, capnp::MessageBuilder& next,
+  Result<SealedVersion> SealVersion(VersionPlan plan, schema::DossierMessage& next,
                                     const schema::Dossier::Reader* previous);
   // After the batch is written: counts it and caches the record.
   void FinishVersion(SealedVersion sealed);
   // One atomic commit of a new dossier version: record, history, indexes, audit entry, and
   // `extra` registry operations (hand-overs). REQUIRES nothing locked but the registry mutex.
-  Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, capnp::MessageBuilder& next,
+  Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, schema::DossierMessage& next,
                              const schema::Dossier::Reader* previous, ChangeKind kind,
                              const ChangeContext& ctx, std::vector<std::string> warnings,
                              AuditRecord entry, std::vector<storage::BatchOp> extra);
@@ -217,6 +217,9 @@ std::string FilterShape(const Filter& f);
 // fault, and an audit entry holds no value (docs/security.md).
 std::string WithoutQuotedValues(std::string_view message);
 Status CheckReason(const ChangeContext& c, bool source_required);
+// A written document a registry change cites (a report, a legal basis, a written request): a
+// number of 1 to 128 bytes and a full date (admin.cc).
+Status CheckDocument(std::string_view what, const SourceDocument& d);
 }  // namespace db
 
 }  // namespace hsdt

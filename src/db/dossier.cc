@@ -3,6 +3,8 @@
 #include "base/coding.h"
 #include "base/guard.h"
 #include "db/internal.h"
+#include "schema/reflect.h"
+#include "schema/text.h"
 
 namespace hsdt {
 
@@ -13,14 +15,10 @@ DossierDraft::~DossierDraft() = default;
 
 Result<DossierDraft> DossierDraft::FromJson(std::string_view json) {
   return base::Guard([&]() -> Result<DossierDraft> {
-    try {
-      HSDT_ASSIGN_OR_RETURN(auto message, schema::ParseDossierJson(json));
-      auto impl = std::make_unique<Impl>();
-      impl->message = std::move(message);
-      return DossierDraft(std::move(impl));
-    } catch (const kj::Exception& e) {
-      return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
-    }
+    HSDT_ASSIGN_OR_RETURN(auto message, schema::ParseDossierJson(json));
+    auto impl = std::make_unique<Impl>();
+    impl->message = std::move(message);
+    return DossierDraft(std::move(impl));
   });
 }
 
@@ -32,7 +30,7 @@ const std::string& Dossier::id() const { return impl_->id(); }
 std::uint32_t Dossier::version() const { return impl_->record().version; }
 
 namespace {
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+using schema::Str;
 
 // Reads one field; "" if the record cannot be read (it was checked when it was loaded, so only
 // memory exhaustion gets here).
@@ -48,11 +46,7 @@ std::string ReadField(const Dossier::Impl& impl, Fn fn) noexcept {
 }  // namespace
 
 std::string Dossier::status() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) {
-    auto en = capnp::Schema::from<schema::DossierStatus>().getEnumerants();
-    const auto raw = static_cast<unsigned>(d.getStatus());
-    return raw < en.size() ? std::string(en[raw].getProto().getName().cStr()) : std::string();
-  });
+  return ReadField(*impl_, [](schema::Dossier::Reader d) { return schema::EnumName(d.getStatus()); });
 }
 
 std::string Dossier::managing_unit() const {
@@ -78,12 +72,8 @@ std::string Dossier::birth_date() const {
 
 Result<std::string> Dossier::ToJson(bool pretty) const {
   return base::Guard([&]() -> Result<std::string> {
-    try {
-      auto r = impl_->Reader();
-      return schema::EncodeJson(r.dossier(), pretty);
-    } catch (const kj::Exception& e) {
-      return Status::Corruption(id() + ": record does not decode: " + e.getDescription().cStr());
-    }
+    const storage::CachedRecord& r = impl_->record();
+    return schema::StoredDossierJson(r.bytes.words(), r.bytes.size(), id(), pretty);
   });
 }
 

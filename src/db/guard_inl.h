@@ -1,22 +1,14 @@
-// db::Guard: no exception leaves the library (Cap'n Proto's keep their text).
+// db::Guard: no exception leaves the library (Cap'n Proto's keep their text: schema/guard.h).
 #pragma once
 
-#include <capnp/common.h>
-#include <kj/exception.h>
-
 #include "base/guard.h"
+#include "schema/guard.h"
 
 namespace hsdt::db {
 
 template <typename Fn>
 auto Guard(Fn&& fn) noexcept -> decltype(fn()) {
-  return base::Guard([&]() -> decltype(fn()) {
-    try {
-      return fn();
-    } catch (const kj::Exception& e) {
-      return Status::Internal(std::string("unexpected Cap'n Proto error: ") + e.getDescription().cStr());
-    }
-  });
+  return base::Guard([&]() -> decltype(fn()) { return schema::CatchCapnp(fn); });
 }
 
 }  // namespace hsdt::db

@@ -84,7 +84,7 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
       }
       storage::StripeLock lock = store_->LockStripes(ids, lock_keys);
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        auto v = SealVersion(std::move(plans[i]), batch[i].draft.impl().message->message, nullptr);
+        auto v = SealVersion(std::move(plans[i]), *batch[i].draft.impl().message, nullptr);
         if (v.ok()) {
           sealed.push_back(std::move(v).value());
         } else if (v.status().code() == StatusCode::kAlreadyExists || v.status().code() == StatusCode::kInvalidArgument) {

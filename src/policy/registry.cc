@@ -1,12 +1,9 @@
 #include "policy/registry.h"
 
-#include <capnp/message.h>
-#include <capnp/serialize.h>
-
 #include <type_traits>
 
 #include "base/coding.h"
-#include "schema/registry.capnp.h"
+#include "schema/registry_codec.h"
 #include "schema/text.h"
 
 namespace hsdt::policy {
@@ -18,151 +15,41 @@ constexpr char kGrantKind = 'g';
 constexpr char kHandOverKind = 'h';
 constexpr char kLoginKind = 'l';
 
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
-
-void PutChange(schema::Change::Builder b, const Change& c) {
-  b.setActor(c.actor);
-  b.setReason(c.reason);
-  b.setSourceNumber(c.source_number);
-  b.setSourceDate(c.source_date);
-}
-
-Change GetChange(schema::Change::Reader r) {
-  return {Str(r.getActor()), Str(r.getReason()), Str(r.getSourceNumber()), Str(r.getSourceDate())};
-}
-
-std::string Flat(capnp::MessageBuilder& m) {
-  auto words = capnp::messageToFlatArray(m);
-  auto chars = words.asChars();
-  return std::string(chars.begin(), chars.size());
-}
-
-// Encoding of each record kind.
-std::string Encode(const AccountRecord& r) {
-  capnp::MallocMessageBuilder m(128);
-  auto b = m.initRoot<schema::Account>();
-  b.setUserName(r.user_name);
-  b.setDisplayName(r.display_name);
-  b.setUnit(r.unit);
-  b.setRole(static_cast<std::uint8_t>(r.role));
-  b.setState(static_cast<std::uint8_t>(r.state));
-  b.setPasswordHash(r.password_hash);
-  b.setMustChangePassword(r.must_change_password);
-  b.setSessionEpoch(r.session_epoch);
-  PutChange(b.initChange(), r.change);
-  return Flat(m);
-}
-
-void Decode(schema::Account::Reader b, AccountRecord* r) {
-  r->user_name = Str(b.getUserName());
-  r->display_name = Str(b.getDisplayName());
-  r->unit = Str(b.getUnit());
-  r->role = static_cast<Role>(b.getRole());
-  r->state = static_cast<AccountState>(b.getState());
-  r->password_hash = Str(b.getPasswordHash());
-  r->must_change_password = b.getMustChangePassword();
-  r->session_epoch = b.getSessionEpoch();
-  r->change = GetChange(b.getChange());
-}
-
-std::string Encode(const UnitRecord& r) {
-  capnp::MallocMessageBuilder m(64);
-  auto b = m.initRoot<schema::Unit>();
-  b.setCode(r.code);
-  b.setNameVi(r.name_vi);
-  b.setKind(r.kind);
-  b.setTier(static_cast<std::uint8_t>(r.tier));
-  b.setActive(r.active);
-  PutChange(b.initChange(), r.change);
-  return Flat(m);
-}
-
-void Decode(schema::Unit::Reader b, UnitRecord* r) {
-  r->code = Str(b.getCode());
-  r->name_vi = Str(b.getNameVi());
-  r->kind = Str(b.getKind());
-  r->tier = b.getTier();
-  r->active = b.getActive();
-  r->change = GetChange(b.getChange());
-}
-
-std::string Encode(const GrantRecord& r) {
-  capnp::MallocMessageBuilder m(128);
-  auto b = m.initRoot<schema::Grant>();
+// The stored form of a grant, and back (the other kinds are their stored fields).
+schema::StoredGrant StoredOf(const GrantRecord& r) {
   const GrantView& g = r.view;
-  b.setId(g.id);
-  b.setGranteeUser(g.grantee_user);
-  b.setGranteeUnit(g.grantee_unit);
-  auto dossiers = b.initDossiers(static_cast<unsigned>(g.dossiers.size()));
-  for (unsigned i = 0; i < g.dossiers.size(); ++i) dossiers.set(i, g.dossiers[i]);
-  b.setScopeUnit(g.scope_unit);
-  b.setRights(g.rights);
-  auto purposes = b.initPurposes(static_cast<unsigned>(g.purposes.size()));
-  for (unsigned i = 0; i < g.purposes.size(); ++i) purposes.set(i, static_cast<std::uint8_t>(g.purposes[i]));
-  b.setLegalNumber(r.legal_number);
-  b.setLegalDate(r.legal_date);
-  b.setLegalSigner(r.legal_signer);
-  b.setValidFromMicros(g.valid_from_micros);
-  b.setValidUntilMicros(g.valid_until_micros);
-  b.setIssuedBy(r.issued_by);
-  b.setRevoked(g.revoked);
-  PutChange(b.initChange(), r.change);
-  return Flat(m);
+  return {g.id, g.grantee_user, g.grantee_unit, g.dossiers, g.scope_unit, g.rights, g.purposes,
+          r.legal_number, r.legal_date, r.legal_signer, g.valid_from_micros, g.valid_until_micros,
+          r.issued_by, g.revoked, r.change};
 }
 
-void Decode(schema::Grant::Reader b, GrantRecord* r) {
-  GrantView& g = r->view;
-  g.id = Str(b.getId());
-  g.grantee_user = Str(b.getGranteeUser());
-  g.grantee_unit = Str(b.getGranteeUnit());
-  for (auto d : b.getDossiers()) g.dossiers.push_back(Str(d));
-  g.scope_unit = Str(b.getScopeUnit());
-  g.rights = b.getRights();
-  for (auto p : b.getPurposes()) g.purposes.push_back(static_cast<Purpose>(p));
-  r->legal_number = Str(b.getLegalNumber());
-  r->legal_date = Str(b.getLegalDate());
-  r->legal_signer = Str(b.getLegalSigner());
-  g.valid_from_micros = b.getValidFromMicros();
-  g.valid_until_micros = b.getValidUntilMicros();
-  r->issued_by = Str(b.getIssuedBy());
-  g.revoked = b.getRevoked();
-  r->change = GetChange(b.getChange());
-}
+Result<std::string> Encode(const AccountRecord& r) { return schema::Encode(r); }
+Result<std::string> Encode(const UnitRecord& r) { return schema::Encode(r); }
+Result<std::string> Encode(const GrantRecord& r) { return schema::Encode(StoredOf(r)); }
+Result<std::string> Encode(const HandOverRecord& r) { return schema::Encode(r); }
 
-std::string Encode(const HandOverRecord& r) {
-  capnp::MallocMessageBuilder m(64);
-  auto b = m.initRoot<schema::HandOver>();
-  b.setId(r.id);
-  b.setDossierId(r.dossier_id);
-  b.setFromUnit(r.from_unit);
-  b.setToUnit(r.to_unit);
-  b.setRequestNumber(r.request_number);
-  b.setRequestDate(r.request_date);
-  b.setRequestedBy(r.requested_by);
-  b.setState(static_cast<std::uint8_t>(r.state));
-  b.setDecidedBy(r.decided_by);
-  PutChange(b.initChange(), r.change);
-  return Flat(m);
+Status Decode(const std::uint64_t* words, std::size_t size, std::string_view key, AccountRecord* r) {
+  return schema::Decode(words, size, key, static_cast<schema::StoredAccount*>(r));
 }
-
-void Decode(schema::HandOver::Reader b, HandOverRecord* r) {
-  r->id = Str(b.getId());
-  r->dossier_id = Str(b.getDossierId());
-  r->from_unit = Str(b.getFromUnit());
-  r->to_unit = Str(b.getToUnit());
-  r->request_number = Str(b.getRequestNumber());
-  r->request_date = Str(b.getRequestDate());
-  r->requested_by = Str(b.getRequestedBy());
-  r->state = static_cast<HandOverState>(b.getState());
-  r->decided_by = Str(b.getDecidedBy());
-  r->change = GetChange(b.getChange());
+Status Decode(const std::uint64_t* words, std::size_t size, std::string_view key, UnitRecord* r) {
+  return schema::Decode(words, size, key, static_cast<schema::StoredUnit*>(r));
 }
-
-template <typename R> struct Schema;
-template <> struct Schema<AccountRecord> { using T = schema::Account; };
-template <> struct Schema<UnitRecord> { using T = schema::Unit; };
-template <> struct Schema<GrantRecord> { using T = schema::Grant; };
-template <> struct Schema<HandOverRecord> { using T = schema::HandOver; };
+Status Decode(const std::uint64_t* words, std::size_t size, std::string_view key, HandOverRecord* r) {
+  return schema::Decode(words, size, key, static_cast<schema::StoredHandOver*>(r));
+}
+Status Decode(const std::uint64_t* words, std::size_t size, std::string_view key, GrantRecord* r) {
+  schema::StoredGrant s;
+  HSDT_RETURN_IF_ERROR(schema::Decode(words, size, key, &s));
+  r->view = {std::move(s.id), std::move(s.grantee_user), std::move(s.grantee_unit), std::move(s.dossiers),
+             std::move(s.scope_unit), s.rights, std::move(s.purposes), s.valid_from_micros,
+             s.valid_until_micros, s.revoked};
+  r->legal_number = std::move(s.legal_number);
+  r->legal_date = std::move(s.legal_date);
+  r->legal_signer = std::move(s.legal_signer);
+  r->issued_by = std::move(s.issued_by);
+  r->change = std::move(s.change);
+  return Status::Ok();
+}
 
 std::string NamePrefix(char kind, std::string_view name) {
   std::string k(1, kind);
@@ -182,28 +69,21 @@ Result<storage::BatchOp> SealValue(storage::Store* store, std::string key, std::
 }
 
 // Opens the registry value of `key` (recorded-at micros u64 ‖ sealed message, the key and the
-// time bound into the seal) and calls `read` on the root of message type T.
+// time bound into the seal) and decodes the message into `*out` (schema/registry_codec.h).
 // Returns: Ok; Corruption naming the key if it does not authenticate or decode.
-template <typename T, typename Fn>
-Status OpenSealed(storage::Store* store, std::string_view key, std::string_view value, Fn&& read) {
+template <typename R>
+Status OpenSealed(storage::Store* store, std::string_view key, std::string_view value, R* out) {
   if (value.size() < 8) return Status::Corruption("registry/" + base::HexOf(key) + ": too short");
   const std::string ad = std::string(key) + std::string(value.substr(0, 8));
   auto plain = store->sealer().Open(storage::ValueType::kRegistry, 0, value.substr(8), ad);
   if (!plain.ok()) return plain.status().WithPrefix("registry/" + base::HexOf(key));
-  try {
-    capnp::FlatArrayMessageReader reader(
-        kj::arrayPtr(reinterpret_cast<const capnp::word*>(plain->words()), plain->size() / 8));
-    read(reader.getRoot<T>());
-    return Status::Ok();
-  } catch (const kj::Exception& e) {
-    return Status::Corruption("registry/" + base::HexOf(key) + ": " + e.getDescription().cStr());
-  }
+  return Decode(plain->words(), plain->size(), key, out);
 }
 
 template <typename R>
 Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_view value) {
   R r;
-  HSDT_RETURN_IF_ERROR(OpenSealed<typename Schema<R>::T>(store, key, value, [&](auto root) { Decode(root, &r); }));
+  HSDT_RETURN_IF_ERROR(OpenSealed(store, key, value, &r));
   r.micros = static_cast<std::int64_t>(base::GetBigEndian64(value.data()));
   if (key.size() >= 4) r.version = base::GetBigEndian32(key.data() + key.size() - 4);
   return r;
@@ -392,7 +272,8 @@ Result<storage::BatchOp> Registry::StageRecord(char kind, const std::string& nam
   r->micros = now;
   std::string key = NamePrefix(kind, name);
   base::PutBigEndian32(&key, r->version);
-  return SealValue(store_, std::move(key), r->version, Encode(*r), now);
+  HSDT_ASSIGN_OR_RETURN(std::string plain, Encode(*r));
+  return SealValue(store_, std::move(key), r->version, plain, now);
 }
 
 // A staged record starts from the version in memory (0 for a new one), so versions never skip.
@@ -451,20 +332,14 @@ Result<LoginState> Registry::ReadLoginState(std::string_view user_name) {
   HSDT_RETURN_IF_ERROR(store_->Get(storage::kRegistryCf, key, &value, &found));
   LoginState s;
   if (!found) return s;
-  HSDT_RETURN_IF_ERROR(OpenSealed<schema::LoginState>(store_, key, value, [&](schema::LoginState::Reader b) {
-    s.failed_logins = b.getFailedLogins();
-    s.locked_until_micros = b.getLockedUntilMicros();
-  }));
+  HSDT_RETURN_IF_ERROR(OpenSealed(store_, key, value, &s));
   return s;
 }
 
 Result<storage::BatchOp> Registry::StageLoginState(std::string_view user_name, const LoginState& state,
                                                    std::int64_t now) {
-  capnp::MallocMessageBuilder m(16);
-  auto b = m.initRoot<schema::LoginState>();
-  b.setFailedLogins(state.failed_logins);
-  b.setLockedUntilMicros(state.locked_until_micros);
-  return SealValue(store_, std::string(1, kLoginKind) + FoldUserName(user_name), 0, Flat(m), now);
+  HSDT_ASSIGN_OR_RETURN(std::string plain, schema::Encode(state));
+  return SealValue(store_, std::string(1, kLoginKind) + FoldUserName(user_name), 0, plain, now);
 }
 
 std::string Registry::NextGrantId() { return base::FormatPrefixedId("GR", ++grant_seq_); }

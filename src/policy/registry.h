@@ -20,47 +20,27 @@
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
 #include "policy/evaluator.h"
+#include "schema/registry_codec.h"
 #include "storage/store.h"
 
 namespace hsdt::policy {
 
-struct Change {
-  std::string actor;
-  std::string reason;
-  std::string source_number;
-  std::string source_date;
-};
+// The stored fields of each kind are schema's (schema/registry_codec.h); a record adds its
+// version (counted from 1) and the transaction time it was recorded at.
+using Change = schema::RegistryChange;
+using LoginState = schema::StoredLoginState;
 
-struct AccountRecord {
-  std::string user_name;
-  std::string display_name;
-  std::string unit;
-  Role role = Role::kUnitViewer;
-  AccountState state = AccountState::kActive;
-  std::string password_hash;
-  bool must_change_password = false;
-  std::uint32_t session_epoch = 0;
-  Change change;
+struct AccountRecord : schema::StoredAccount {
   std::uint32_t version = 0;
   std::int64_t micros = 0;
 };
 
-struct LoginState {
-  std::uint32_t failed_logins = 0;
-  std::int64_t locked_until_micros = 0;
-};
-
-struct UnitRecord {
-  std::string code;
-  std::string name_vi;
-  std::string kind;
-  int tier = 1;
-  bool active = true;
-  Change change;
+struct UnitRecord : schema::StoredUnit {
   std::uint32_t version = 0;
   std::int64_t micros = 0;
 };
 
+// A grant keeps its scope as the evaluator sees it.
 struct GrantRecord {
   GrantView view;
   std::string legal_number;
@@ -72,17 +52,7 @@ struct GrantRecord {
   std::int64_t micros = 0;
 };
 
-struct HandOverRecord {
-  std::string id;
-  std::string dossier_id;
-  std::string from_unit;
-  std::string to_unit;
-  std::string request_number;
-  std::string request_date;
-  std::string requested_by;
-  HandOverState state = HandOverState::kPending;
-  std::string decided_by;
-  Change change;
+struct HandOverRecord : schema::StoredHandOver {
   std::uint32_t version = 0;
   std::int64_t micros = 0;
 };

@@ -225,11 +225,25 @@ Status DecodeStrictJson(std::string_view json, std::size_t max_bytes, capnp::Dyn
 }
 
 Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) {
-  auto out = std::make_unique<DossierMessage>();
-  HSDT_RETURN_IF_ERROR(DecodeStrictJson(json, kMaxDossierJsonBytes, out->message.initRoot<Dossier>()));
-  HSDT_RETURN_IF_ERROR(ValidateDossier(out->reader(), &out->warnings));
-  out->client_id = out->reader().getId();
-  return out;
+  try {
+    auto out = std::make_unique<DossierMessage>();
+    HSDT_RETURN_IF_ERROR(DecodeStrictJson(json, kMaxDossierJsonBytes, out->message.initRoot<Dossier>()));
+    HSDT_RETURN_IF_ERROR(ValidateDossier(out->reader(), &out->warnings));
+    out->client_id = out->reader().getId();
+    return out;
+  } catch (const kj::Exception& e) {
+    return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());
+  }
+}
+
+Result<std::string> StoredDossierJson(const std::uint64_t* words, std::size_t size_bytes,
+                                      std::string_view id, bool pretty) {
+  try {
+    FlatRecord r(words, size_bytes);
+    return EncodeJson(r.dossier(), pretty);
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string(id) + ": record does not decode: " + e.getDescription().cStr());
+  }
 }
 
 Result<std::string> EncodeJson(capnp::DynamicStruct::Reader value, bool pretty) {

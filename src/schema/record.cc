@@ -31,6 +31,16 @@ Status CheckStoredDossier(const std::uint64_t* words, std::size_t size_bytes,
   }
 }
 
+Result<std::unique_ptr<DossierMessage>> CopyDossier(Dossier::Reader from, std::string_view id) {
+  try {
+    auto copy = std::make_unique<DossierMessage>();
+    copy->message.setRoot(from);
+    return copy;
+  } catch (const kj::Exception& e) {
+    return Status::Corruption(std::string(id) + ": record does not decode: " + e.getDescription().cStr());
+  }
+}
+
 namespace {
 // Appends what Cap'n Proto writes to a string, so the plaintext exists in one buffer only.
 class StringOutput final : public kj::OutputStream {

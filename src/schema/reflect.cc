@@ -174,4 +174,25 @@ bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b) {
   }
 }
 
+std::string EnumerantName(capnp::EnumSchema schema, std::uint16_t raw) {
+  try {
+    auto en = schema.getEnumerants();
+    return raw < en.size() ? std::string(en[raw].getProto().getName().cStr()) : std::string();
+  } catch (const kj::Exception&) {
+    return std::string();  // only a schema compiled in wrongly gets here
+  }
+}
+
+std::optional<std::uint16_t> EnumerantByName(capnp::EnumSchema schema, std::string_view name) {
+  try {
+    const std::string copy(name);  // NUL-terminated, as kj::StringPtr wants
+    KJ_IF_MAYBE(e, schema.findEnumerantByName(kj::StringPtr(copy.c_str(), copy.size()))) {
+      return e->getOrdinal();
+    }
+    return std::nullopt;
+  } catch (const kj::Exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace hsdt::schema

@@ -1,12 +1,14 @@
-// Schema reflection: the rules annotations carry (schema/annotations.capnp), and the field-level
-// difference of two records.
+// Schema reflection: the rules annotations carry (schema/annotations.capnp), the field-level
+// difference of two records, and the names of enumerants (the one place they are looked up).
 #pragma once
 
 #include <capnp/dynamic.h>
 #include <capnp/schema.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schema/annotations.capnp.h"
@@ -60,5 +62,23 @@ void Redact(capnp::DynamicStruct::Builder value, Sensitivity visible);
 
 // True if two values of the same type are equal, ignoring engine-set fields.
 bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b);
+
+// The name of enumerant `raw` of `schema` as the schema spells it ("active"; "unspecified" for
+// 0), or "" if the schema has no such enumerant.
+std::string EnumerantName(capnp::EnumSchema schema, std::uint16_t raw);
+// The enumerant of `schema` named exactly `name`, or nullopt.
+std::optional<std::uint16_t> EnumerantByName(capnp::EnumSchema schema, std::string_view name);
+
+// The same for a generated enum type: EnumName(DossierStatus::ACTIVE) == "active".
+template <typename E>
+std::string EnumName(E value) {
+  return EnumerantName(capnp::Schema::from<E>(), static_cast<std::uint16_t>(value));
+}
+template <typename E>
+std::optional<E> EnumByName(std::string_view name) {
+  const std::optional<std::uint16_t> raw = EnumerantByName(capnp::Schema::from<E>(), name);
+  if (!raw) return std::nullopt;
+  return static_cast<E>(*raw);
+}
 
 }  // namespace hsdt::schema

@@ -153,11 +153,7 @@ class Validator {
     }
     if (rules.has_ref && !s.empty() && !HasCode(rules.ref, s)) {
       return Error(Quote(s) + " is not a known code of table " +
-                   std::string(capnp::Schema::from<RefTable>()
-                                   .getEnumerants()[static_cast<unsigned>(rules.ref)]
-                                   .getProto()
-                                   .getName()
-                                   .cStr()));
+                   EnumName(rules.ref));
     }
     return Nfc(v, s);
   }
@@ -230,8 +226,6 @@ int ToInt(std::string_view s) {
   for (char c : s) v = v * 10 + (c - '0');
   return v;
 }
-
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 // Compares two ISO dates of possibly different precision by their common prefix.
 bool DateBefore(std::string_view a, std::string_view b) {

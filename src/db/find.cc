@@ -153,8 +153,9 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
     counted = Visibility::kPersonal;
   }
 
-  // The report rule depends on the unit only. Rows are matched at the visibility counted: a field
-  // above it (none is left, after the checks above) would match nothing.
+  // The report rule depends on the unit only. Rows are matched at the visibility counted, not
+  // above: identifying fields never get here and personal ones only at kPersonal, and a field
+  // above it would match nothing rather than be probed.
   auto decide = [&](std::uint64_t, std::string_view unit) {
     policy::Resource what;
     what.managing_unit = std::string(unit);

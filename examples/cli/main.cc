@@ -37,7 +37,8 @@ training|appointment|reward|discipline|inspection|statistics):
                                 the page as JSON, with nextCursor for the next one
   stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields, as of
                                 DATE in valid time if given
-                                (managingUnit, gender, ageBand, status, rankGroup, ...)
+                                (managingUnit, gender, ageBand, status, rankGroup, ...; never
+                                nationalId, names or birthDate)
   import FILE [--batch N]       create the dossiers of a JSON Lines file ("-": stdin), N lines per
                                 atomic batch (default 1000); reports each faulty line (exit 8)
   export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects

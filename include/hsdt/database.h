@@ -282,12 +282,20 @@ class Database final {
   Result<QueryResult> ExplainQuery(const Session& session, const Query& query);
   // Counts the dossiers matching `query.filter`, grouped by 0 to 3 fields, over the units the
   // session may report on (read_reports: tier 2 every unit, tier 1 its own; other units' rows
-  // are left out). Counts are statistics: the filter and the group keys see every field whatever
-  // the session's visibility, and each group key is the grouped fields' values. Scans every
-  // summary row when no index serves the filter (no allow_scan needed). Audited as one entry
-  // without waiting.
+  // are left out). Counts are statistics, never a way to find a person: each group key is the
+  // grouped fields' values, so group_by and the filter (inside and, or, not too) take no
+  // identifying field (nationalId, surname, middle, given, fullName, birthDate; ageBand is the
+  // statistical form of the birth date) and no Filter::Name, whoever asks. Personal fields
+  // (ethnicity, partyMember) are counted only by a session whose read of a dossier of its own
+  // unit (read_dossier, no purpose, no grant) shows personal fields: district administrators,
+  // unit editors and unit viewers, never district auditors (docs/security.md, "Decisions").
+  // Scans every summary row when no index serves the filter (no allow_scan needed). Audited as
+  // one entry without waiting.
   // Returns:   the counts; before the session: InvalidArgument (group_by over 3 fields, fields,
-  //            dates, filter); PermissionDenied (audited); Corruption; IOError.
+  //            an identifying field or a name search, naming its path and field, never a value;
+  //            dates, filter); PermissionDenied (audited): the session may not report, or counts
+  //            by a personal field without seeing personal fields (rule count-personal-field);
+  //            nothing is counted on any of these; Corruption; IOError.
   // Ownership: default. Threads: default; not one snapshot. Since: 1.0
   Result<CountResult> Count(const Session& session, const CountQuery& query);
   // Writes every dossier `query` selects (its limit and cursor are ignored), in its order, to

@@ -29,17 +29,17 @@ enum class Field : int {
   kRankStep = 6,         // rank.step (number)
   kCoefficient = 7,      // rank.coefficient (number)
   kGender = 8,           // indexed
-  kBirthDate = 9,        // indexed
+  kBirthDate = 9,        // indexed; identifying (counts use kAgeBand)
   kEthnicity = 10,       // indexed; personal
   kEducation = 11,       // education.general, indexed
   kPoliticalTheory = 12, // education.politicalTheory
   kPartyMember = 13,     // "true" or "false" (party.admittedOn given); personal
   kRecruitmentDate = 14, // recruitment.date, indexed
-  kNationalId = 15,      // nationalId.number, indexed (unique); personal
-  kSurname = 16,
-  kMiddle = 17,
-  kGiven = 18,
-  kFullName = 19,        // "surname middle given" (derived; search it with Filter::Name)
+  kNationalId = 15,      // nationalId.number, indexed (unique); personal; identifying
+  kSurname = 16,         // identifying
+  kMiddle = 17,          // identifying
+  kGiven = 18,           // identifying
+  kFullName = 19,        // "surname middle given" (derived; search it with Filter::Name); identifying
   kRankGroup = 20,       // salary group of the rank: A3.1 ... C3 (derived)
   kAgeBand = 21,         // "<=30", "31-40", "41-50", "51-60", ">60" on the reference date (derived)
 };
@@ -151,11 +151,12 @@ struct QueryResult {
   std::uint64_t examined = 0; // index rows read to answer it
 };
 
-// Counts grouped by up to three fields (any field; derived ones included), e.g. by managing unit
-// and gender. Tier 2 counts the whole district, tier 1 its own unit.
+// Counts grouped by up to three statistical fields (derived ones included), e.g. by managing unit
+// and gender; never by a field that identifies a person (see Database::Count). Tier 2 counts the
+// whole district, tier 1 its own unit.
 struct CountQuery {
   Filter filter;
-  std::vector<Field> group_by;  // 0 to 3 fields
+  std::vector<Field> group_by;  // 0 to 3 fields, none identifying
   std::string reference_date;   // for kAgeBand; empty: on_date, else today (in the database's time zone)
   std::string on_date;          // valid time, as Query::on_date
   static Result<CountQuery> FromJson(std::string_view json);

@@ -123,6 +123,9 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
     return Status::InvalidArgument("group_by: " + std::to_string(q.group_by.size()) + " fields; limit 3");
   }
   HSDT_RETURN_IF_ERROR(query::CheckFields(q.group_by, "group_by"));
+  // Counts are statistics, not a way to find a person: no identifying field, whoever asks.
+  std::string personal;  // where the count first uses a personal field, if it does
+  HSDT_RETURN_IF_ERROR(query::CheckStatistical(q.group_by, q.filter, &personal));
   HSDT_RETURN_IF_ERROR(query::CheckDates(q.reference_date, q.on_date));
   HSDT_ASSIGN_OR_RETURN(query::Cond cond, query::Compile(q.filter, "filter", !q.on_date.empty()));
   HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone, "count"));
@@ -130,13 +133,34 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   ctx.now_micros = Now();
   const std::string reference_date = query::ReferenceDate(q.reference_date, q.on_date, ctx.now_micros, zone());
 
-  // The report rule depends on the unit only; counts are statistics: every field may group and
-  // filter them.
+  // Personal fields (ethnicity, partyMember) are counted only by a session whose read of a dossier
+  // of its own unit shows them (no purpose, no grants: a count covers units, not the dossiers a
+  // grant lists): district administrators, a unit's editors and viewers; never an auditor.
+  Visibility counted = Visibility::kNormal;
+  if (!personal.empty()) {
+    policy::Resource own;
+    own.managing_unit = access.who.unit;
+    policy::Context read_ctx;
+    read_ctx.now_micros = ctx.now_micros;
+    const Decision read = policy::Decide(access.who, Action::kReadDossier, own, read_ctx);
+    if (!read.allowed || static_cast<int>(read.visibility) < static_cast<int>(Visibility::kPersonal)) {
+      Decision d;
+      d.rule = "count-personal-field";
+      d.reason = personal + " is personal; only a session that reads its unit's personal fields counts by it (" +
+                 read.reason + ")";
+      return Deny(session, Action::kReadReports, "count", Purpose::kNone, d).status();  // audited
+    }
+    counted = Visibility::kPersonal;
+  }
+
+  // The report rule depends on the unit only. Rows are matched at the visibility counted, not
+  // above: identifying fields never get here and personal ones only at kPersonal, and a field
+  // above it would match nothing rather than be probed.
   auto decide = [&](std::uint64_t, std::string_view unit) {
     policy::Resource what;
     what.managing_unit = std::string(unit);
     Decision d = policy::Decide(access.who, Action::kReadReports, what, ctx);
-    d.visibility = Visibility::kConfidential;
+    d.visibility = counted;
     return d;
   };
   std::map<std::vector<std::string>, std::uint64_t> groups;

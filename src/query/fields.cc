@@ -103,6 +103,20 @@ Visibility FieldVisibility(Field f) {
   return IsValidField(f) ? kFields[static_cast<int>(f)].visibility : Visibility::kConfidential;
 }
 
+bool IsIdentifyingField(Field f) {
+  switch (f) {
+    case Field::kNationalId:
+    case Field::kSurname:
+    case Field::kMiddle:
+    case Field::kGiven:
+    case Field::kFullName:
+    case Field::kBirthDate:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string EncodeSummary(const schema::StoredValues& v, std::string_view name_key, std::string_view folded_name) {
   std::string summary(1, kSummaryFormat);
   auto put = [&summary](std::string_view part) {

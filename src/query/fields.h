@@ -23,6 +23,9 @@ bool IsValidField(Field f);
 bool IsIndexedField(Field f);
 // The least visibility that shows `f`.
 Visibility FieldVisibility(Field f);
+// True for the fields that identify a person: nationalId, surname, middle, given, fullName and
+// the exact birthDate (ageBand is its statistical form). Counts neither group nor filter by them.
+bool IsIdentifyingField(Field f);
 
 // A decoded summary: views into the encoded bytes, which must outlive it.
 struct Summary {

@@ -134,7 +134,61 @@ bool WordMatches(const std::vector<std::string>& name_words, std::string_view wo
   return false;
 }
 
+// "<path>: <what> identifies a person; ..." (`use`: "group" or "filter"); never a value.
+std::string Identifies(const std::string& path, std::string_view what, std::string_view use) {
+  return path + ": " + std::string(what) + " identifies a person; counts " + std::string(use) +
+         " by statistical fields only (ageBand instead of birthDate)";
+}
+
+// CheckStatistical over one filter node and its children; `*conditions` bounds the walk as
+// Compile bounds a filter (beyond it Compile refuses the filter).
+Status CheckStatisticalNode(const Filter& filter, const std::string& path, int* conditions, std::string* personal) {
+  if (++*conditions > kMaxConditions) return Status::Ok();
+  const Filter::Node& n = filter.node();
+  switch (n.kind) {
+    case Kind::kAll:
+      return Status::Ok();
+    case Kind::kAnd:
+    case Kind::kOr:
+    case Kind::kNot: {
+      const char* name = n.kind == Kind::kAnd ? ".and" : n.kind == Kind::kOr ? ".or" : ".not";
+      for (std::size_t i = 0; i < n.children.size(); ++i) {
+        const std::string at = path + name + (n.kind == Kind::kNot ? "" : "[" + std::to_string(i) + "]");
+        HSDT_RETURN_IF_ERROR(CheckStatisticalNode(n.children[i], at, conditions, personal));
+      }
+      return Status::Ok();
+    }
+    case Kind::kEq:
+    case Kind::kIn:
+    case Kind::kRange: {
+      const std::string at = path + (n.kind == Kind::kEq ? ".eq" : n.kind == Kind::kIn ? ".in" : ".range") + ".field";
+      if (!IsValidField(n.field)) return Status::Ok();  // Compile names it
+      if (IsIdentifyingField(n.field)) return Status::InvalidArgument(Identifies(at, FieldName(n.field), "filter"));
+      if (FieldVisibility(n.field) != Visibility::kNormal && personal->empty()) {
+        *personal = at + ": " + FieldName(n.field);
+      }
+      return Status::Ok();
+    }
+    case Kind::kName:
+      return Status::InvalidArgument(Identifies(path + ".name", "a name search (fullName)", "filter"));
+  }
+  return Status::Ok();  // Compile refuses an unknown condition
+}
+
 }  // namespace
+
+Status CheckStatistical(const std::vector<Field>& group_by, const Filter& filter, std::string* personal) {
+  personal->clear();
+  for (std::size_t i = 0; i < group_by.size(); ++i) {
+    const Field f = group_by[i];
+    if (!IsValidField(f)) continue;  // CheckFields names it
+    const std::string at = "group_by[" + std::to_string(i) + "]";
+    if (IsIdentifyingField(f)) return Status::InvalidArgument(Identifies(at, FieldName(f), "group"));
+    if (FieldVisibility(f) != Visibility::kNormal && personal->empty()) *personal = at + ": " + FieldName(f);
+  }
+  int conditions = 0;
+  return CheckStatisticalNode(filter, "filter", &conditions, personal);
+}
 
 Result<Cond> Compile(const Filter& filter, std::string_view path, bool valid_time) {
   int conditions = 0;

@@ -43,6 +43,14 @@ bool Matches(const Cond& c, const Row& row);
 inline constexpr int kNoIndex = 99;
 int IndexRank(const Cond& c);
 
+// What a count may group and filter by (statistics, never a person): refuses, as InvalidArgument
+// naming the path and the field (never a value), an identifying field (IsIdentifyingField) in
+// `group_by` or anywhere in `filter` (inside and, or, not too) and any name condition. Sets
+// `*personal` to where the first field above normal visibility (ethnicity, partyMember) is used,
+// e.g. "group_by[1]: ethnicity", or to "" when none is. Fields that are not fields and malformed
+// trees are left to CheckFields and Compile.
+Status CheckStatistical(const std::vector<Field>& group_by, const Filter& filter, std::string* personal);
+
 // Checks the fields a query projects or groups by (`what`: "fields", "group_by").
 Status CheckFields(const std::vector<Field>& fields, const char* what);
 // Checks a query's referenceDate and onDate (empty, or YYYY-MM-DD).

@@ -133,9 +133,20 @@ TEST_F(PrivacyTest, CanaryValuesReachNoAuditEntryAndNoErrorMessage) {
     ExpectFails(t_->Find(auditor, q), StatusCode::kPermissionDenied, "an auditor's query");
     q.limit = 0;
     ExpectFails(t_->Find(t_.editor, q), StatusCode::kInvalidArgument, "a query with limit 0");
+    // Counts refuse identifying fields (docs/security.md): the refusal names the field only.
     CountQuery c;
     c.filter = f;
     c.group_by = {Field::kBirthDate, Field::kGiven};
+    ExpectFails(t_->Count(t_.editor, c), StatusCode::kInvalidArgument, "a count by identifying fields");
+    ExpectFails(t_->Count(auditor, c), StatusCode::kInvalidArgument, "an auditor's count by identifying fields");
+    c.on_date = "2026-01-01";
+    ExpectFails(t_->Count(t_.admin, c), StatusCode::kInvalidArgument, "a valid-time count by identifying fields");
+  }
+  {
+    // A statistical count over the canary's unit still answers, and its audit entry holds no value.
+    CountQuery c;
+    c.filter = Filter::Eq(Field::kManagingUnit, "27460");
+    c.group_by = {Field::kAgeBand, Field::kStatus};
     ASSERT_TRUE(t_->Count(t_.editor, c).ok());
     ASSERT_TRUE(t_->Count(auditor, c).ok());
     c.on_date = "2026-01-01";

@@ -397,6 +397,157 @@ TEST_F(QueryTest, CountsMatchABruteForceCount) {
   EXPECT_NE(t_->Count(t_.admin, c).status().message().find("group_by: 4 fields; limit 3"), std::string::npos);
 }
 
+// Counts are statistics: a group key is the grouped fields' values, and a filter matching one
+// person says whether that person is there, so no identifying field may group or filter a count
+// (docs/security.md, "Decisions"), whoever asks.
+TEST_F(QueryTest, CountsRefuseIdentifyingFieldsWithoutEchoingValues) {
+  Session viewer = AccountOrDie(*t_.db, t_.admin, "anlac.xem", "27460", Role::kUnitViewer);
+  Session auditor = AccountOrDie(*t_.db, t_.admin, "nv.kiemtra", "777-NV", Role::kDistrictAuditor);
+  const std::vector<const Session*> everyone = {&t_.admin, &t_.editor, &viewer, &auditor};
+  // Values of the first person (and a national ID of the fixture), none of which may be echoed.
+  const std::vector<std::pair<Field, std::string>> identifying = {
+      {Field::kNationalId, "079184000001"}, {Field::kSurname, "Nguyễn"}, {Field::kMiddle, "Văn"},
+      {Field::kGiven, "An"},                {Field::kFullName, "Nguyễn Văn An"}, {Field::kBirthDate, "1980-01-02"},
+  };
+  auto before = t_->DigestAudit(t_.admin);
+  ASSERT_TRUE(before.ok());
+  auto expect_refused = [&](const CountQuery& c, const std::string& want, const std::string& value) {
+    for (const Session* s : everyone) {
+      auto r = t_->Count(*s, c);
+      ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument) << want << ": " << r.status().ToString();
+      const std::string m(r.status().message());
+      EXPECT_NE(m.find(want), std::string::npos) << m;
+      EXPECT_NE(m.find("counts "), std::string::npos) << m;
+      EXPECT_EQ(m.find(value), std::string::npos) << "the message echoes a value: " << m;
+      EXPECT_EQ(m.find("0791840"), std::string::npos) << m;
+    }
+  };
+  for (const auto& [field, value] : identifying) {
+    const std::string name = FieldName(field);
+    SCOPED_TRACE(name);
+    CountQuery c;
+    c.group_by = {field};
+    expect_refused(c, "group_by[0]: " + name + " identifies a person; counts group by statistical fields only "
+                      "(ageBand instead of birthDate)", value);
+    c.group_by = {Field::kManagingUnit, Field::kStatus, field};
+    expect_refused(c, "group_by[2]: " + name + " identifies a person", value);
+
+    c.group_by = {Field::kStatus};
+    c.filter = Filter::Eq(field, value);
+    expect_refused(c, "filter.eq.field: " + name + " identifies a person; counts filter by statistical fields only",
+                   value);
+    c.filter = Filter::In(field, {value, value + "x"});
+    expect_refused(c, "filter.in.field: " + name + " identifies a person", value);
+    // Nested anywhere: inside and, or and not.
+    c.filter = Filter::Eq(Field::kManagingUnit, "27460") && Filter::Eq(field, value);
+    expect_refused(c, "filter.and[1].eq.field: " + name + " identifies a person", value);
+    c.filter = Filter::Eq(field, value) || Filter::Eq(Field::kStatus, "nghiHuu");
+    expect_refused(c, "filter.or[0].eq.field: " + name + " identifies a person", value);
+    c.filter = !Filter::Eq(field, value);
+    expect_refused(c, "filter.not.eq.field: " + name + " identifies a person", value);
+    c.filter = Filter::Eq(Field::kGender, "nu") && (Filter::Eq(Field::kStatus, "nghiHuu") || !Filter::In(field, {value}));
+    expect_refused(c, "filter.and[1].or[1].not.in.field: " + name + " identifies a person", value);
+  }
+  {
+    CountQuery c;
+    c.filter = Filter::Range(Field::kBirthDate, "1980-01-02", "1980-01-02");
+    expect_refused(c, "filter.range.field: birthDate identifies a person", "1980-01-02");
+    // The name search, in every form and nested.
+    for (NameMatch match : {NameMatch::kExact, NameMatch::kPrefix, NameMatch::kTokens}) {
+      c.filter = Filter::Name("Nguyễn Văn An", match);
+      expect_refused(c, "filter.name: a name search (fullName) identifies a person", "Nguy");
+      c.filter = Filter::Eq(Field::kManagingUnit, "27460") && !Filter::Name("nguyen van an", match);
+      expect_refused(c, "filter.and[1].not.name: a name search (fullName) identifies a person", "nguyen");
+    }
+    // As the C ABI and the CLI pass it: JSON.
+    auto json = CountQuery::FromJson(R"({"groupBy": ["status", "nationalId"]})");
+    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    expect_refused(*json, "group_by[1]: nationalId identifies a person", "079");
+    json = CountQuery::FromJson(R"({"filter": {"eq": {"field": "nationalId", "value": "079184000001"}}})");
+    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    expect_refused(*json, "filter.eq.field: nationalId identifies a person", "079184000001");
+  }
+  // Nothing was counted: no count entry in the audit log.
+  ASSERT_TRUE(t_->Sync(t_.admin).ok());
+  auto entries = t_->ReadAudit(t_.admin, before->sequence + 1, 100000);
+  ASSERT_TRUE(entries.ok());
+  for (const auto& e : *entries) EXPECT_NE(e.target, "count") << e.actor << " " << e.reason;
+}
+
+// Personal fields (ethnicity, party membership) are counted only by a session whose read of its
+// own unit shows them: not by a district auditor, who sees no dossier content. Statistical counts
+// work for every role that reports.
+TEST_F(QueryTest, CountsByPersonalFieldsFollowTheReadDecision) {
+  Session viewer = AccountOrDie(*t_.db, t_.admin, "anlac.xem", "27460", Role::kUnitViewer);
+  Session auditor = AccountOrDie(*t_.db, t_.admin, "nv.kiemtra", "777-NV", Role::kDistrictAuditor);
+  CountQuery c;
+  c.group_by = {Field::kEthnicity};
+  for (const auto& [who, total] : {std::pair{&t_.editor, 8u}, std::pair{&viewer, 8u}, std::pair{&t_.admin, 10u}}) {
+    auto r = t_->Count(*who, c);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->total, total);
+    ASSERT_EQ(r->rows.size(), 1u);
+    EXPECT_EQ(r->rows[0].key, std::vector<std::string>{"01"});
+  }
+  c.group_by = {Field::kStatus};
+  c.filter = Filter::Eq(Field::kManagingUnit, "27460") && !Filter::Eq(Field::kPartyMember, "true");
+  ASSERT_TRUE(t_->Count(viewer, c).ok());
+
+  auto before = t_->DigestAudit(t_.admin);
+  ASSERT_TRUE(before.ok());
+  c = CountQuery();
+  c.group_by = {Field::kManagingUnit, Field::kEthnicity};
+  auto r = t_->Count(auditor, c);
+  ASSERT_EQ(r.status().code(), StatusCode::kPermissionDenied) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("group_by[1]: ethnicity is personal"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("district auditors see no dossier content"), std::string::npos);
+  EXPECT_EQ(r.status().message().find("\"01\""), std::string::npos);
+  c.group_by = {Field::kStatus};
+  c.filter = Filter::Eq(Field::kGender, "nu") && Filter::Eq(Field::kEthnicity, "01");
+  r = t_->Count(auditor, c);
+  ASSERT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(r.status().message().find("filter.and[1].eq.field: ethnicity is personal"), std::string::npos);
+  c.filter = !Filter::In(Field::kPartyMember, {"true"});
+  r = t_->Count(auditor, c);
+  ASSERT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(r.status().message().find("filter.not.in.field: partyMember is personal"), std::string::npos);
+
+  // Each refusal is audited as a denial, before the call returns, with no value.
+  auto entries = t_->ReadAudit(t_.admin, before->sequence + 1, 100);
+  ASSERT_TRUE(entries.ok());
+  int denials = 0;
+  for (const auto& e : *entries) {
+    if (e.target != "count") continue;
+    EXPECT_EQ(e.actor, "nv.kiemtra");
+    EXPECT_EQ(e.action, "read_reports");
+    EXPECT_FALSE(e.allowed);
+    EXPECT_EQ(e.rule, "count-personal-field");
+    EXPECT_NE(e.reason.find(" is personal"), std::string::npos) << e.reason;
+    EXPECT_EQ(e.reason.find("01"), std::string::npos) << e.reason;
+    ++denials;
+  }
+  EXPECT_EQ(denials, 3);
+
+  // Statistics still count for every role that could count before.
+  c = CountQuery();
+  c.group_by = {Field::kStatus, Field::kRankGroup, Field::kAgeBand};
+  c.reference_date = "2026-01-01";
+  c.filter = Filter::In(Field::kStatus, {"dangCongTac", "nghiHuu"}) &&
+             (Filter::Eq(Field::kGender, "nam") || !Filter::Eq(Field::kGender, "nam"));
+  for (const auto& [who, total] : {std::pair{&t_.admin, 10u}, std::pair{&auditor, 10u}, std::pair{&t_.editor, 8u},
+                                   std::pair{&viewer, 8u}, std::pair{&other_editor_, 2u}}) {
+    auto counted = t_->Count(*who, c);
+    ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+    EXPECT_EQ(counted->total, total);
+    std::uint64_t sum = 0;
+    for (const auto& row : counted->rows) sum += row.count;
+    EXPECT_EQ(sum, total);
+  }
+  c.group_by = {Field::kGender};
+  c.filter = Filter::Range(Field::kRecruitmentDate, "2000", "") || Filter::Eq(Field::kRankGroup, "A1");
+  EXPECT_TRUE(t_->Count(auditor, c).ok());
+}
+
 std::string ExportAll(Database& db, const Session& s, const Query& q, const ExportOptions& o, Status* status,
                       std::uint64_t* rows) {
   std::string out;

@@ -324,6 +324,11 @@ int main(int argc, char** argv) {
   CHECK(hsdt_count(db, editor, "{\"groupBy\": [\"status\"]}", &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"key\":[\"nghiHuu\"],\"count\":1") != NULL);
   hsdt_free(json);
+  /* Counts take statistical fields only: the error names the path and the field, never a value. */
+  CHECK(hsdt_count(db, editor, "{\"filter\": {\"eq\": {\"field\": \"nationalId\", \"value\": \"079184001234\"}}}",
+                   &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL && strstr(hsdt_last_error(), "filter.eq.field: nationalId identifies a person") != NULL &&
+        strstr(hsdt_last_error(), "079184001234") == NULL);
   CHECK(hsdt_export(db, editor, "{\"filter\": {\"eq\": {\"field\": \"managingUnit\", \"value\": \"27460\"}}, \"fields\": [\"fullName\"]}",
                     2, 0, &json, &len) == HSDT_OK);
   CHECK(len > 3 && memcmp(json, "\xEF\xBB\xBFid,fullName\r\n", 16) == 0 && strstr(json, "Nhung") != NULL);

@@ -118,6 +118,8 @@ expect 8 "find names the faulty JSON path" -- "${as_editor[@]}" "$hsdt" find "${
 check '$.filter.eq.field' "$tmp/err" "find error names the path"
 expect 0 "stats --by counts" -- "${as_editor[@]}" "$hsdt" stats "${k[@]}" --by managingUnit,gender
 check "27460	nu	1" "$tmp/out" "stats prints the group"
+expect 8 "stats --by an identifying field" -- "${as_editor[@]}" "$hsdt" stats "${k[@]}" --by status,nationalId
+check 'group_by\[1\]: nationalId identifies a person' "$tmp/err" "stats names the identifying field"
 expect 0 "export csv" -- "${as_editor[@]}" "$hsdt" export "${k[@]}" '{"filter": {"eq": {"field": "managingUnit", "value": "27460"}}}' --format csv --out "$tmp/export.csv"
 check "Nhung" "$tmp/export.csv" "the export holds the row"
 # Personal data written with --out is owner-only (0600) whatever the umask.

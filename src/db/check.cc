@@ -5,7 +5,6 @@
 #include <set>
 
 #include "base/coding.h"
-#include "base/guard.h"
 #include "db/database_impl.h"
 #include "schema/record.h"
 
@@ -80,7 +79,7 @@ struct Chain {
 }  // namespace
 
 Result<CheckReport> Database::Impl::Check() {
-  return base::Guard([&]() -> Result<CheckReport> { try {
+  return db::Guard([&]() -> Result<CheckReport> {
     CheckReport report;
     storage::Store& store = *store_;
     // One snapshot for every scan: commits made meanwhile are not half seen.
@@ -199,9 +198,7 @@ Result<CheckReport> Database::Impl::Check() {
       problem("audit/" + std::to_string(audit->first_bad_sequence) + ": " + audit->problem);
     }
     return report;
-  } catch (const kj::Exception& e) {
-    return Status::Internal(std::string("check: ") + e.getDescription().cStr());
-  } });
+  });
 }
 
 Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const std::vector<std::string>& keys) {
@@ -235,7 +232,7 @@ Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const
 }
 
 Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
-  return base::Guard([&]() -> Result<IndexReport> { try {
+  return db::Guard([&]() -> Result<IndexReport> {
     IndexReport report;
     storage::Store& store = *store_;
     IndexMap expected;
@@ -266,9 +263,7 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
       if (report.repaired > 0) HSDT_RETURN_IF_ERROR(store_->Sync());
     }
     return report;
-  } catch (const kj::Exception& e) {
-    return Status::Internal(std::string("index verification: ") + e.getDescription().cStr());
-  } });
+  });
 }
 
 Status Database::Impl::UpgradeIndexes() {

@@ -13,6 +13,7 @@
 #include "query/select.h"
 #include "schema/query_view_reader.h"
 #include "schema/report_view.h"
+#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -40,7 +41,7 @@ int YearOf(std::string_view date) {
   return year;
 }
 
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+using schema::Str;
 
 bool Serving(std::string_view status) {
   return status == "dangCongTac" || status == "tapSu" || status == "bietPhai" || status == "nghiKhongLuong" ||

@@ -321,18 +321,17 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
   Hash link{};
   std::uint64_t expected = 1;
   std::string link_at_digest;
-  // Stops the walk at the first bad entry. A flag, not a status: an error the store reports
-  // (whatever its code) must end the verification as an error, never as a short clean walk.
-  bool stopped = false;
+  // Stops the walk at the first bad entry (a clean stop: an error the store reports, whatever
+  // its code, ends the verification as an error, never as a short clean walk).
   auto bad = [&](std::uint64_t seq, std::string what) {
     v.first_bad_sequence = seq;
     v.problem = std::move(what);
-    stopped = true;
-    return Status::Internal("walk stopped");
+    return storage::Next::kStop;
   };
   std::vector<Stored> entries;
   KeyCache keys;
-  Status walked = store_->ForEach(storage::kAuditCf, "", [&](std::string_view k, std::string_view val) {
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kAuditCf, storage::ScanRange::All(),
+                                    [&](std::string_view k, std::string_view val) -> Result<storage::Next> {
     if (k.size() != 8) return bad(expected, "malformed key " + base::HexOf(k));
     const std::uint64_t first = base::GetBigEndian64(k.data());
     if (!SplitBlock(val, &entries)) return bad(first, "block malformed");
@@ -356,9 +355,8 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
       v.entries = seq;
       ++expected;
     }
-    return Status::Ok();
-  });
-  if (!walked.ok() && !stopped) return walked;
+    return storage::Next::kContinue;
+  }));
   if (v.first_bad_sequence == 0 && against != nullptr && against->sequence > 0) {
     if (v.entries < against->sequence) {
       v.first_bad_sequence = v.entries + 1;
@@ -383,15 +381,12 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
   std::string ignored;
   HSDT_RETURN_IF_ERROR(store_->Floor(storage::kAuditCf, Key(std::max<std::uint64_t>(from_sequence, 1)), &start, &ignored, &found));
   if (!found) start = Key(1);
-  bool enough = false;
-  Status s = store_->ForEachFrom(storage::kAuditCf, start, [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kAuditCf, storage::ScanRange::From(start),
+                                    [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
     std::uint64_t seq = base::GetBigEndian64(k.data());
     for (const Stored& stored : entries) {
-      if (out.size() >= limit) {
-        enough = true;
-        return Status::Internal("walk stopped");
-      }
+      if (out.size() >= limit) return storage::Next::kStop;
       if (seq >= from_sequence) {
         HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
         e.sequence = seq;
@@ -400,9 +395,8 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
       }
       ++seq;
     }
-    return Status::Ok();
-  });
-  if (!s.ok() && !enough) return s;
+    return storage::Next::kContinue;
+  }));
   return out;
 }
 

@@ -434,15 +434,15 @@ class Planner {
   Result<bool> ScanIds(const std::string& start, const std::string& end, std::uint64_t* budget,
                        std::vector<std::uint64_t>* ids) {
     bool within = true;
-    HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view) {
+    HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, storage::ScanRange::Between(start, end), [&](std::string_view k, std::string_view) {
       ++examined;
       if (*budget == 0) {
         within = false;
-        return false;
+        return storage::Next::kStop;
       }
       --*budget;
       if (k.size() >= 9) ids->push_back(TrailingId(k));
-      return true;
+      return storage::Next::kContinue;
     }));
     return within;
   }
@@ -575,14 +575,12 @@ class RowSource final {
   }
 
   Status Scan(std::string_view start, std::string_view end, const Visit& visit) {
-    Status inner;
-    HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view v) {
+    return store_.Scan(storage::kIndexCf, storage::ScanRange::Between(start, end),
+                       [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
       ++examined;
-      auto more = Visit1(TrailingId(k), v, visit);
-      if (!more.ok()) inner = more.status();
-      return more.ok() && *more;
-    }));
-    return inner;
+      HSDT_ASSIGN_OR_RETURN(const bool more, Visit1(TrailingId(k), v, visit));
+      return more ? storage::Next::kContinue : storage::Next::kStop;
+    });
   }
 
   std::uint64_t examined = 0;

@@ -170,12 +170,12 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
   ctx.now_micros = Now();
   std::map<std::string, bool, std::less<>> unit_allowed;
   std::vector<std::pair<std::uint64_t, std::string>> rows;  // id, managing unit
-  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, std::string(1, db::kSummaryIndex),
-                                    std::string(1, db::kSummaryIndex + 1), [&](std::string_view k, std::string_view v) {
+  const std::string first(1, db::kSummaryIndex), end(1, db::kSummaryIndex + 1);
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, storage::ScanRange::Between(first, end), [&](std::string_view k, std::string_view v) {
     db::Summary s;
-    if (k.size() != 9 || !db::DecodeSummary(v, &s)) return true;  // VerifyIndexes reports it
+    if (k.size() != 9 || !db::DecodeSummary(v, &s)) return storage::Next::kContinue;  // VerifyIndexes reports it
     const std::string_view unit = s[Field::kManagingUnit];
-    if (!only_unit.empty() && unit != only_unit) return true;
+    if (!only_unit.empty() && unit != only_unit) return storage::Next::kContinue;
     auto it = unit_allowed.find(unit);
     if (it == unit_allowed.end()) {
       policy::Resource what;
@@ -183,7 +183,7 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
       it = unit_allowed.emplace(std::string(unit), policy::Decide(access.who, Action::kReadReports, what, ctx).allowed).first;
     }
     if (it->second) rows.emplace_back(base::GetBigEndian64(k.data() + 1), std::string(unit));
-    return true;
+    return storage::Next::kContinue;
   }));
   for (const auto& [id, unit] : rows) {
     auto record = Load(id, 0, false);

@@ -102,6 +102,12 @@ Result<AuditRecord> AuditLog::DecodeEntryForTesting(std::string_view bytes) { re
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   std::unique_ptr<AuditLog> log(new AuditLog(store));
+  HSDT_ASSIGN_OR_RETURN(log->key_watch_, store->WatchSubkeys(crypto::Purpose::kAudit,
+      [raw = log.get()](std::uint32_t generation, crypto::SecretBytes key) -> Status {
+        std::lock_guard lock(raw->keys_mu_);
+        raw->keys_.emplace(generation, std::move(key));  // kept if there: pointers stay valid
+        return Status::Ok();
+      }));
   std::string key, value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(store->Last(storage::kAuditCf, &key, &value, &found));
@@ -116,14 +122,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   return log;
 }
 
-AuditLog::~AuditLog() { (void)Stop(); }
+AuditLog::~AuditLog() {
+  (void)Stop();
+  if (key_watch_ != 0) store_->UnwatchSubkeys(key_watch_);
+}
 
 Result<const crypto::SecretBytes*> AuditLog::KeyOf(std::uint32_t generation) {
   std::lock_guard lock(keys_mu_);
   auto it = keys_.find(generation);
   if (it == keys_.end()) {
-    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes key, store_->AuditKey(generation));
-    it = keys_.emplace(generation, std::move(key)).first;
+    return Status::Corruption("key generation " + std::to_string(generation) + " is not in the keyring");
   }
   return &it->second;  // entries are never erased: the pointer stays valid
 }

@@ -17,8 +17,8 @@
 //      AuditLog::mu_                the audit queue (a commit waits for its entry under its
 //                                   stripes; released while a group is written); never held
 //                                   together with train_mu_
-//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (then only
-//      Store::audit_keys_mu_), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
+//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (also taken under
+//      keyring_mu_, by WatchSubkeys' sink), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
 //      Store::failure_mu_, the password hasher's lock; and RocksDB's own mutexes, which RocksDB
 //      holds when it calls back into the encrypted file layer (FileKeys, a leaf).
 // The lifetime of the store is no lock and takes no part in the order: a call counts itself in
@@ -136,8 +136,14 @@ class Store final {
                   std::vector<bool>* found);
   // Point read of any family.
   Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
-  // The audit sub-key of key generation `generation` (a copy). Takes no lock a writer can hold.
-  Result<crypto::SecretBytes> AuditKey(std::uint32_t generation) const;
+  // Hands `sink` a copy of every sub-key of `purpose`: at once those the keyring holds, later
+  // each one a re-key adds (before anything is written under it). For the layer above that
+  // owns a purpose's keys (the audit log keeps its own). The sink runs under keyring_mu_, so it
+  // takes only leaf locks; it is called until Unwatch(the returned id), which the owner calls
+  // before it goes away.
+  using SubkeySink = std::function<Status(std::uint32_t generation, crypto::SecretBytes key)>;
+  Result<std::uint64_t> WatchSubkeys(crypto::Purpose purpose, SubkeySink sink);
+  void UnwatchSubkeys(std::uint64_t watch_id);
   std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
   bool syncs() const { return sync_; }
   // Serialises changes of the registry family (registry records and login states) with re-keys.
@@ -221,6 +227,8 @@ class Store final {
   Status OpenDb(const StoreOptions& options, bool create);
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
   Status InstallKeys() HSDT_REQUIRES(keyring_mu_);
+  // Hands the keyring's sub-keys of `purpose` to `sink` (copies).
+  Status Deliver(crypto::Purpose purpose, const SubkeySink& sink) HSDT_REQUIRES(keyring_mu_);
   // Applies `change` to a copy of the keyring, writes it, then swaps it in.
   Status ChangeKeyring(const std::function<Status(Keyring*)>& change) HSDT_REQUIRES(keyring_mu_);
   // Counts a call in flight; false once Close has begun (with `releasing`, until the database
@@ -259,8 +267,12 @@ class Store final {
   std::unique_ptr<Keyring> keyring_ HSDT_PT_GUARDED_BY(keyring_mu_);
   std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
-  mutable base::SharedMutex audit_keys_mu_;  // a leaf
-  std::map<std::uint32_t, crypto::SecretBytes> audit_keys_ HSDT_GUARDED_BY(audit_keys_mu_);
+  struct Watch {
+    crypto::Purpose purpose;
+    SubkeySink sink;
+  };
+  std::map<std::uint64_t, Watch> watches_ HSDT_GUARDED_BY(keyring_mu_);
+  std::uint64_t next_watch_ HSDT_GUARDED_BY(keyring_mu_) = 1;
   std::shared_ptr<rocksdb::FileSystem> base_fs_;
   std::shared_ptr<LiveLogs> live_logs_;
   std::shared_ptr<rocksdb::FileSystem> fs_;

@@ -21,12 +21,7 @@ Status Store::InstallKeys() {
   HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kRecords, [&](auto gen, const auto& k) {
     return sealer_.AddKey(gen, k);
   }));
-  HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kAudit, [&](auto gen, const auto& k) -> Status {
-    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes copy, k.Clone());
-    base::WriterLock lock(audit_keys_mu_);
-    audit_keys_[gen] = std::move(copy);
-    return Status::Ok();
-  }));
+  for (const auto& entry : watches_) HSDT_RETURN_IF_ERROR(Deliver(entry.second.purpose, entry.second.sink));
   const std::uint32_t w = keyring_->write_generation();
   file_keys_->SetWriteGeneration(w);
   backup_keys_->SetWriteGeneration(w);
@@ -34,13 +29,24 @@ Status Store::InstallKeys() {
   return Status::Ok();
 }
 
-Result<crypto::SecretBytes> Store::AuditKey(std::uint32_t generation) const {
-  base::ReaderLock lock(audit_keys_mu_);
-  auto it = audit_keys_.find(generation);
-  if (it == audit_keys_.end()) {
-    return Status::Corruption("key generation " + std::to_string(generation) + " is not in the keyring");
-  }
-  return it->second.Clone();
+Status Store::Deliver(crypto::Purpose purpose, const SubkeySink& sink) {
+  return keyring_->ForEachSubkey(purpose, [&](std::uint32_t gen, const crypto::SecretBytes& k) -> Status {
+    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes copy, k.Clone());
+    return sink(gen, std::move(copy));
+  });
+}
+
+Result<std::uint64_t> Store::WatchSubkeys(crypto::Purpose purpose, SubkeySink sink) {
+  base::MutexLock lock(keyring_mu_);
+  HSDT_RETURN_IF_ERROR(Deliver(purpose, sink));
+  const std::uint64_t id = next_watch_++;
+  watches_.emplace(id, Watch{purpose, std::move(sink)});
+  return id;
+}
+
+void Store::UnwatchSubkeys(std::uint64_t watch_id) {
+  base::MutexLock lock(keyring_mu_);
+  watches_.erase(watch_id);
 }
 
 Status Store::ChangeKeyring(const std::function<Status(Keyring*)>& change) {

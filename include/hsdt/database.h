@@ -24,6 +24,7 @@
 #include <hsdt/backup.h>
 #include <hsdt/dossier.h>
 #include <hsdt/key.h>
+#include <hsdt/maintenance.h>
 #include <hsdt/options.h>
 #include <hsdt/policy.h>
 #include <hsdt/query.h>
@@ -36,36 +37,6 @@ namespace hsdt {
 namespace testing_hooks {
 struct Opener;  // src/db/testing.h
 }  // namespace testing_hooks
-
-// What Database::Check found. Empty `problems` means every record version authenticated and
-// decoded and every index entry matched its record.
-struct CheckReport {
-  std::uint64_t dossiers = 0;
-  std::uint64_t versions = 0;
-  std::uint64_t index_entries = 0;
-  std::vector<std::string> problems;  // each "<key>: <what is wrong>"
-};
-
-// Progress of re-encryption to a fresh data key.
-struct RekeyProgress {
-  bool done = false;
-  std::uint32_t key_generation = 0;  // the generation everything is being moved to
-  std::uint64_t resealed = 0;        // values re-sealed by this call
-  std::uint64_t remaining = 0;       // values still under an older key (0 when done)
-};
-
-struct DatabaseStats {
-  std::uint64_t dossiers = 0;
-  std::uint32_t key_generation = 0;
-  std::uint32_t dictionary_id = 0;  // compression dictionary used for new writes (0: none)
-  std::uint64_t record_cache_hits = 0;
-  std::uint64_t record_cache_misses = 0;
-  std::uint64_t disk_bytes = 0;     // bytes of every file in the database directory
-  std::uint64_t audit_entries = 0;  // entries in the audit log
-  std::uint64_t audit_bytes = 0;    // of disk_bytes, the audit log's table files
-  bool read_only = false;
-  std::string read_only_reason;
-};
 
 class Database final {
  public:

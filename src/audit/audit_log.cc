@@ -102,6 +102,12 @@ Result<AuditRecord> AuditLog::DecodeEntryForTesting(std::string_view bytes) { re
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   std::unique_ptr<AuditLog> log(new AuditLog(store));
+  HSDT_ASSIGN_OR_RETURN(log->key_watch_, store->WatchSubkeys(crypto::Purpose::kAudit,
+      [raw = log.get()](std::uint32_t generation, crypto::SecretBytes key) -> Status {
+        std::lock_guard lock(raw->keys_mu_);
+        raw->keys_.emplace(generation, std::move(key));  // kept if there: pointers stay valid
+        return Status::Ok();
+      }));
   std::string key, value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(store->Last(storage::kAuditCf, &key, &value, &found));
@@ -116,14 +122,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
   return log;
 }
 
-AuditLog::~AuditLog() { (void)Stop(); }
+AuditLog::~AuditLog() {
+  (void)Stop();
+  if (key_watch_ != 0) store_->UnwatchSubkeys(key_watch_);
+}
 
 Result<const crypto::SecretBytes*> AuditLog::KeyOf(std::uint32_t generation) {
   std::lock_guard lock(keys_mu_);
   auto it = keys_.find(generation);
   if (it == keys_.end()) {
-    HSDT_ASSIGN_OR_RETURN(crypto::SecretBytes key, store_->AuditKey(generation));
-    it = keys_.emplace(generation, std::move(key)).first;
+    return Status::Corruption("key generation " + std::to_string(generation) + " is not in the keyring");
   }
   return &it->second;  // entries are never erased: the pointer stays valid
 }
@@ -321,18 +329,17 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
   Hash link{};
   std::uint64_t expected = 1;
   std::string link_at_digest;
-  // Stops the walk at the first bad entry. A flag, not a status: an error the store reports
-  // (whatever its code) must end the verification as an error, never as a short clean walk.
-  bool stopped = false;
+  // Stops the walk at the first bad entry (a clean stop: an error the store reports, whatever
+  // its code, ends the verification as an error, never as a short clean walk).
   auto bad = [&](std::uint64_t seq, std::string what) {
     v.first_bad_sequence = seq;
     v.problem = std::move(what);
-    stopped = true;
-    return Status::Internal("walk stopped");
+    return storage::Next::kStop;
   };
   std::vector<Stored> entries;
   KeyCache keys;
-  Status walked = store_->ForEach(storage::kAuditCf, "", [&](std::string_view k, std::string_view val) {
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kAuditCf, storage::ScanRange::All(),
+                                    [&](std::string_view k, std::string_view val) -> Result<storage::Next> {
     if (k.size() != 8) return bad(expected, "malformed key " + base::HexOf(k));
     const std::uint64_t first = base::GetBigEndian64(k.data());
     if (!SplitBlock(val, &entries)) return bad(first, "block malformed");
@@ -356,9 +363,8 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
       v.entries = seq;
       ++expected;
     }
-    return Status::Ok();
-  });
-  if (!walked.ok() && !stopped) return walked;
+    return storage::Next::kContinue;
+  }));
   if (v.first_bad_sequence == 0 && against != nullptr && against->sequence > 0) {
     if (v.entries < against->sequence) {
       v.first_bad_sequence = v.entries + 1;
@@ -383,15 +389,12 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
   std::string ignored;
   HSDT_RETURN_IF_ERROR(store_->Floor(storage::kAuditCf, Key(std::max<std::uint64_t>(from_sequence, 1)), &start, &ignored, &found));
   if (!found) start = Key(1);
-  bool enough = false;
-  Status s = store_->ForEachFrom(storage::kAuditCf, start, [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kAuditCf, storage::ScanRange::From(start),
+                                    [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
     std::uint64_t seq = base::GetBigEndian64(k.data());
     for (const Stored& stored : entries) {
-      if (out.size() >= limit) {
-        enough = true;
-        return Status::Internal("walk stopped");
-      }
+      if (out.size() >= limit) return storage::Next::kStop;
       if (seq >= from_sequence) {
         HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
         e.sequence = seq;
@@ -400,9 +403,8 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
       }
       ++seq;
     }
-    return Status::Ok();
-  });
-  if (!s.ok() && !enough) return s;
+    return storage::Next::kContinue;
+  }));
   return out;
 }
 

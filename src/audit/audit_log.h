@@ -104,15 +104,18 @@ class AuditLog final {
   Result<Hash> Link(KeyCache& keys, std::uint32_t generation, std::uint64_t sequence,
                     const Hash& entry_hash, const Hash& previous_link);
 
-  // The audit key of a generation, fetched once (guarded memory is costly to allocate).
+  // The audit key of a generation: the store hands each one over once (WatchSubkeys), at Open
+  // and when a re-key adds one (guarded memory is costly to allocate).
   Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);
 
   storage::Store* store_;
-  // Lock order (storage/store.h): keys_mu_ is a leaf but for Store::audit_keys_mu_ under it;
+  // Lock order (storage/store.h): keys_mu_ is a leaf (the store's key sink takes it under the
+  // store's keyring lock);
   // mu_ comes after the stripes (a commit waits for its entry holding them) and is let go while
   // a group is written, so no Store call is made under it.
   std::mutex keys_mu_;
   std::map<std::uint32_t, crypto::SecretBytes> keys_;
+  std::uint64_t key_watch_ = 0;  // Store::WatchSubkeys, 0: none
   std::mutex mu_;
   std::condition_variable queued_;
   std::condition_variable written_;

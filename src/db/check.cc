@@ -19,7 +19,8 @@ using OnIndexProblem =
 // reports each difference: expected but absent, present but not expected, or another value.
 Status CompareIndexes(storage::Store& store, const rocksdb::Snapshot* snapshot, IndexMap expected,
                       std::uint64_t* entries, const OnIndexProblem& on_problem) {
-  HSDT_RETURN_IF_ERROR(store.ForEach(storage::kIndexCf, "", [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(store.Scan(storage::kIndexCf, storage::ScanRange::Prefix("", snapshot),
+                                  [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     ++*entries;
     const std::string key(k), actual(v);
     auto it = expected.find(key);
@@ -29,8 +30,8 @@ Status CompareIndexes(storage::Store& store, const rocksdb::Snapshot* snapshot, 
       if (it->second != v) on_problem(key, &it->second, &actual);
       expected.erase(it);
     }
-    return Status::Ok();
-  }, snapshot));
+    return storage::Next::kContinue;
+  }));
   for (const auto& [k, v] : expected) on_problem(k, &v, nullptr);
   return Status::Ok();
 }
@@ -126,23 +127,25 @@ Result<CheckReport> Database::Impl::Check() {
       return true;
     };
 
-    HSDT_RETURN_IF_ERROR(scanned(store.ForEach(storage::kCurrentCf, "", [&](std::string_view k, std::string_view v) {
+    HSDT_RETURN_IF_ERROR(scanned(store.Scan(storage::kCurrentCf, storage::ScanRange::Prefix("", snapshot),
+                                          [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
       if (k.size() != 8) {
         problem("current/" + base::HexOf(k) + ": malformed key");
-        return Status::Ok();
+        return storage::Next::kContinue;
       }
       const std::uint64_t id = base::GetBigEndian64(k.data());
       ++report.dossiers;
       std::uint32_t version = 0;
       check_record(id, v, "current/" + db::FormatId(id), &version);
       chains[id].latest = version;
-      return Status::Ok();
-    }, snapshot), "current"));
+      return storage::Next::kContinue;
+    }), "current"));
 
-    HSDT_RETURN_IF_ERROR(scanned(store.ForEach(storage::kHistoryCf, "", [&](std::string_view k, std::string_view v) {
+    HSDT_RETURN_IF_ERROR(scanned(store.Scan(storage::kHistoryCf, storage::ScanRange::Prefix("", snapshot),
+                                          [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
       if (k.size() != 13 || (k[8] != 'i' && k[8] != 'r')) {
         problem("history/" + base::HexOf(k) + ": malformed key");
-        return Status::Ok();
+        return storage::Next::kContinue;
       }
       const std::uint64_t id = base::GetBigEndian64(k.data());
       const std::uint32_t version = base::GetBigEndian32(k.data() + 9);
@@ -150,9 +153,9 @@ Result<CheckReport> Database::Impl::Check() {
       Chain& chain = chains[id];
       if (k[8] == 'i') {
         ++report.versions;
-        auto meta = store.OpenVersionMeta(id, v);
+        auto meta = store.OpenVersionMeta(id, v, where);
         if (!meta.ok()) {
-          problem(where + ": " + std::string(meta.status().message()));
+          problem(std::string(meta.status().message()));
         } else if (meta->version != version) {
           problem(where + ": version record says version " + std::to_string(meta->version));
         }
@@ -164,8 +167,8 @@ Result<CheckReport> Database::Impl::Check() {
         }
         chain.records.insert(version);
       }
-      return Status::Ok();
-    }, snapshot), "history"));
+      return storage::Next::kContinue;
+    }), "history"));
 
     for (const auto& [id, chain] : chains) {
       const std::string name = db::FormatId(id);
@@ -240,11 +243,13 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
     {
       HeldSnapshot held(store);
       if (held.get() == nullptr) return Status::IOError("the database is closed");
-      HSDT_RETURN_IF_ERROR(store.ForEach(storage::kCurrentCf, "", [&](std::string_view k, std::string_view v) {
+      HSDT_RETURN_IF_ERROR(store.Scan(storage::kCurrentCf, storage::ScanRange::Prefix("", held.get()),
+                                      [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
         if (k.size() != 8) return Status::Corruption("current/" + base::HexOf(k) + ": malformed key");
         ++report.dossiers;
-        return AddExpectedEntries(store.sealer(), base::GetBigEndian64(k.data()), v, &expected);
-      }, held.get()));
+        HSDT_RETURN_IF_ERROR(AddExpectedEntries(store.sealer(), base::GetBigEndian64(k.data()), v, &expected));
+        return storage::Next::kContinue;
+      }));
       HSDT_RETURN_IF_ERROR(CompareIndexes(
           store, held.get(), std::move(expected), &report.entries,
           [&](const std::string& key, const std::string* want, const std::string* actual) {

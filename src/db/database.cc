@@ -558,14 +558,14 @@ Result<std::vector<std::string>> Database::ListIds(const Session& session, std::
       for (auto n : ids) out.push_back(db::FormatId(n));
     } else {
       const std::string prefix = db::FieldIndexPrefix(Field::kManagingUnit, unit);
-      const Status scan = impl_->store().ForEach(storage::kIndexCf, prefix, [&](std::string_view k, std::string_view) {
-        if (out.size() >= limit) return Status::NotFound("enough");
-        if (k.size() != prefix.size() + 8) return Status::Ok();
+      HSDT_RETURN_IF_ERROR(impl_->store().Scan(storage::kIndexCf, storage::ScanRange::Prefix(prefix),
+                                               [&](std::string_view k, std::string_view) {
+        if (out.size() >= limit) return storage::Next::kStop;
+        if (k.size() != prefix.size() + 8) return storage::Next::kContinue;
         const std::uint64_t n = base::GetBigEndian64(k.data() + prefix.size());
         if (n > start) out.push_back(db::FormatId(n));
-        return Status::Ok();
-      });
-      if (!scan.ok() && scan.code() != StatusCode::kNotFound) return scan;
+        return storage::Next::kContinue;
+      }));
     }
     HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "dossier ids", Purpose::kNone, "")));
     return out;

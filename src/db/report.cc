@@ -158,14 +158,14 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
   }, true);
   std::vector<std::pair<std::uint64_t, std::string>> rows;  // id, managing unit
   const std::string start = query::SummaryStart();
-  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, start, query::PrefixEnd(start), [&](std::string_view k, std::string_view v) {
+  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kIndexCf, storage::ScanRange::Between(start, query::PrefixEnd(start)), [&](std::string_view k, std::string_view v) {
     query::Summary s;
-    if (k.size() != 9 || !query::DecodeSummary(v, &s)) return true;  // VerifyIndexes reports it
+    if (k.size() != 9 || !query::DecodeSummary(v, &s)) return storage::Next::kContinue;  // VerifyIndexes reports it
     const std::string_view unit = s[Field::kManagingUnit];
-    if (!only_unit.empty() && unit != only_unit) return true;
+    if (!only_unit.empty() && unit != only_unit) return storage::Next::kContinue;
     const std::uint64_t id = query::TrailingId(k);
     if (decisions.Decide(id, unit).allowed) rows.emplace_back(id, std::string(unit));
-    return true;
+    return storage::Next::kContinue;
   }));
   for (const auto& [id, unit] : rows) {
     auto record = Load(id, 0, false);

@@ -93,12 +93,15 @@ Result<R> OpenValue(storage::Store* store, std::string_view key, std::string_vie
 template <typename R>
 Result<std::optional<R>> AsOf(storage::Store* store, char kind, std::string_view name, std::int64_t micros) {
   std::optional<R> found;
-  HSDT_RETURN_IF_ERROR(store->ForEach(storage::kRegistryCf, NamePrefix(kind, name),
-                                      [&](std::string_view k, std::string_view v) -> Status {
-    if (v.size() < 8 || static_cast<std::int64_t>(base::GetBigEndian64(v.data())) > micros) return Status::Ok();
+  const std::string prefix = NamePrefix(kind, name);
+  HSDT_RETURN_IF_ERROR(store->Scan(storage::kRegistryCf, storage::ScanRange::Prefix(prefix),
+                                   [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
+    if (v.size() < 8 || static_cast<std::int64_t>(base::GetBigEndian64(v.data())) > micros) {
+      return storage::Next::kContinue;
+    }
     HSDT_ASSIGN_OR_RETURN(R r, OpenValue<R>(store, k, v));
     found = std::move(r);
-    return Status::Ok();
+    return storage::Next::kContinue;
   }));
   return found;
 }
@@ -116,7 +119,8 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
   Records<HandOverRecord> handovers;
   std::uint64_t grant_seq = 0;
   std::uint64_t handover_seq = 0;
-  HSDT_RETURN_IF_ERROR(store->ForEach(storage::kRegistryCf, "", [&](std::string_view k, std::string_view v) -> Status {
+  HSDT_RETURN_IF_ERROR(store->Scan(storage::kRegistryCf, storage::ScanRange::All(),
+                                   [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     if (k.empty()) return Status::Corruption("registry: empty key");
     switch (k[0]) {
       case kAccountKind: {
@@ -150,7 +154,7 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
       default:
         return Status::Corruption("registry/" + base::HexOf(k) + ": unknown kind");
     }
-    return Status::Ok();
+    return storage::Next::kContinue;
   }));
   {
     base::MutexLock lock(r->write_mutex());

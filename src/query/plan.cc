@@ -132,15 +132,16 @@ std::string Planner::Describe() const {
 Result<bool> Planner::ScanIds(const std::string& start, const std::string& end, std::uint64_t* budget,
                               std::vector<std::uint64_t>* ids) {
   bool within = true;
-  HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view) {
+  HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, storage::ScanRange::Between(start, end),
+                                   [&](std::string_view k, std::string_view) -> Result<storage::Next> {
     ++examined;
     if (*budget == 0) {
       within = false;
-      return false;
+      return storage::Next::kStop;
     }
     --*budget;
     if (k.size() >= 9) ids->push_back(TrailingId(k));
-    return true;
+    return storage::Next::kContinue;
   }));
   return within;
 }

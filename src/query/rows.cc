@@ -35,14 +35,12 @@ Status RowSource::ById(const std::vector<std::uint64_t>& ids, std::uint64_t afte
 }
 
 Status RowSource::Scan(std::string_view start, std::string_view end, const Visit& visit) {
-  Status inner;
-  HSDT_RETURN_IF_ERROR(store_.Scan(storage::kIndexCf, start, end, [&](std::string_view k, std::string_view v) {
+  return store_.Scan(storage::kIndexCf, storage::ScanRange::Between(start, end),
+                     [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     ++examined;
-    auto more = Visit1(TrailingId(k), v, visit);
-    if (!more.ok()) inner = more.status();
-    return more.ok() && *more;
-  }));
-  return inner;
+    HSDT_ASSIGN_OR_RETURN(const bool more, Visit1(TrailingId(k), v, visit));
+    return more ? storage::Next::kContinue : storage::Next::kStop;
+  });
 }
 
 Status RowSource::NationalId(const std::string& key, const Visit& visit) {

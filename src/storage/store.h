@@ -17,14 +17,14 @@
 //      AuditLog::mu_                the audit queue (a commit waits for its entry under its
 //                                   stripes; released while a group is written); never held
 //                                   together with train_mu_
-//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (then only
-//      Store::audit_keys_mu_), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
+//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (also taken under
+//      keyring_mu_, by WatchSubkeys' sink), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
 //      Store::failure_mu_, the password hasher's lock; and RocksDB's own mutexes, which RocksDB
 //      holds when it calls back into the encrypted file layer (FileKeys, a leaf).
 // The lifetime of the store is no lock and takes no part in the order: a call counts itself in
 // flight (HSDT_STORE_ENTER), Close refuses new calls, then waits, holding no lock, until the
 // calls in flight have left. So a call may start with any lock held, but Close must not be
-// called from inside a Store call (a ForEach callback) nor with any lock above held.
+// called from inside a Store call (a Scan visitor) nor with any lock above held.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -42,7 +42,7 @@
 #include <vector>
 
 #include <hsdt/backup.h>
-#include <hsdt/database.h>
+#include <hsdt/maintenance.h>
 #include <hsdt/dossier.h>
 #include <hsdt/key.h>
 #include <hsdt/status.h>
@@ -55,6 +55,7 @@
 #include "storage/envelope.h"
 #include "storage/keyring.h"
 #include "storage/live_logs.h"
+#include "storage/store_types.h"
 
 // Enters a public Store call: counts it in flight until it returns, or refuses it once Close
 // has begun.
@@ -67,77 +68,6 @@
   if (!store_call_.entered()) return
 
 namespace hsdt::storage {
-
-enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kCfCount };
-const char* CfName(Cf cf);
-
-struct StoreOptions {
-  bool create_if_missing = false;
-  bool error_if_exists = false;
-  bool sync = true;
-  int kdf_cost = 1;
-  std::size_t block_cache_bytes = std::size_t{32} << 20;
-  std::uint32_t dictionary_training_records = 1000;
-  const base::Clock* clock = nullptr;                // null: the system clock
-  std::shared_ptr<rocksdb::FileSystem> base_fs;      // null: the local file system
-  // Damage before the end of the write-ahead log: false refuses to open (Corruption naming the
-  // file); true opens with what precedes the damage and reports it in log_damage().
-  bool accept_log_damage = false;
-};
-
-// One version's change record (history).
-struct VersionMeta {
-  std::uint32_t version = 0;
-  std::int64_t recorded_at_micros = 0;
-  ChangeKind kind = ChangeKind::kCreate;
-  std::string status;
-  std::string actor;
-  std::string reason;
-  std::string source_number;
-  std::string source_date;
-};
-
-// One put or delete of a write batch.
-struct BatchOp {
-  Cf cf = kMetaCf;
-  std::string key;
-  std::string value;
-  bool erase = false;
-};
-
-struct IndexPut {
-  std::string key;
-  std::string value;
-};
-
-// One commit: the new version of a dossier, its history entry and index changes, written in one
-// atomic RocksDB batch.
-struct CommitRequest {
-  std::uint64_t id = 0;
-  // 0: create, and then `id` must come from AllocateId (the store does not look for a record).
-  std::uint32_t expected_version = 0;
-  std::string_view record;             // plaintext flat message of version expected_version + 1
-  VersionMeta meta;  // meta.version is set by Commit; recorded_at_micros 0: NextCommitMicros()
-  std::vector<std::string> index_deletes;
-  std::vector<IndexPut> index_puts;
-  // Index keys that must not exist unless deleted by this commit (unique values); the caller
-  // holds the stripes of these keys (LockStripes).
-  std::vector<std::string> unique_keys;
-};
-
-// A commit checked and sealed, ready to be written (with its audit entry) in one batch.
-struct PreparedCommit {
-  VersionMeta meta;
-  std::vector<BatchOp> ops;
-  bool created = false;
-  std::uint32_t dictionary = 0;
-};
-
-struct StoredRecord {
-  std::uint32_t version = 0;
-  std::int64_t recorded_at_micros = 0;
-  PlainBytes bytes;
-};
 
 // Holds stripe locks; released on destruction.
 class StripeLock final {
@@ -197,32 +127,28 @@ class Store final {
   Status Last(Cf cf, std::string* key, std::string* value, bool* found);
   // The last key at or before `target`, and its value, if any.
   Status Floor(Cf cf, std::string_view target, std::string* key, std::string* value, bool* found);
-  // Calls `fn` on every (key, value) of `cf` with start <= key < end (end empty: to the end of
-  // the family), in key order, while it returns true.
-  Status Scan(Cf cf, std::string_view start, std::string_view end,
-              const std::function<bool(std::string_view, std::string_view)>& fn);
+  // The one scan: calls `visit` on every (key, value) of `cf` in `range`, in key order, until
+  // it answers Next::kStop (Scan returns Ok) or an error (Scan returns it).
+  Status Scan(Cf cf, const ScanRange& range, const Visitor& visit);
   // Point reads of many keys of one family: (*values)[i] is set and (*found)[i] true for each
   // key that exists.
   Status MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<std::string>* values,
                   std::vector<bool>* found);
   // Point read of any family.
   Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
-  // Like ForEach, from `start` to the end of the family.
-  Status ForEachFrom(Cf cf, std::string_view start,
-                     const std::function<Status(std::string_view, std::string_view)>& fn);
-  // The audit sub-key of key generation `generation` (a copy). Takes no lock a writer can hold.
-  Result<crypto::SecretBytes> AuditKey(std::uint32_t generation) const;
+  // Hands `sink` a copy of every sub-key of `purpose`: at once those the keyring holds, later
+  // each one a re-key adds (before anything is written under it). For the layer above that
+  // owns a purpose's keys (the audit log keeps its own). The sink runs under keyring_mu_, so it
+  // takes only leaf locks; it is called until Unwatch(the returned id), which the owner calls
+  // before it goes away.
+  using SubkeySink = std::function<Status(std::uint32_t generation, crypto::SecretBytes key)>;
+  Result<std::uint64_t> WatchSubkeys(crypto::Purpose purpose, SubkeySink sink);
+  void UnwatchSubkeys(std::uint64_t watch_id);
   std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
   bool syncs() const { return sync_; }
   // Serialises changes of the registry family (registry records and login states) with re-keys.
   base::Mutex& registry_mutex() HSDT_RETURN_CAPABILITY(registry_mu_) { return registry_mu_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
-
-  // Calls `fn` on every (key, value) of `cf` whose key starts with `prefix`, in key order, until
-  // it returns non-OK; reads at `snapshot` if given (see Snapshot()).
-  Status ForEach(Cf cf, std::string_view prefix,
-                 const std::function<Status(std::string_view, std::string_view)>& fn,
-                 const rocksdb::Snapshot* snapshot = nullptr);
 
   // A consistent view for multi-family scans (Check); released with ReleaseSnapshot.
   const rocksdb::Snapshot* Snapshot();
@@ -254,8 +180,10 @@ class Store final {
   // this process, so versions are ordered in time even if the clock steps back.
   std::int64_t NextCommitMicros();
 
-  // Opens a history version record (value of key HistoryKey(id, 'i', v)).
-  Result<VersionMeta> OpenVersionMeta(std::uint64_t id, std::string_view value) const;
+  // Opens a history version record (value of key HistoryKey(id, 'i', v)); every error is
+  // Corruption or BadKey prefixed with `where`, which names the record's key.
+  Result<VersionMeta> OpenVersionMeta(std::uint64_t id, std::string_view value,
+                                      std::string_view where) const;
 
   // Opens a sealed record/version/dictionary value (for Check and tools).
   const Sealer& sealer() const { return sealer_; }
@@ -299,6 +227,8 @@ class Store final {
   Status OpenDb(const StoreOptions& options, bool create);
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
   Status InstallKeys() HSDT_REQUIRES(keyring_mu_);
+  // Hands the keyring's sub-keys of `purpose` to `sink` (copies).
+  Status Deliver(crypto::Purpose purpose, const SubkeySink& sink) HSDT_REQUIRES(keyring_mu_);
   // Applies `change` to a copy of the keyring, writes it, then swaps it in.
   Status ChangeKeyring(const std::function<Status(Keyring*)>& change) HSDT_REQUIRES(keyring_mu_);
   // Counts a call in flight; false once Close has begun (with `releasing`, until the database
@@ -322,9 +252,8 @@ class Store final {
                                   std::uint64_t* remaining, bool reseal)
       HSDT_REQUIRES(keyring_mu_) HSDT_EXCLUDES(registry_mu_);
   Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
-  Status ForEachImpl(Cf cf, std::string_view prefix,
-                     const std::function<Status(std::string_view, std::string_view)>& fn,
-                     const rocksdb::Snapshot* snapshot = nullptr);
+  // Scan without entering (for calls that have entered already).
+  Status ScanImpl(Cf cf, const ScanRange& range, const Visitor& visit);
 
   static constexpr int kStripes = 256;
 
@@ -338,8 +267,12 @@ class Store final {
   std::unique_ptr<Keyring> keyring_ HSDT_PT_GUARDED_BY(keyring_mu_);
   std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
-  mutable base::SharedMutex audit_keys_mu_;  // a leaf
-  std::map<std::uint32_t, crypto::SecretBytes> audit_keys_ HSDT_GUARDED_BY(audit_keys_mu_);
+  struct Watch {
+    crypto::Purpose purpose;
+    SubkeySink sink;
+  };
+  std::map<std::uint64_t, Watch> watches_ HSDT_GUARDED_BY(keyring_mu_);
+  std::uint64_t next_watch_ HSDT_GUARDED_BY(keyring_mu_) = 1;
   std::shared_ptr<rocksdb::FileSystem> base_fs_;
   std::shared_ptr<LiveLogs> live_logs_;
   std::shared_ptr<rocksdb::FileSystem> fs_;

@@ -54,11 +54,13 @@ void RunAndKill(const std::string& dir, const char* mode, int seed, int millis, 
     char byte = 0;
     opened = ::poll(&p, 1, 60'000) == 1 && ::read(ready[0], &byte, 1) == 1;
   }
-  ::close(ready[0]);
   if (opened || during_open) std::this_thread::sleep_for(std::chrono::milliseconds(millis));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  // Closed only now: a writer that opens before a during-open kill still writes its byte, and
+  // must not die of SIGPIPE (which looked like "stopped by itself").
+  ::close(ready[0]);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
       << "the writer stopped by itself ("
       << (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status)))

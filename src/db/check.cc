@@ -17,7 +17,7 @@ using OnIndexProblem =
 
 // Walks the index family at `snapshot` against `expected` (the entries the records need) and
 // reports each difference: expected but absent, present but not expected, or another value.
-Status CompareIndexes(storage::Store& store, const rocksdb::Snapshot* snapshot, IndexMap expected,
+Status CompareIndexes(storage::Store& store, storage::SnapshotHandle snapshot, IndexMap expected,
                       std::uint64_t* entries, const OnIndexProblem& on_problem) {
   HSDT_RETURN_IF_ERROR(store.Scan(storage::kIndexCf, storage::ScanRange::Prefix("", snapshot),
                                   [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
@@ -44,22 +44,6 @@ std::string IndexProblem(const std::string& key, const std::string* expected, co
   return where + ": wrong value";
 }
 
-// A RocksDB snapshot released when it goes out of scope.
-class HeldSnapshot final {
- public:
-  explicit HeldSnapshot(storage::Store& store) : store_(store), snapshot_(store.Snapshot()) {}
-  ~HeldSnapshot() {
-    if (snapshot_ != nullptr) store_.ReleaseSnapshot(snapshot_);
-  }
-  HeldSnapshot(const HeldSnapshot&) = delete;
-  HeldSnapshot& operator=(const HeldSnapshot&) = delete;
-  const rocksdb::Snapshot* get() const { return snapshot_; }
-
- private:
-  storage::Store& store_;
-  const rocksdb::Snapshot* snapshot_;
-};
-
 // The index entries of the record `value` of dossier `id`, added to `out`.
 Status AddExpectedEntries(const storage::Sealer& sealer, std::uint64_t id, std::string_view value,
                           IndexMap* out) {
@@ -84,8 +68,8 @@ Result<CheckReport> Database::Impl::Check() {
     CheckReport report;
     storage::Store& store = *store_;
     // One snapshot for every scan: commits made meanwhile are not half seen.
-    HeldSnapshot held(store);
-    const rocksdb::Snapshot* snapshot = held.get();
+    storage::HeldSnapshot held(store);
+    storage::SnapshotHandle snapshot = held.get();
     if (snapshot == nullptr) return Status::IOError("the database is closed");
     const storage::Sealer& sealer = store.sealer();
     std::map<std::uint64_t, Chain> chains;
@@ -241,7 +225,7 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
     IndexMap expected;
     std::map<std::uint64_t, std::vector<std::string>> to_fix;  // dossier -> keys
     {
-      HeldSnapshot held(store);
+      storage::HeldSnapshot held(store);
       if (held.get() == nullptr) return Status::IOError("the database is closed");
       HSDT_RETURN_IF_ERROR(store.Scan(storage::kCurrentCf, storage::ScanRange::Prefix("", held.get()),
                                       [&](std::string_view k, std::string_view v) -> Result<storage::Next> {

@@ -380,7 +380,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
 namespace testing_hooks {
 Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
                                                  const OpenOptions& options,
-                                                 std::shared_ptr<rocksdb::FileSystem> base_fs) {
+                                                 storage::BaseFileSystem base_fs) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
     HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     HSDT_RETURN_IF_ERROR(CheckDatabaseDir(dir));

@@ -313,4 +313,21 @@ class Store final {
 // Maps a RocksDB status to an hsdt Status with `what` as context.
 Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
+// A snapshot held for a scope: the scans made with get() see one state of every family (Check).
+// get() is null when the store is closed.
+class HeldSnapshot final {
+ public:
+  explicit HeldSnapshot(Store& store) : store_(store), snapshot_(store.Snapshot()) {}
+  ~HeldSnapshot() {
+    if (snapshot_ != nullptr) store_.ReleaseSnapshot(snapshot_);
+  }
+  HeldSnapshot(const HeldSnapshot&) = delete;
+  HeldSnapshot& operator=(const HeldSnapshot&) = delete;
+  SnapshotHandle get() const { return snapshot_; }
+
+ private:
+  Store& store_;
+  const SnapshotHandle snapshot_;
+};
+
 }  // namespace hsdt::storage

@@ -22,6 +22,11 @@ class Snapshot;
 
 namespace hsdt::storage {
 
+// A read snapshot (Store::Snapshot), opaque above storage; see HeldSnapshot in store.h.
+using SnapshotHandle = const rocksdb::Snapshot*;
+// The file system under the encryption layer (null: the local one); tests inject faults there.
+using BaseFileSystem = std::shared_ptr<rocksdb::FileSystem>;
+
 enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kCfCount };
 const char* CfName(Cf cf);
 
@@ -33,7 +38,7 @@ struct StoreOptions {
   std::size_t block_cache_bytes = std::size_t{32} << 20;
   std::uint32_t dictionary_training_records = 1000;
   const base::Clock* clock = nullptr;                // null: the system clock
-  std::shared_ptr<rocksdb::FileSystem> base_fs;      // null: the local file system
+  BaseFileSystem base_fs;                             // null: the local file system
   // Damage before the end of the write-ahead log: false refuses to open (Corruption naming the
   // file); true opens with what precedes the damage and reports it in log_damage().
   bool accept_log_damage = false;

@@ -34,6 +34,10 @@
 
 namespace hsdt {
 
+namespace internal {
+struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
+}  // namespace internal
+
 namespace testing_hooks {
 struct Opener;  // src/db/testing.h
 }  // namespace testing_hooks
@@ -485,9 +489,9 @@ class Database final {
   Result<DatabaseStats> Stats(const Session& session);
 
   class Impl;
-  Impl& impl() { return *impl_; }
 
  private:
+  friend struct internal::ImplAccess;
   explicit Database(std::unique_ptr<Impl> impl);
   friend struct testing_hooks::Opener;
   std::unique_ptr<Impl> impl_;

@@ -12,6 +12,10 @@
 
 namespace hsdt {
 
+namespace internal {
+struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
+}  // namespace internal
+
 // The written document that caused a change (a decision, a report...).
 struct SourceDocument {
   std::string number;  // e.g. "1351/QĐ-UBND"
@@ -77,9 +81,9 @@ class DossierDraft final {
   const std::vector<std::string>& warnings() const;
 
   class Impl;
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend struct internal::ImplAccess;
   explicit DossierDraft(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -111,10 +115,10 @@ class Dossier final {
   Result<std::string> ToJson(bool pretty = false) const;
 
   class Impl;
-  explicit Dossier(std::shared_ptr<const Impl> impl);
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend struct internal::ImplAccess;
+  explicit Dossier(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
 };
 

@@ -16,6 +16,10 @@
 
 namespace hsdt {
 
+namespace internal {
+struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
+}  // namespace internal
+
 inline constexpr std::size_t kRawKeyBytes = 32;
 inline constexpr std::size_t kMaxPassphraseBytes = 1024;
 
@@ -41,10 +45,9 @@ class Key final {
   bool is_passphrase() const;
 
   class Impl;
-  // For the library's own use.
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend struct internal::ImplAccess;
   explicit Key(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

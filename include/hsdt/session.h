@@ -20,6 +20,10 @@
 
 namespace hsdt {
 
+namespace internal {
+struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
+}  // namespace internal
+
 class Session final {
  public:
   // As they were at login (the policy uses the current account, not these).
@@ -30,10 +34,10 @@ class Session final {
   bool must_change_password() const;
 
   class Impl;
-  explicit Session(std::shared_ptr<Impl> impl);
-  const std::shared_ptr<Impl>& impl() const { return impl_; }
 
  private:
+  friend struct internal::ImplAccess;
+  explicit Session(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> impl_;
 };
 

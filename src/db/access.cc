@@ -2,6 +2,7 @@
 // policy evaluator and, when refused, audited here.
 #include <hsdt/session.h>
 
+#include "base/impl_access.h"
 #include "crypto/crypto.h"
 #include "db/database_impl.h"
 #include "policy/passwords.h"
@@ -106,7 +107,7 @@ Status Database::Impl::AuditNow(AuditRecord entry) {
 }
 
 Result<std::shared_ptr<const policy::AccountRecord>> Database::Impl::Live(const Session& session, std::int64_t now) {
-  const auto& s = session.impl();
+  const auto& s = internal::ImplAccess::Pointer(session);
   if (!s || s->owner != instance_) return Status::PermissionDenied("session: not a session of this database");
   if (s->ended.load()) return Status::PermissionDenied("session: ended; log in again");
   if (now - s->last_used_micros.load() > options_.session_idle_micros) {
@@ -131,7 +132,7 @@ Result<std::shared_ptr<const policy::AccountRecord>> Database::Impl::Live(const 
 
 Result<policy::Principal> Database::Impl::Validate(const Session& session, std::int64_t now) {
   HSDT_ASSIGN_OR_RETURN(auto account, Live(session, now));
-  const auto& s = session.impl();
+  const auto& s = internal::ImplAccess::Pointer(session);
   if (s->must_change_password.load()) {
     return Status::PermissionDenied("session: change the temporary password first (ChangePassword)");
   }
@@ -143,7 +144,7 @@ Result<Database::Impl::Access> Database::Impl::Deny(const Session& session, Acti
                                                     std::string_view target, Purpose purpose,
                                                     const Decision& decision) {
   AuditRecord e;
-  const auto& s = session.impl();
+  const auto& s = internal::ImplAccess::Pointer(session);
   e.actor = s ? s->user : "-";
   e.action = ActionName(action);
   e.target = target;
@@ -196,13 +197,13 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
   }
   Decision d = policy::Decide(*who, action, what, ctx);
   if (!d.allowed) return Deny(session, action, target, purpose, d);
-  return Access{std::move(who).value(), std::move(d), session.impl()->user};
+  return Access{std::move(who).value(), std::move(d), internal::ImplAccess::Pointer(session)->user};
 }
 
 Result<Database::Impl::Access> Database::Impl::AuthorizeOwnUnit(const Session& session, Action action,
                                                                 Purpose purpose, std::string_view target) {
   policy::Resource own;
-  if (session.impl()) own.managing_unit = session.impl()->unit;
+  if (internal::ImplAccess::Pointer(session)) own.managing_unit = internal::ImplAccess::Pointer(session)->unit;
   return Authorize(session, action, own, purpose, target);
 }
 
@@ -269,11 +270,11 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   s->last_used_micros = now;
   s->epoch = current.session_epoch;
   s->must_change_password = current.must_change_password;
-  return Session(std::move(s));
+  return internal::ImplAccess::Make<Session>(std::move(s));
 }
 
 Status Database::Impl::Logout(const Session& session) {
-  const auto& s = session.impl();
+  const auto& s = internal::ImplAccess::Pointer(session);
   if (!s || s->owner != instance_) return Status::PermissionDenied("session: not a session of this database");
   if (s->ended.exchange(true)) return Status::Ok();
   AuditRecord e;
@@ -286,7 +287,7 @@ Status Database::Impl::Logout(const Session& session) {
 
 Status Database::Impl::ChangePassword(const Session& session, std::string_view old_password,
                                       std::string_view new_password) {
-  const auto& s = session.impl();
+  const auto& s = internal::ImplAccess::Pointer(session);
   AuditRecord e;
   e.action = "change_password";
   auto live = Live(session, Now());

@@ -3,6 +3,7 @@
 // batch as what it changes; an approved hand-over moves the dossier in that batch too.
 #include <hsdt/database.h>
 
+#include "base/impl_access.h"
 #include "db/database_impl.h"
 #include "schema/record.h"
 
@@ -156,7 +157,7 @@ Result<HandOverInfo> Database::RequestHandOver(const Session& s, std::string_vie
     policy::Resource what;
     what.dossier_id = db::FormatId(id);
     what.managing_unit = Impl::ManagingUnitOf(*record);
-    what.to_unit = s.impl() ? s.impl()->unit : "";
+    what.to_unit = internal::ImplAccess::Pointer(s) ? internal::ImplAccess::Pointer(s)->unit : "";
     HSDT_ASSIGN_OR_RETURN(Impl::Access access,
                           impl_->Authorize(s, Action::kRequestHandOver, what, Purpose::kNone, what.dossier_id));
     base::MutexLock lock(impl_->registry().write_mutex());

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "base/impl_access.h"
 #include "base/clock.h"
 #include "base/coding.h"
 #include "base/files.h"
@@ -115,7 +116,7 @@ Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, action, what, purpose, target));
   HSDT_ASSIGN_OR_RETURN(auto visible, db::Redacted(*record, access.decision.visibility));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, action, target, purpose, "")));
-  return Dossier(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
+  return internal::ImplAccess::Make<Dossier>(std::make_shared<const Dossier::Impl>(db::FormatId(id), std::move(visible)));
 }
 
 Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::uint32_t expected,
@@ -233,7 +234,7 @@ Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
 }  // namespace
 
 Result<Database::Impl::Access> Database::Impl::CheckCreate(const Session& s, const DossierDraft& draft) {
-  schema::DossierMessage& message = *draft.impl().message;
+  schema::DossierMessage& message = *internal::ImplAccess::Of(draft).message;
   policy::Resource what;
   what.managing_unit = message.reader().getManagingUnit();
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, Action::kCreateDossier, what, Purpose::kNone, "new dossier"));
@@ -248,7 +249,7 @@ Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft&
                                            const ChangeContext& ctx) {
   HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, true));
   HSDT_ASSIGN_OR_RETURN(Access access, CheckCreate(s, draft));
-  schema::DossierMessage& message = *draft.impl().message;
+  schema::DossierMessage& message = *internal::ImplAccess::Of(draft).message;
   // The draft's own message is committed (stamped in place): no copy.
   return Commit(store_->AllocateId(), 0, message, nullptr, ChangeKind::kCreate, ctx,
                 draft.warnings(), EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason), {});
@@ -277,7 +278,7 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
   std::vector<std::string> warnings;
   ChangeKind kind = ChangeKind::kUpdate;
   if (draft != nullptr) {
-    schema::DossierMessage& message = *draft->impl().message;
+    schema::DossierMessage& message = *internal::ImplAccess::Of(*draft).message;
     auto source = message.reader();
     if (!message.client_id.empty() && message.client_id != previous.getId().cStr()) {
       return Status::InvalidArgument("$.id: \"" + message.client_id.substr(0, 32) +
@@ -533,8 +534,8 @@ Result<std::vector<std::string>> Database::Diff(const Session& session, std::str
   HSDT_ASSIGN_OR_RETURN(Dossier b, GetVersion(session, id, to, purpose));
   return db::Guard([&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> paths;
-    auto ra = a.impl().Reader();
-    auto rb = b.impl().Reader();
+    auto ra = internal::ImplAccess::Of(a).Reader();
+    auto rb = internal::ImplAccess::Of(b).Reader();
     schema::DiffStructs(ra.dossier(), rb.dossier(), &paths);
     return paths;
   });
@@ -579,7 +580,7 @@ Result<InForce> Database::InForceOn(const Session& session, std::string_view id,
       return Status::InvalidArgument("date: \"" + std::string(date.substr(0, 32)) + "\" is not a date; expected YYYY-MM-DD");
     }
     HSDT_ASSIGN_OR_RETURN(Dossier d, impl_->Read(session, id, 0, purpose, Action::kReadDossier));
-    return db::InForceOn(d.impl().Reader().dossier(), date);
+    return db::InForceOn(internal::ImplAccess::Of(d).Reader().dossier(), date);
   });
 }
 
@@ -609,5 +610,5 @@ Result<std::uint64_t> Database::Export(const Session& session, const Query& quer
 
 namespace hsdt::testing_hooks {
 
-void SetAuditReads(Database& db, bool on) { db.impl().audit_reads = on; }
+void SetAuditReads(Database& db, bool on) { internal::ImplAccess::Of(db).audit_reads = on; }
 }  // namespace hsdt::testing_hooks

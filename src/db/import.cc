@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "base/impl_access.h"
 #include "db/database_impl.h"
 
 namespace hsdt {
@@ -67,7 +68,7 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
     // National IDs repeated within the batch (the store checks those of other dossiers).
     std::map<std::string, std::uint64_t> seen;
     for (const Line& l : batch) {
-      auto number = l.draft.impl().message->reader().getNationalId().getNumber();
+      auto number = internal::ImplAccess::Of(l.draft).message->reader().getNationalId().getNumber();
       auto [it, fresh] = seen.emplace(std::string(number.cStr(), number.size()), l.number);
       if (!fresh) fault(l.number, "$.nationalId.number: also on line " + std::to_string(it->second));
     }
@@ -78,13 +79,13 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
       std::vector<std::string> lock_keys;
       for (Line& l : batch) {
         ids.push_back(store_->AllocateId());
-        plans.push_back(PlanVersion(ids.back(), 0, l.draft.impl().message->reader(), nullptr, ChangeKind::kCreate,
+        plans.push_back(PlanVersion(ids.back(), 0, internal::ImplAccess::Of(l.draft).message->reader(), nullptr, ChangeKind::kCreate,
                                     ctx, access->actor));
         lock_keys.insert(lock_keys.end(), plans.back().lock_keys.begin(), plans.back().lock_keys.end());
       }
       storage::StripeLock lock = store_->LockStripes(ids, lock_keys);
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        auto v = SealVersion(std::move(plans[i]), *batch[i].draft.impl().message, nullptr);
+        auto v = SealVersion(std::move(plans[i]), *internal::ImplAccess::Of(batch[i].draft).message, nullptr);
         if (v.ok()) {
           sealed.push_back(std::move(v).value());
         } else if (v.status().code() == StatusCode::kAlreadyExists || v.status().code() == StatusCode::kInvalidArgument) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "base/impl_access.h"
 #include "base/clock.h"
 #include "base/coding.h"
 #include "db/database_impl.h"
@@ -188,7 +189,7 @@ Result<ComplianceReport> Database::Impl::CheckDeadlines(const Session& session, 
     return Status::InvalidArgument("supplement_year: " + std::to_string(q.supplement_year) + "; expected 1945 to 2200");
   }
   policy::Resource gate;
-  gate.managing_unit = !q.unit.empty() ? q.unit : session.impl() ? session.impl()->unit : "";
+  gate.managing_unit = !q.unit.empty() ? q.unit : internal::ImplAccess::Pointer(session) ? internal::ImplAccess::Pointer(session)->unit : "";
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, Action::kReadReports, gate, Purpose::kNone, "deadlines"));
   ComplianceReport report;
   report.period = q.period;

@@ -1,3 +1,4 @@
+#include "base/impl_access.h"
 #include "storage/keyring.h"
 
 #include <fcntl.h>
@@ -41,7 +42,7 @@ Status SyncPath(const std::string& path, bool directory) {
 }  // namespace
 
 Status Keyring::SetWrapKey(const Key& key) {
-  const auto& secret = key.impl().bytes();
+  const auto& secret = internal::ImplAccess::Of(key).bytes();
   if (key.is_passphrase()) {
     kdf_ = 1;
     HSDT_ASSIGN_OR_RETURN(wrap_key_, crypto::StretchPassphrase(secret, params_));

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/impl_access.h"
 #include "support/test_util.h"
 
 namespace hsdt {
@@ -263,7 +264,7 @@ class AccessTest : public ::testing::Test {
 
   ManualClock clock_;
   TempDir dir_;
-  TestDb t_{nullptr, Session(nullptr), Session(nullptr)};
+  TestDb t_{nullptr, internal::ImplAccess::Make<Session>(nullptr), internal::ImplAccess::Make<Session>(nullptr)};
   std::map<std::string, std::string> national_ids_;  // dossier id -> its national ID number
 };
 

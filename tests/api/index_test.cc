@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "base/impl_access.h"
 #include "db/database_impl.h"
 #include "db/index.h"
 #include "support/test_util.h"
@@ -119,7 +120,7 @@ class IndexRepairTest : public ::testing::Test {
   // Changes the index family behind the API.
   void Tamper(const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*, rocksdb::ColumnFamilyHandle*)>& fn) {
     auto t = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
-    storage::Store& store = t->impl().store();
+    storage::Store& store = internal::ImplAccess::Of(*t.db).store();
     fn(store.raw_db(), store.raw_cf(storage::kIndexCf), store.raw_cf(storage::kMetaCf));
     ASSERT_TRUE(t->Close().ok());
   }

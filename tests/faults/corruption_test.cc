@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 
+#include "base/impl_access.h"
 #include "db/database_impl.h"
 #include "support/test_util.h"
 
@@ -93,7 +94,7 @@ class CorruptionTest : public ::testing::Test {
       image.dossiers[id] = *d->ToJson();
     }
     std::vector<rocksdb::LiveFileMetaData> files;
-    t.db->impl().store().raw_db()->GetLiveFilesMetaData(&files);
+    hsdt::internal::ImplAccess::Of(*t.db).store().raw_db()->GetLiveFilesMetaData(&files);
     for (const auto& f : files) image.sst_family[fs::path(f.name).filename().string()] = f.column_family_name;
     auto digest = t->DigestAudit(t.admin);
     image.audit_entries = digest->sequence;  // its own entry may come after

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,7 @@ std::string MakeTempDir() {
 struct Fixture {
   std::string dir;
   std::unique_ptr<hsdt::Database> db;
-  hsdt::Session editor{nullptr};
+  std::optional<hsdt::Session> editor;  // set once the fixture is made
 };
 
 Fixture* fixture = nullptr;
@@ -102,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   hsdt::ChangeContext ctx;
   ctx.reason = "nhập từ tệp";
   ctx.source = {"5/QĐ-UBND", "2024-01-05"};
-  auto r = f.db->Import(f.editor, std::string_view(reinterpret_cast<const char*>(data), size), options, ctx);
+  auto r = f.db->Import(*f.editor, std::string_view(reinterpret_cast<const char*>(data), size), options, ctx);
   if (!r.ok()) {
     std::fprintf(stderr, "import: %s\n", r.status().ToString().c_str());
     __builtin_trap();  // bad lines are reported in the errors; the call itself succeeds
@@ -116,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (e.line == 0 || e.message.empty()) __builtin_trap();
   }
   for (const std::string& id : r->ids) {
-    auto d = f.db->Get(f.editor, id);
+    auto d = f.db->Get(*f.editor, id);
     if (!d.ok()) {
       std::fprintf(stderr, "get %s: %s\n", id.c_str(), d.status().ToString().c_str());
       __builtin_trap();  // an acknowledged import reads back

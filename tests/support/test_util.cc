@@ -1,3 +1,4 @@
+#include "base/impl_access.h"
 #include "support/test_util.h"
 
 #include <capnp/compat/json.h>
@@ -100,7 +101,7 @@ TestDb OpenOrDie(const std::string& dir, const OpenOptions& options) {
     ADD_FAILURE() << "open " << dir << ": " << db.status().ToString();
     std::abort();
   }
-  TestDb t{std::move(db).value(), Session(nullptr), Session(nullptr)};
+  TestDb t{std::move(db).value(), internal::ImplAccess::Make<Session>(nullptr), internal::ImplAccess::Make<Session>(nullptr)};
   t.admin = LoginOrDie(*t.db, kAdminUser, kAdminPassword);
   auto editor = t.db->Login(kEditorUser, kEditorPassword);
   if (editor.ok()) {

@@ -457,8 +457,8 @@ class Database final {
 
   // ---------------------------------------------------------------- maintenance
   // Makes every acknowledged commit and queued audit entry durable (useful with
-  // Durability::kNoSync). Any live session may call it (read_reports on its own unit), and it
-  // writes no audit entry.
+  // Durability::kNoSync). Any live session may call it (read_reports on its own unit); it is
+  // audited as "sync", and that entry is made durable with the rest.
   // Returns:   Ok; PermissionDenied (audited); write errors (a failed sync turns the handle
   //            read-only). Ownership: default. Threads: default. Since: 1.0
   Status Sync(const Session& session);

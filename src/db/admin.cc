@@ -438,7 +438,10 @@ inline Result<bool> Wrap(Status s) {
 
 Status Database::Sync(const Session& s) {
   return db::Guard([&]() -> Status {
-    HSDT_RETURN_IF_ERROR(impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "sync").status());
+    HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access,
+                          impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "sync"));
+    // Audited like every call; the entry is made durable with everything acknowledged before it.
+    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kReadReports, "sync", Purpose::kNone, "")));
     HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
     return impl_->store().Sync();
   });

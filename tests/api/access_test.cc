@@ -885,5 +885,29 @@ TEST_F(AccessTest, AuditChainVerifiesAndHoldsNoSecrets) {
   ExpectNoEntryHolds(log, secrets);
 }
 
+// Promise 5: every call is audited, Sync included (it used to write no entry when allowed).
+TEST_F(AccessTest, SyncIsAuditedAllowedOrDenied) {
+  // The Sync entries of the log (reading the log is audited too, so count only those).
+  auto syncs = [&] {
+    Entries out;
+    for (const AuditRecord& e : AuditLog())
+      if (e.target == "sync") out.push_back(e);
+    return out;
+  };
+  ASSERT_TRUE(syncs().empty());
+  ASSERT_TRUE(db().Sync(editor()).ok());
+  Entries log = syncs();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.back().actor, kEditorUser);
+  EXPECT_TRUE(log.back().allowed);
+
+  Session gone = editor();
+  ASSERT_TRUE(db().Logout(gone).ok());
+  EXPECT_EQ(db().Sync(gone).code(), StatusCode::kPermissionDenied);
+  log = syncs();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_FALSE(log.back().allowed);
+}
+
 }  // namespace
 }  // namespace hsdt

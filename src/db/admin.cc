@@ -440,9 +440,9 @@ Status Database::Sync(const Session& s) {
   return db::Guard([&]() -> Status {
     HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access,
                           impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "sync"));
-    // Audited like every call; the entry is made durable with everything acknowledged before it.
+    // Audited like every call: AuditNow waits until the entry, and every one queued before it,
+    // is written; the store's sync then makes all of it durable.
     HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kReadReports, "sync", Purpose::kNone, "")));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
     return impl_->store().Sync();
   });
 }

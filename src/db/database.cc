@@ -3,22 +3,17 @@
 // redact -> audit).
 #include <hsdt/database.h>
 
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <filesystem>
 #include <map>
 #include <set>
 
 #include "base/impl_access.h"
 #include "base/clock.h"
 #include "base/coding.h"
-#include "base/files.h"
 #include "db/database_impl.h"
-#include "db/testing.h"
-#include "db/valid_time.h"
-#include "policy/passwords.h"
+#include "query/valid_time.h"
+#include "schema/query_view_reader.h"
 #include "schema/reflect.h"
 #include "schema/text.h"
 #include "schema/validate.h"
@@ -316,122 +311,6 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
 
 // ------------------------------------------------------------------------------ public calls
 
-Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Database::~Database() {
-  if (impl_) (void)impl_->Close();
-}
-
-namespace {
-
-// A database directory that cannot be entered, or a path that is not a directory, is an IOError
-// naming the path ("permission denied"), not "no database here".
-Status CheckDatabaseDir(const std::string& dir) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    if (errno == ENOENT) return Status::Ok();  // created by init, else NotFound from the store
-    return base::FileError(dir, "cannot open", errno);
-  }
-  if (!S_ISDIR(st.st_mode)) return Status::IOError(dir + ": not a directory");
-  const std::string keyring = dir + "/KEYRING";
-  if (::stat(keyring.c_str(), &st) != 0 && errno != ENOENT) return base::FileError(keyring, "cannot open", errno);
-  return Status::Ok();
-}
-
-// What creating a database made, so that a creation that fails takes it away again, and only it.
-class Creation final {
- public:
-  // Before anything is written: makes the missing directories (0700) and notes what `dir` holds.
-  Status Begin(const std::string& dir) {
-    dir_ = dir;
-    HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(dir, &made_));
-    if (made_.empty()) {
-      std::error_code ec;
-      for (const auto& e : std::filesystem::directory_iterator(dir, ec)) before_.insert(e.path().filename().string());
-      if (ec) return base::FileError(dir, "cannot list", ec.value());
-    }
-    return Status::Ok();
-  }
-  // Removes the directories Begin made, or else the entries of `dir` that were not there before.
-  void Undo() const {
-    std::error_code ec;
-    if (!made_.empty()) {
-      std::filesystem::remove_all(made_.front(), ec);
-      return;
-    }
-    std::vector<std::filesystem::path> added;
-    for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
-      if (before_.count(e.path().filename().string()) == 0) added.push_back(e.path());
-    }
-    for (const auto& p : added) std::filesystem::remove_all(p, ec);
-  }
-
- private:
-  std::string dir_;
-  std::vector<std::string> made_;  // outermost first
-  std::set<std::string> before_;
-};
-
-}  // namespace
-
-Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const Key& key,
-                                                 const OpenOptions& options) {
-  return testing_hooks::Opener::OpenOn(dir, key, options, nullptr);
-}
-
-namespace testing_hooks {
-Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
-                                                 const OpenOptions& options,
-                                                 storage::BaseFileSystem base_fs) {
-  return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
-    HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
-    HSDT_RETURN_IF_ERROR(CheckDatabaseDir(dir));
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
-    const bool creating = !exists && options.create_if_missing;
-    Creation creation;
-    if (creating) {
-      const AdminCredentials& admin = options.first_admin;
-      if (admin.user_name.empty()) {
-        return Status::InvalidArgument(
-            "first_admin: creating a database requires the first district administrator's credentials");
-      }
-      // Refused before anything is written (Start checks it again).
-      HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(admin.password, admin.user_name));
-      HSDT_RETURN_IF_ERROR(creation.Begin(dir));
-    }
-    // A creation that fails leaves nothing behind, unless another process is at work there.
-    auto failed = [&](Status st) {
-      if (creating && st.code() != StatusCode::kBusy && st.code() != StatusCode::kAlreadyExists) creation.Undo();
-      return st;
-    };
-    storage::StoreOptions so;
-    so.create_if_missing = options.create_if_missing;
-    so.error_if_exists = options.error_if_exists;
-    so.sync = options.durability == Durability::kSync;
-    so.kdf_cost = static_cast<int>(options.kdf_cost);
-    so.block_cache_bytes = options.block_cache_bytes;
-    so.dictionary_training_records = options.dictionary_training_records;
-    so.clock = options.clock;
-    so.accept_log_damage = options.accept_log_damage;
-    so.base_fs = base_fs;
-    auto store = storage::Store::Open(dir, key, so);
-    if (!store.ok()) return failed(store.status());
-    auto impl = std::make_unique<Database::Impl>(std::move(store).value(), options, std::move(zone));
-    Status started = impl->Start();
-    if (!started.ok()) {
-      (void)impl->Close();
-      impl.reset();
-      return failed(started);
-    }
-    return std::unique_ptr<Database>(new Database(std::move(impl)));
-  });
-}
-}  // namespace testing_hooks
-
-Status Database::Close() {
-  return db::Guard([&] { return impl_->Close(); });
-}
-
 Result<Session> Database::Login(std::string_view user, std::string_view password) {
   return db::Guard([&] { return impl_->Login(user, password); });
 }
@@ -580,7 +459,7 @@ Result<InForce> Database::InForceOn(const Session& session, std::string_view id,
       return Status::InvalidArgument("date: \"" + std::string(date.substr(0, 32)) + "\" is not a date; expected YYYY-MM-DD");
     }
     HSDT_ASSIGN_OR_RETURN(Dossier d, impl_->Read(session, id, 0, purpose, Action::kReadDossier));
-    return db::InForceOn(internal::ImplAccess::Of(d).Reader().dossier(), date);
+    return query::InForceOn(schema::TimelinesOf(internal::ImplAccess::Of(d).Reader().dossier()), date);
   });
 }
 
@@ -608,7 +487,3 @@ Result<std::uint64_t> Database::Export(const Session& session, const Query& quer
 
 }  // namespace hsdt
 
-namespace hsdt::testing_hooks {
-
-void SetAuditReads(Database& db, bool on) { internal::ImplAccess::Of(db).audit_reads = on; }
-}  // namespace hsdt::testing_hooks

@@ -211,8 +211,6 @@ policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx);
 // The copy of `record` a session may see: fields above `visible` removed.
 Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible);
-// The shape of a filter for the audit log: operators and fields, every value written `?`.
-std::string FilterShape(const Filter& f);
 // `message` with every double-quoted part replaced by "?": error messages quote the values at
 // fault, and an audit entry holds no value (docs/security.md).
 std::string WithoutQuotedValues(std::string_view message);

@@ -6,6 +6,7 @@
 
 #include "db/database_impl.h"
 #include "query/render.h"
+#include "query/vocabulary.h"
 #include "query/select.h"
 #include "schema/query_view.h"
 
@@ -111,7 +112,7 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   result.examined = selector.examined();
   std::vector<std::string_view> ids;
   for (const QueryRow& row : result.rows) ids.push_back(row.id);
-  const std::string reason = (explain_only ? "explain " : "") + Shorten(db::FilterShape(q.filter)) +
+  const std::string reason = (explain_only ? "explain " : "") + Shorten(query::FilterShape(q.filter)) +
                              (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
                              std::to_string(result.rows.size()) + " rows" + IdList(ids, ids.size());
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
@@ -180,7 +181,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   for (auto& [key, n] : groups) result.rows.push_back(CountRow{key, n});
   std::string by;
   for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
-  const std::string reason = Shorten(db::FilterShape(q.filter) + " by [" + by + "]" +
+  const std::string reason = Shorten(query::FilterShape(q.filter) + " by [" + by + "]" +
                                      (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
   return result;
@@ -230,7 +231,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   });
   if (run.ok()) out.Flush(1);
   const Status outcome = !run.ok() ? run : out.failed();
-  std::string reason = Shorten(db::FilterShape(q.filter)) + " -> " + std::to_string(rows) + " rows, " +
+  std::string reason = Shorten(query::FilterShape(q.filter)) + " -> " + std::to_string(rows) + " rows, " +
                        (options.format == ExportFormat::kCsv ? "csv" : options.whole_dossiers ? "jsonl whole" : "jsonl") +
                        IdList(exported_ids, rows);
   if (!outcome.ok()) reason += "; stopped: " + db::WithoutQuotedValues(outcome.message());

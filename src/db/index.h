@@ -11,25 +11,15 @@ namespace hsdt::db {
 using query::DecodeSummary;
 using query::FieldIndexPrefix;
 using query::FieldValue;
-using query::FieldVisibility;
 using query::IndexEntries;
-using query::IndexKind;
 using query::IndexNameOf;
 using query::IndexTarget;
-using query::IsIndexedField;
-using query::kFieldIndex;
-using query::kFoldedNameIndex;
 using query::kIndexFormat;
 using query::kIndexFormatKey;
-using query::kNameTokenIndex;
-using query::kNationalIdIndex;
 using query::kStoredFields;
-using query::kSummaryIndex;
-using query::kUnitOrderIndex;
 using query::PutOrdered;
 using query::Summary;
 using query::SummaryKey;
-using query::UnitOrderPrefix;
 
 inline IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
   return query::IndexEntriesOf(schema::StoredValuesOf(d), id);

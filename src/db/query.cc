@@ -25,8 +25,6 @@ std::string WithoutQuotedValues(std::string_view message) {
   return out;
 }
 
-std::string FilterShape(const Filter& f) { return query::FilterShape(f); }
-
 }  // namespace db
 
 Result<Query> Query::FromJson(std::string_view json) {

@@ -38,6 +38,7 @@ Status RowSource::Scan(std::string_view start, std::string_view end, const Visit
   return store_.Scan(storage::kIndexCf, storage::ScanRange::Between(start, end),
                      [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     ++examined;
+    if (k.size() < 9) return Status::Corruption("index: a key of " + std::to_string(k.size()) + " bytes; run index verify");
     HSDT_ASSIGN_OR_RETURN(const bool more, Visit1(TrailingId(k), v, visit));
     return more ? storage::Next::kContinue : storage::Next::kStop;
   });

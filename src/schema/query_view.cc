@@ -9,14 +9,13 @@
 #include "schema/query.capnp.h"
 #include "schema/query_view_reader.h"
 #include "schema/record.h"
+#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt::schema {
 namespace {
 
 constexpr std::size_t kMaxQueryJsonBytes = 256 * 1024;
-
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 template <typename E>
 std::string EnumName(E value) {

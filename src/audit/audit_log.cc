@@ -1,7 +1,7 @@
 #include "audit/audit_log.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cstring>
 #include <map>
 
 #include "base/coding.h"
@@ -10,9 +10,7 @@
 namespace hsdt::audit {
 namespace {
 
-constexpr std::size_t kMaxGroup = 1024;  // entries per block; also the backlog at which callers hash
-constexpr auto kGather = std::chrono::microseconds(1000);  // longest a read's entry waits to be written
-constexpr std::size_t kMaxQueued = 1 << 16;  // readers wait beyond this (back-pressure)
+constexpr std::size_t kMaxGroup = storage::CommitQueue::kMaxGroup;  // entries per block at most
 constexpr std::size_t kLinkBytes = crypto::kMacBytes;
 constexpr std::size_t kTailBytes = 4 + kLinkBytes;  // key generation, link
 
@@ -44,7 +42,7 @@ bool SplitBlock(std::string_view block, std::vector<Stored>* out) {
   return block.empty();
 }
 
-// The entry's bytes: everything but its sequence and key generation, which the sequencer
+// The entry's bytes: everything but its sequence and key generation, which the sealing of its group
 // assigns and the chain binds (they live in the key and beside the entry). A flat, versioned
 // layout (docs/format.md): the log is written for every read, so an entry is short and cheap
 // to encode and hash.
@@ -118,7 +116,8 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
     std::memcpy(log->last_link_.data(), entries.back().link.data(), kLinkBytes);
   }
   log->first_sequence_ = log->last_sequence_;
-  log->thread_ = std::thread([raw = log.get()] { raw->Run(); });
+  storage::CommitHook* hook = log.get();  // a private base: converted here, where it is accessible
+  log->queue_ = std::make_unique<storage::CommitQueue>(store, hook);
   return log;
 }
 
@@ -165,115 +164,35 @@ Result<AuditLog::Hash> AuditLog::Link(KeyCache& keys, std::uint32_t generation, 
 
 Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::BatchOp> ops,
                                        bool wait, bool sync) {
-  Pending p;
+  storage::QueuedCommit c;
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
   // Encoding happens here, on the caller's thread, and hashing too once a group's worth of
   // entries waits (the group writer hashes the rest).
-  p.bytes = Encode(entry);
-  p.generation = store_->WriteGeneration();
-  if (backlog_.load(std::memory_order_relaxed) >= kMaxGroup) {
-    p.entry_hash = EntryHash(p.generation, p.bytes);
-    p.hashed = true;
+  c.record = Encode(entry);
+  c.generation = store_->WriteGeneration();
+  if (queue_->backlog() >= kMaxGroup) {
+    const Hash h = EntryHash(c.generation, c.record);
+    std::memcpy(c.digest.data(), h.data(), h.size());
+    c.digested = true;
   }
-  p.ops = std::move(ops);
-  p.sync = sync;
-  std::unique_lock lock(mu_);
-  if (!wait && queue_.size() >= kMaxQueued) {
-    ++blocked_;
-    written_.wait(lock, [&] { return queue_.size() < kMaxQueued || stopping_ || !failed_.ok(); });
-    --blocked_;
-  }
-  if (!failed_.ok()) return failed_;
-  if (stopping_) return Status::IOError("the database is closed");
-  queue_.push_back(std::move(p));
-  backlog_.store(queue_.size(), std::memory_order_relaxed);
-  const std::uint64_t ticket = ++queued_ticket_;
-  if (!wait) {
-    // The sequencer sleeps until the queue is non-empty, then gathers until someone waits or
-    // the group is full: wake it only when one of those changes.
-    if (queue_.size() == 1 || queue_.size() == kMaxGroup) queued_.notify_one();
-    return std::uint64_t{0};
-  }
-  ++urgent_;
-  WaitFor(lock, ticket);
-  --urgent_;
-  if (failed_ticket_ != 0 && ticket >= failed_ticket_) return failed_;
-  return first_sequence_ + ticket;
+  c.ops = std::move(ops);
+  c.sync = sync;
+  HSDT_ASSIGN_OR_RETURN(std::uint64_t ticket, queue_->Submit(std::move(c), wait));
+  return wait ? first_sequence_ + ticket : 0;
 }
 
-void AuditLog::WaitFor(std::unique_lock<std::mutex>& lock, std::uint64_t ticket) {
-  while (written_ticket_ < ticket) {
-    // The first waiter to find nobody writing writes the whole queue itself (its entry is in
-    // it: a taken entry is written before writing_ drops), so a lone writer does not hand off
-    // to the sequencer thread and back.
-    if (!writing_ && !queue_.empty()) {
-      WriteQueued(lock);
-    } else {
-      written_.wait(lock);
-    }
-  }
-}
+Status AuditLog::Flush() { return queue_->Flush(); }
 
-void AuditLog::WriteQueued(std::unique_lock<std::mutex>& lock) {
-  writing_ = true;
-  std::vector<Pending> group;
-  group.swap(queue_);
-  backlog_.store(0, std::memory_order_relaxed);
-  const std::uint64_t last_ticket = queued_ticket_;
-  const Status prior = failed_;
-  lock.unlock();
-  Status s = prior.ok() ? WriteGroup(group) : prior;
-  group.clear();  // frees the entries outside the lock
-  lock.lock();
-  if (queue_.empty()) queue_.swap(group);  // keeps the capacity for the next group
-  if (!s.ok() && failed_.ok()) {
-    failed_ = s;
-    failed_ticket_ = written_ticket_ + 1;  // the first entry of this group
-  }
-  written_ticket_ = last_ticket;
-  writing_ = false;
-  written_.notify_all();
-  if (!queue_.empty() || stopping_) queued_.notify_one();  // the sequencer waits for writing_ to drop
-}
+Status AuditLog::Stop() { return queue_ ? queue_->Stop() : Status::Ok(); }
 
-Status AuditLog::Flush() {
-  std::unique_lock lock(mu_);
-  ++urgent_;
-  WaitFor(lock, queued_ticket_);
-  --urgent_;
-  return failed_;
-}
-
-Status AuditLog::Stop() {
+Status AuditLog::Seal(std::span<storage::QueuedCommit> group, std::vector<storage::BatchOp>* ops) {
+  std::uint64_t sequence;
+  Hash link;
   {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    queued_.notify_all();
-    written_.notify_all();
+    std::lock_guard lock(head_mu_);
+    sequence = last_sequence_;
+    link = last_link_;
   }
-  if (thread_.joinable()) thread_.join();
-  std::lock_guard lock(mu_);
-  return failed_;
-}
-
-void AuditLog::Run() {
-  std::unique_lock lock(mu_);
-  for (;;) {
-    queued_.wait(lock, [&] { return (!queue_.empty() || stopping_) && !writing_; });
-    if (queue_.empty()) return;  // stopping, and everything is written
-    if (urgent_ == 0 && !stopping_) {
-      queued_.wait_for(lock, kGather, [&] { return urgent_ > 0 || queue_.size() >= kMaxGroup || stopping_; });
-    }
-    if (writing_ || queue_.empty()) continue;  // a waiting writer took the group meanwhile
-    WriteQueued(lock);
-  }
-}
-
-Status AuditLog::WriteGroup(std::vector<Pending>& group) {
-  std::uint64_t sequence = last_sequence_;
-  Hash link = last_link_;
-  std::vector<storage::BatchOp> ops;
-  bool sync = false;
   KeyCache keys;
   // One block per kMaxGroup entries: one key, however many entries (docs/format.md).
   for (std::size_t begin = 0; begin < group.size(); begin += kMaxGroup) {
@@ -282,34 +201,42 @@ Status AuditLog::WriteGroup(std::vector<Pending>& group) {
     base::PutBigEndian32(&block, static_cast<std::uint32_t>(end - begin));
     const std::string key = Key(sequence + 1);
     for (std::size_t i = begin; i < end; ++i) {
-      Pending& p = group[i];
-      if (!p.hashed) p.entry_hash = EntryHash(p.generation, p.bytes);
+      storage::QueuedCommit& c = group[i];
+      Hash entry_hash;
+      if (c.digested) {
+        std::memcpy(entry_hash.data(), c.digest.data(), entry_hash.size());
+      } else {
+        entry_hash = EntryHash(c.generation, c.record);
+      }
       ++sequence;
-      HSDT_ASSIGN_OR_RETURN(link, Link(keys, p.generation, sequence, p.entry_hash, link));
-      base::PutBigEndian32(&block, static_cast<std::uint32_t>(p.bytes.size()));
-      block += p.bytes;
-      base::PutBigEndian32(&block, p.generation);
+      HSDT_ASSIGN_OR_RETURN(link, Link(keys, c.generation, sequence, entry_hash, link));
+      base::PutBigEndian32(&block, static_cast<std::uint32_t>(c.record.size()));
+      block += c.record;
+      base::PutBigEndian32(&block, c.generation);
       block += ViewOf(link);
-      for (auto& op : p.ops) ops.push_back(std::move(op));
-      sync |= p.sync;
     }
-    ops.push_back({storage::kAuditCf, key, std::move(block), false});
+    ops->push_back({storage::kAuditCf, key, std::move(block), false});
   }
-  HSDT_RETURN_IF_ERROR(store_->WriteOps(ops, sync));
-  std::lock_guard lock(mu_);
-  last_sequence_ = sequence;
-  last_link_ = link;
+  sealed_sequence_ = sequence;
+  sealed_link_ = link;
   return Status::Ok();
 }
 
+void AuditLog::Sealed(bool written) {
+  if (!written) return;
+  std::lock_guard lock(head_mu_);
+  last_sequence_ = sealed_sequence_;
+  last_link_ = sealed_link_;
+}
+
 void AuditLog::SkipToNextEpoch() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(head_mu_);
   last_sequence_ = (last_sequence_ / kEpoch + 1) * kEpoch - 1;
   first_sequence_ = last_sequence_;
 }
 
 AuditDigest AuditLog::Digest() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(head_mu_);
   return AuditDigest{last_sequence_, base::HexOf(ViewOf(last_link_))};
 }
 

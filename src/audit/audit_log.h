@@ -9,39 +9,35 @@
 // up; once a group's worth of entries waits, callers compute their own, so the work spreads
 // over the cores under load.
 //
-// Group commit: callers queue entries (with the store writes that must be atomic with them);
-// one thread at a time takes the whole queue, numbers and links its entries in order and writes
-// them as blocks in one RocksDB batch. A caller that waits for its entry (a write, a denial)
-// writes the queue itself when nobody is writing, else waits for the writer in progress and
-// then leads the next group. Reads do not wait: a sequencer thread gathers their entries for up
-// to 1 ms and writes them, so that a stream of reads costs one write per group.
+// Group commit is storage's (storage/commit_queue.h): the log encodes each entry on its caller's
+// thread, submits it with the store writes that must be atomic with it, and, as the queue's
+// hook, numbers and links each group's entries in order and stores them as blocks.
 //
 // Threads: safe.
 #pragma once
 
 #include <array>
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <hsdt/audit.h>
 #include <hsdt/status.h>
 
+#include "storage/commit_queue.h"
 #include "storage/store.h"
 
 namespace hsdt::audit {
 
-class AuditLog final {
+class AuditLog final : private storage::CommitHook {
  public:
-  // Starts the sequencer; reads the head of the chain from `store`.
+  // Reads the head of the chain from `store` and starts the commit queue.
   static Result<std::unique_ptr<AuditLog>> Open(storage::Store* store);
-  ~AuditLog();  // writes what is queued, then stops
+  ~AuditLog() override;  // writes what is queued, then stops
 
   // Queues `entry` with `ops` (written in the same atomic batch). With `wait`, returns once the
   // batch is written (fsynced if `sync`), with its status; otherwise returns at once.
@@ -52,7 +48,7 @@ class AuditLog final {
   // Waits until everything queued so far is written.
   Status Flush();
 
-  // Stops the sequencer after writing what is queued (Close of the database).
+  // Stops the queue after writing what is queued (Close of the database).
   Status Stop();
 
   // Makes the next entry's number the next multiple of 2^32 (kEpoch), after a recovery that lost
@@ -78,23 +74,12 @@ class AuditLog final {
 
  private:
   using Hash = std::array<char, crypto::kMacBytes>;
-  struct Pending {
-    std::string bytes;  // the encoded entry
-    std::uint32_t generation = 0;
-    Hash entry_hash{};  // see above
-    bool hashed = false;  // else the group writer computes entry_hash
-    std::vector<storage::BatchOp> ops;
-    bool sync = false;
-  };
+  static_assert(sizeof(Hash) == sizeof(storage::QueuedCommit::digest));
 
   explicit AuditLog(storage::Store* store) : store_(store) {}
-  void Run();
-  // Returns once the entry with `ticket` is written, writing the queue itself when nobody is.
-  void WaitFor(std::unique_lock<std::mutex>& lock, std::uint64_t ticket);
-  // Takes the whole queue and writes it (mu_ held on entry and exit, released meanwhile).
-  void WriteQueued(std::unique_lock<std::mutex>& lock);
-  // Writes `group` (entries numbered from last_sequence_ + 1) in one batch.
-  Status WriteGroup(std::vector<Pending>& group);
+  // The queue's hook: numbers and links a group's entries after the head (storage/commit_queue.h).
+  Status Seal(std::span<storage::QueuedCommit> group, std::vector<storage::BatchOp>* ops) override;
+  void Sealed(bool written) override;
   static Hash EntryHash(std::uint32_t generation, std::string_view bytes);
   // The last key a loop used, so that a run of entries of one generation looks it up once.
   struct KeyCache {
@@ -109,32 +94,22 @@ class AuditLog final {
   Result<const crypto::SecretBytes*> KeyOf(std::uint32_t generation);
 
   storage::Store* store_;
-  // Lock order (storage/store.h): keys_mu_ is a leaf (the store's key sink takes it under the
-  // store's keyring lock);
-  // mu_ comes after the stripes (a commit waits for its entry holding them) and is let go while
-  // a group is written, so no Store call is made under it.
+  // Lock order (storage/store.h): keys_mu_ and head_mu_ are leaves (the store's key sink takes
+  // keys_mu_ under the store's keyring lock).
   std::mutex keys_mu_;
   std::map<std::uint32_t, crypto::SecretBytes> keys_;
   std::uint64_t key_watch_ = 0;  // Store::WatchSubkeys, 0: none
-  std::mutex mu_;
-  std::condition_variable queued_;
-  std::condition_variable written_;
-  // Every queued entry has a ticket, 1, 2, ... in queue order; as writes never skip an entry,
-  // the entry with ticket t gets sequence first_sequence_ + t.
-  std::vector<Pending> queue_;
-  std::uint64_t first_sequence_ = 0;  // last sequence at Open
-  std::uint64_t queued_ticket_ = 0;   // the last ticket handed out
-  std::uint64_t written_ticket_ = 0;  // the last ticket written (or failed)
-  std::uint64_t failed_ticket_ = 0;   // the first ticket of the failed group, 0 if none
-  std::size_t urgent_ = 0;            // callers waiting for a write (Append with wait, Flush)
-  std::size_t blocked_ = 0;           // readers waiting for room in the queue
-  std::atomic<std::size_t> backlog_{0};  // queue_.size(), readable without mu_
-  bool writing_ = false;  // a thread is writing a group; the next waits its turn
-  bool stopping_ = false;
-  Status failed_;  // the first write failure: the log stops accepting entries
-  std::uint64_t last_sequence_ = 0;  // owned by the group writer (and guarded by mu_ for Digest)
+  // The entry with the queue's ticket t gets sequence first_sequence_ + t (a group's entries
+  // are sealed in ticket order, and a write never skips one).
+  std::uint64_t first_sequence_ = 0;  // last sequence at Open (or after SkipToNextEpoch)
+  // The head of the chain: what the last written group ended with. The sealed_ pair is what
+  // the group being written will end with; only the queue's one writer touches it.
+  std::mutex head_mu_;
+  std::uint64_t last_sequence_ = 0;
   Hash last_link_{};
-  std::thread thread_;
+  std::uint64_t sealed_sequence_ = 0;
+  Hash sealed_link_{};
+  std::unique_ptr<storage::CommitQueue> queue_;  // last: stopped first
 };
 
 }  // namespace hsdt::audit

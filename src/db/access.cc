@@ -97,14 +97,20 @@ AuditRecord Database::Impl::EntryFor(const Access& access, Action action, std::s
   return e;
 }
 
-Status Database::Impl::AuditRead(AuditRecord entry) {
-  if (!audit_reads) return Status::Ok();
-  return audit_->Append(std::move(entry), {}, false, false).status();
+Result<std::uint64_t> Database::Impl::Apply(Change change) {
+  const bool wait = change.wait != Wait::kQueued;
+  HSDT_ASSIGN_OR_RETURN(std::uint64_t sequence, audit_->Append(std::move(change.entry), std::move(change.ops), wait,
+                                                               change.wait == Wait::kDurable));
+  if (change.applied) change.applied();
+  return sequence;
 }
 
-Status Database::Impl::AuditNow(AuditRecord entry) {
-  return audit_->Append(std::move(entry), {}, true, true).status();
+Status Database::Impl::AuditRead(AuditRecord entry) {
+  if (!audit_reads) return Status::Ok();
+  return Apply({std::move(entry), {}, Wait::kQueued, {}}).status();
 }
+
+Status Database::Impl::AuditNow(AuditRecord entry) { return Apply({std::move(entry)}).status(); }
 
 Result<std::shared_ptr<const policy::AccountRecord>> Database::Impl::Live(const Session& session, std::int64_t now) {
   const auto& s = internal::ImplAccess::Pointer(session);
@@ -152,8 +158,7 @@ Result<Database::Impl::Access> Database::Impl::Deny(const Session& session, Acti
   e.purpose = purpose == Purpose::kNone ? "" : PurposeName(purpose);
   e.reason = decision.reason;
   e.rule = decision.rule;
-  // Denials wait for the log: a refusal is never lost to a process crash.
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+  HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());
   return Status::PermissionDenied(std::string(ActionName(action)) + " " + std::string(target) +
                                   ": denied: " + decision.reason);
 }
@@ -164,8 +169,21 @@ Status Database::Impl::AuditMiss(const Session& session, Action action, std::str
   auto who = Validate(session, Now());
   d.rule = who.ok() ? "not-found" : "session";
   d.reason = db::WithoutQuotedValues(who.ok() ? missing.message() : who.status().message());
-  auto denied = Deny(session, action, target, purpose, d);
-  return who.ok() ? missing : denied.status();
+  Status denied = Deny(session, action, target, purpose, d).status();
+  // The refusal is what Deny returns once the entry is written; any other status is the log's.
+  if (denied.code() != StatusCode::kPermissionDenied) return denied;
+  return who.ok() ? missing : denied;
+}
+
+Status Database::Impl::AuthorizeMissing(const Session& session, Action action, const policy::Resource& what,
+                                        std::string_view target, const Status& missing) {
+  HSDT_RETURN_IF_ERROR(Authorize(session, action, what, Purpose::kNone, target).status());
+  Decision d;
+  d.rule = "not-found";
+  d.reason = db::WithoutQuotedValues(missing.message());
+  Status denied = Deny(session, action, target, Purpose::kNone, d).status();
+  if (denied.code() != StatusCode::kPermissionDenied) return denied;
+  return missing;
 }
 
 Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session, Action action,
@@ -218,7 +236,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
     e.actor = "-";
     e.target = "-";
     e.reason = "unknown user name";
-    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());
     return Status::PermissionDenied(kLoginRefused);
   }
   e.actor = account->user_name;
@@ -240,7 +258,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
     }
     e.reason = locked ? "account locked" : !password_ok ? "wrong password" : "account revoked";
     if (state.locked_until_micros > now && !locked) e.reason += "; account now locked";
-    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
+    HSDT_RETURN_IF_ERROR(Apply({std::move(e), std::move(ops)}).status());
     return Status::PermissionDenied(kLoginRefused);
   }
   if (state.failed_logins != 0 || state.locked_until_micros != 0) {
@@ -258,8 +276,8 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   }
   e.allowed = true;
   e.rule = "password";
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
-  registry_->Apply(current);
+  HSDT_RETURN_IF_ERROR(Apply({std::move(e), std::move(ops), Wait::kDurable,
+                              [&] { registry_->Apply(current); }}).status());
   auto s = std::make_shared<Session::Impl>();
   s->owner = instance_;
   s->user = current.user_name;
@@ -295,7 +313,7 @@ Status Database::Impl::ChangePassword(const Session& session, std::string_view o
     e.actor = e.target = s ? s->user : "-";
     e.reason = std::string(live.status().message());
     e.rule = "session";
-    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());
     return live.status();
   }
   const auto& account = *live;
@@ -303,7 +321,7 @@ Status Database::Impl::ChangePassword(const Session& session, std::string_view o
   e.target = account->user_name;
   if (!crypto::VerifyPassword(account->password_hash, old_password)) {
     e.reason = "wrong old password";
-    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, false).status());
+    HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());
     return Status::PermissionDenied("change_password: the old password is wrong");
   }
   HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(new_password, account->user_name));
@@ -314,11 +332,9 @@ Status Database::Impl::ChangePassword(const Session& session, std::string_view o
   next.must_change_password = false;
   next.session_epoch += 1;  // every other session of the account ends
   next.change = {next.user_name, "password changed by its holder", "", ""};
-  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&next, Now()));
   e.allowed = true;
   e.rule = "own-password";
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {std::move(op)}, true, true).status());
-  registry_->Apply(next);
+  HSDT_RETURN_IF_ERROR(ApplyRecord(std::move(e), &next));
   s->epoch = next.session_epoch;
   s->must_change_password = false;
   return Status::Ok();
@@ -361,10 +377,10 @@ Status Database::Impl::Bootstrap() {
   e.target = a.user_name;
   e.allowed = true;
   e.rule = "creation";
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), std::move(ops), true, true).status());
-  for (const auto& u : units) registry_->Apply(u);
-  registry_->Apply(a);
-  return Status::Ok();
+  return Apply({std::move(e), std::move(ops), Wait::kDurable, [&] {
+                  for (const auto& u : units) registry_->Apply(u);
+                  registry_->Apply(a);
+                }}).status();
 }
 
 Status Database::Impl::Start() {
@@ -382,7 +398,7 @@ Status Database::Impl::Start() {
     e.allowed = true;
     e.rule = "accept_log_damage";
     e.reason = store_->log_damage();
-    HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, true, true).status());
+    HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
   }
   return UpgradeIndexes();
 }

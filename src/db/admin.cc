@@ -139,11 +139,10 @@ Result<AccountInfo> Database::CreateAccount(const Session& s, const AccountSpec&
     a.must_change_password = true;  // the holder chooses their own at first login
     HSDT_ASSIGN_OR_RETURN(a.password_hash, crypto::HashPassword(spec.password, impl_->PasswordParams()));
     a.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&a, impl_->Now()));
-    AuditRecord e = impl_->EntryFor(access, Action::kManageAccounts, a.user_name, Purpose::kNone,
-                                    "create account, role " + std::string(RoleName(a.role)) + ", unit " + a.unit);
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op)}, true, true).status());
-    impl_->registry().Apply(a);
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(
+        impl_->EntryFor(access, Action::kManageAccounts, a.user_name, Purpose::kNone,
+                        "create account, role " + std::string(RoleName(a.role)) + ", unit " + a.unit),
+        &a));
     return InfoOf(a, {});
   });
 }
@@ -157,9 +156,12 @@ Result<AccountInfo> ChangeAccount(Database::Impl& impl, const Session& s, std::s
   HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
   base::MutexLock lock(impl.registry().write_mutex());
   auto account = impl.registry().FindAccount(user);
-  if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
   policy::Resource what;
-  what.target_user = FoldUserName(account->user_name);
+  what.target_user = FoldUserName(account ? account->user_name : user);
+  if (!account) {
+    return impl.AuthorizeMissing(s, Action::kManageAccounts, what, user.substr(0, 64),
+                                 Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account"));
+  }
   what.lowers_admin = lowers && account->role == Role::kDistrictAdmin && account->state == AccountState::kActive;
   what.target_is_last_active_admin = what.lowers_admin && impl.registry().ActiveAdmins() <= 1;
   HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access,
@@ -167,11 +169,9 @@ Result<AccountInfo> ChangeAccount(Database::Impl& impl, const Session& s, std::s
   policy::AccountRecord next = *account;
   HSDT_RETURN_IF_ERROR(change(&next));
   next.change = db::ChangeOf(access.actor, ctx);
-  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl.registry().Stage(&next, impl.Now()));
-  AuditRecord e = impl.EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
-                                what_changed + (ctx.reason.empty() ? "" : "; " + ctx.reason));
-  HSDT_RETURN_IF_ERROR(impl.audit().Append(std::move(e), {std::move(op)}, true, true).status());
-  impl.registry().Apply(next);
+  HSDT_RETURN_IF_ERROR(impl.ApplyRecord(impl.EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
+                                                      what_changed + (ctx.reason.empty() ? "" : "; " + ctx.reason)),
+                                        &next));
   HSDT_ASSIGN_OR_RETURN(policy::LoginState login, impl.registry().ReadLoginState(next.user_name));
   return InfoOf(next, login);
 }
@@ -213,9 +213,12 @@ Result<std::string> Database::ResetPassword(const Session& s, std::string_view u
     HSDT_RETURN_IF_ERROR(CheckDocument("report", report));
     base::MutexLock lock(impl_->registry().write_mutex());
     auto account = impl_->registry().FindAccount(user);
-    if (!account) return Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account");
     policy::Resource what;
-    what.target_user = FoldUserName(account->user_name);
+    what.target_user = FoldUserName(account ? account->user_name : user);
+    if (!account) {
+      return impl_->AuthorizeMissing(s, Action::kManageAccounts, what, user.substr(0, 64),
+                                     Status::NotFound("account \"" + std::string(user.substr(0, 64)) + "\": no such account"));
+    }
     HSDT_ASSIGN_OR_RETURN(Impl::Access access,
                           impl_->Authorize(s, Action::kManageAccounts, what, Purpose::kNone, account->user_name));
     std::string temporary;
@@ -228,13 +231,12 @@ Result<std::string> Database::ResetPassword(const Session& s, std::string_view u
     next.must_change_password = true;
     next.session_epoch += 1;
     next.change = {access.actor, "password reset after a lost-password report", report.number, report.date};
-    const std::int64_t now = impl_->Now();
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, now));
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp unlock, impl_->registry().StageLoginState(next.user_name, {}, now));
-    AuditRecord e = impl_->EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
-                                    "password reset; report " + report.number + " of " + report.date);
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op), std::move(unlock)}, true, true).status());
-    impl_->registry().Apply(next);
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp unlock, impl_->registry().StageLoginState(next.user_name, {}, impl_->Now()));
+    std::vector<storage::BatchOp> extra;
+    extra.push_back(std::move(unlock));
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(impl_->EntryFor(access, Action::kManageAccounts, next.user_name, Purpose::kNone,
+                                                            "password reset; report " + report.number + " of " + report.date),
+                                            &next, std::move(extra)));
     return temporary;
   });
 }
@@ -269,10 +271,7 @@ Result<UnitInfo> Database::CreateUnit(const Session& s, const UnitSpec& spec, co
     u.kind = spec.kind;
     u.tier = 1;  // 777 and 777-NV, created with the database, are the only tier-2 units
     u.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&u, impl_->Now()));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
-        impl_->EntryFor(access, Action::kManageUnits, u.code, Purpose::kNone, "create unit"), {std::move(op)}, true, true).status());
-    impl_->registry().Apply(u);
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(impl_->EntryFor(access, Action::kManageUnits, u.code, Purpose::kNone, "create unit"), &u));
     return InfoOf(u);
   });
 }
@@ -290,11 +289,8 @@ Result<UnitInfo> Database::SetUnitActive(const Session& s, std::string_view code
     policy::UnitRecord next = *unit;
     next.active = active;
     next.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, impl_->Now()));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
-        impl_->EntryFor(access, Action::kManageUnits, next.code, Purpose::kNone, active ? "activate" : "deactivate"),
-        {std::move(op)}, true, true).status());
-    impl_->registry().Apply(next);
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(
+        impl_->EntryFor(access, Action::kManageUnits, next.code, Purpose::kNone, active ? "activate" : "deactivate"), &next));
     return InfoOf(next);
   });
 }
@@ -467,7 +463,7 @@ Status Database::ChangeKey(const Session& s, const Key& new_key) {
 }
 
 Result<RekeyProgress> Database::Rekey(const Session& s, std::uint64_t max_values) {
-  return db::Guard([&] { return Maintain(*impl_, s, "re-key", [&] { return impl_->store().Rekey(max_values); }); });
+  return db::Guard([&] { return Maintain(*impl_, s, "re-key", [&] { return impl_->store().Rekey(max_values, &impl_->registry().write_mutex()); }); });
 }
 
 Result<std::uint32_t> Database::TrainDictionary(const Session& s) {

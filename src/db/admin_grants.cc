@@ -103,12 +103,10 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
     g.legal_signer = spec.signer;
     g.issued_by = access.actor;
     g.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&g, impl_->Now()));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(
         impl_->EntryFor(access, Action::kManageGrants, g.view.id, Purpose::kNone,
                         "issue grant; written approval " + g.legal_number + " of " + g.legal_date),
-        {std::move(op)}, true, true).status());
-    impl_->registry().Apply(g);
+        &g));
     return InfoOf(g);
   });
 }
@@ -118,7 +116,10 @@ Result<GrantInfo> Database::RevokeGrant(const Session& s, std::string_view grant
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, false));
     base::MutexLock lock(impl_->registry().write_mutex());
     auto grant = impl_->registry().FindGrant(grant_id);
-    if (!grant) return Status::NotFound("grant \"" + std::string(grant_id.substr(0, 32)) + "\": no such grant");
+    if (!grant) {
+      return impl_->AuthorizeMissing(s, Action::kManageGrants, {}, grant_id.substr(0, 32),
+                                     Status::NotFound("grant \"" + std::string(grant_id.substr(0, 32)) + "\": no such grant"));
+    }
     policy::Resource what;
     what.target_user = grant->view.grantee_user;
     HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kManageGrants, what, Purpose::kNone, grant_id));
@@ -126,11 +127,8 @@ Result<GrantInfo> Database::RevokeGrant(const Session& s, std::string_view grant
     policy::GrantRecord next = *grant;
     next.view.revoked = true;
     next.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&next, impl_->Now()));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
-        impl_->EntryFor(access, Action::kManageGrants, next.view.id, Purpose::kNone, "revoke grant"),
-        {std::move(op)}, true, true).status());
-    impl_->registry().Apply(next);
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(
+        impl_->EntryFor(access, Action::kManageGrants, next.view.id, Purpose::kNone, "revoke grant"), &next));
     return InfoOf(next);
   });
 }
@@ -175,12 +173,10 @@ Result<HandOverInfo> Database::RequestHandOver(const Session& s, std::string_vie
     h.request_date = written_request.date;
     h.requested_by = access.actor;
     h.change = {access.actor, std::string(reason), written_request.number, written_request.date};
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Append(
+    HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(
         impl_->EntryFor(access, Action::kRequestHandOver, h.id + " " + h.dossier_id, Purpose::kNone,
                         "written request " + h.request_number + " of " + h.request_date),
-        {std::move(op)}, true, true).status());
-    impl_->registry().Apply(h);
+        &h));
     return InfoOf(h);
   });
 }
@@ -191,7 +187,10 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
     HSDT_RETURN_IF_ERROR(db::CheckReason(ctx, approve));
     base::MutexLock lock(impl_->registry().write_mutex());
     auto found = impl_->registry().FindHandOver(hand_over_id);
-    if (!found) return Status::NotFound("hand-over \"" + std::string(hand_over_id.substr(0, 32)) + "\": no such hand-over");
+    if (!found) {
+      return impl_->AuthorizeMissing(s, Action::kDecideHandOver, {}, hand_over_id.substr(0, 32),
+                                     Status::NotFound("hand-over \"" + std::string(hand_over_id.substr(0, 32)) + "\": no such hand-over"));
+    }
     policy::HandOverRecord h = *found;
     HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(h.dossier_id));
     HSDT_ASSIGN_OR_RETURN(auto record, impl_->Load(id, 0));
@@ -208,23 +207,22 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
     h.state = approve ? HandOverState::kApproved : HandOverState::kRejected;
     h.decided_by = access.actor;
     h.change = db::ChangeOf(access.actor, ctx);
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
     AuditRecord e = impl_->EntryFor(access, Action::kDecideHandOver, h.id, Purpose::kNone,
                                     (approve ? "approved: " : "rejected: ") + ctx.reason);
     if (approve) {
       // The dossier moves in a new version, in the same batch as the decision.
+      HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
       schema::FlatRecord previous(record->bytes.words(), record->bytes.size());
       const auto prev = previous.dossier();
       HSDT_ASSIGN_OR_RETURN(auto next, schema::CopyDossier(prev, h.dossier_id));
       next->root().setManagingUnit(h.to_unit);
-      std::vector<storage::BatchOp> extra;
-      extra.push_back(std::move(op));
+      Impl::Change change{std::move(e), {}, Impl::Wait::kDurable, [&] { impl_->registry().Apply(h); }};
+      change.ops.push_back(std::move(op));
       HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, *next, &prev, ChangeKind::kHandOver, ctx, {},
-                                         std::move(e), std::move(extra)).status());
+                                         std::move(change)).status());
     } else {
-      HSDT_RETURN_IF_ERROR(impl_->audit().Append(std::move(e), {std::move(op)}, true, true).status());
+      HSDT_RETURN_IF_ERROR(impl_->ApplyRecord(std::move(e), &h));
     }
-    impl_->registry().Apply(h);
     return InfoOf(h);
   });
 }

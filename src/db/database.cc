@@ -189,19 +189,21 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
                                            schema::DossierMessage& next,
                                            const schema::Dossier::Reader* previous,
                                            ChangeKind kind, const ChangeContext& ctx,
-                                           std::vector<std::string> warnings, AuditRecord entry,
-                                           std::vector<storage::BatchOp> extra) {
-  VersionPlan plan = PlanVersion(id, expected, next.reader(), previous, kind, ctx, entry.actor);
+                                           std::vector<std::string> warnings, Change change) {
+  VersionPlan plan = PlanVersion(id, expected, next.reader(), previous, kind, ctx, change.entry.actor);
   storage::StripeLock lock = store_->LockStripes({id}, plan.lock_keys);
   HSDT_ASSIGN_OR_RETURN(SealedVersion sealed, SealVersion(std::move(plan), next, previous));
   const std::uint32_t version = sealed.prepared.meta.version;
   const std::int64_t now = sealed.prepared.meta.recorded_at_micros;
-  entry.target = VersionTarget(id, version);
-  entry.recorded_at_micros = now;
-  std::vector<storage::BatchOp> ops = std::move(sealed.prepared.ops);
-  for (auto& op : extra) ops.push_back(std::move(op));
-  HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(ops), true, true).status());
-  FinishVersion(std::move(sealed));
+  change.entry.target = VersionTarget(id, version);
+  change.entry.recorded_at_micros = now;
+  for (auto& op : sealed.prepared.ops) change.ops.push_back(std::move(op));
+  std::function<void()> then = std::move(change.applied);
+  change.applied = [&] {
+    FinishVersion(std::move(sealed));
+    if (then) then();
+  };
+  HSDT_RETURN_IF_ERROR(Apply(std::move(change)).status());
 
   WriteResult result;
   result.id = db::FormatId(id);
@@ -247,7 +249,7 @@ Result<WriteResult> Database::Impl::Create(const Session& s, const DossierDraft&
   schema::DossierMessage& message = *internal::ImplAccess::Of(draft).message;
   // The draft's own message is committed (stamped in place): no copy.
   return Commit(store_->AllocateId(), 0, message, nullptr, ChangeKind::kCreate, ctx,
-                draft.warnings(), EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason), {});
+                draft.warnings(), {EntryFor(access, Action::kCreateDossier, "", Purpose::kNone, ctx.reason)});
 }
 
 Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id_text,
@@ -306,7 +308,7 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
     kind = ChangeKind::kStatusChange;
   }
   return Commit(id, expected, *next, &previous, kind, ctx, std::move(warnings),
-                EntryFor(access, action, "", Purpose::kNone, ctx.reason), {});
+                {EntryFor(access, action, "", Purpose::kNone, ctx.reason)});
 }
 
 // ------------------------------------------------------------------------------ public calls

@@ -8,6 +8,7 @@
 #include <hsdt/report.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "audit/audit_log.h"
@@ -78,6 +79,11 @@ class Database::Impl final {
   // the resource is the unit the session was issued for.
   Result<Access> AuthorizeOwnUnit(const Session& session, Action action, Purpose purpose,
                                   std::string_view target);
+  // Authorize for a call about something that does not exist: asks the policy about `what`
+  // as Authorize does (a refusal is audited and returned); if allowed, audits the miss (refused,
+  // "not-found") and returns `missing`. So a caller learns of a miss only where it may act.
+  Status AuthorizeMissing(const Session& session, Action action, const policy::Resource& what,
+                          std::string_view target, const Status& missing);
   // The audit entry of an allowed call.
   AuditRecord EntryFor(const Access& access, Action action, std::string_view target,
                        Purpose purpose, std::string_view reason) const;
@@ -85,9 +91,40 @@ class Database::Impl final {
   // or the session's refusal if the session itself is not valid (it learns nothing).
   Status AuditMiss(const Session& session, Action action, std::string_view target, Purpose purpose,
                    const Status& missing);
-  // Audits an allowed read without waiting (docs/security.md says what a crash can lose).
+
+  // ---- the one write path (access.cc; docs/architecture.md)
+  // How long the caller of a change waits. An allowed read does not wait for its entry
+  // (docs/security.md says what a crash can lose); a refusal waits until it is written, so no
+  // crash loses it; a change waits until it is durable.
+  enum class Wait { kQueued, kWritten, kDurable };
+  // One change, the only way anything reaches the store: the access decided, as its audit
+  // entry; the operations written in the same atomic batch; what to do once they are written
+  // (the registry's memory copy, the record cache). Nothing of it is applied if the write fails.
+  struct Change {
+    Change(AuditRecord e, std::vector<storage::BatchOp> o = {}, Wait w = Wait::kDurable,
+           std::function<void()> then = {})
+        : entry(std::move(e)), ops(std::move(o)), wait(w), applied(std::move(then)) {}
+    AuditRecord entry;
+    std::vector<storage::BatchOp> ops;
+    Wait wait = Wait::kDurable;
+    std::function<void()> applied;
+  };
+  // Writes `change` through the commit queue, then runs its `applied`.
+  // Returns: the entry's audit sequence (0 for kQueued); IOError if the batch failed.
+  Result<std::uint64_t> Apply(Change change);
+  // A registry record's next version as one change: stages `record` (setting its version and
+  // time), writes it with `entry` and `extra`, then makes it the registry's latest.
+  // REQUIRES: registry().write_mutex() held.
+  template <typename Record>
+  Status ApplyRecord(AuditRecord entry, Record* record, std::vector<storage::BatchOp> extra = {}) {
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(record, Now()));
+    extra.push_back(std::move(op));
+    return Apply({std::move(entry), std::move(extra), Wait::kDurable,
+                  [this, record] { registry_->Apply(*record); }}).status();
+  }
+  // Audits an allowed read (Wait::kQueued).
   Status AuditRead(AuditRecord entry);
-  // Audits an allowed call that writes nothing else, waiting until it is written.
+  // Audits an allowed call that writes nothing else, waiting until it is durable.
   Status AuditNow(AuditRecord entry);
   policy::Principal PrincipalOf(const policy::AccountRecord& account) const;
   policy::Principal PrincipalOf(const policy::AccountRecord& account, std::string folded) const;
@@ -130,12 +167,13 @@ class Database::Impl final {
                                     const schema::Dossier::Reader* previous);
   // After the batch is written: counts it and caches the record.
   void FinishVersion(SealedVersion sealed);
-  // One atomic commit of a new dossier version: record, history, indexes, audit entry, and
-  // `extra` registry operations (hand-overs). REQUIRES nothing locked but the registry mutex.
+  // A new dossier version as one change: its record, history and indexes join `change` (its
+  // audit entry, and registry operations for a hand-over), applied atomically (Apply).
+  // REQUIRES nothing locked but the registry mutex.
   Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, schema::DossierMessage& next,
                              const schema::Dossier::Reader* previous, ChangeKind kind,
                              const ChangeContext& ctx, std::vector<std::string> warnings,
-                             AuditRecord entry, std::vector<storage::BatchOp> extra);
+                             Change change);
   // Authenticates and decodes everything; checks chains and indexes (check.cc).
   Result<CheckReport> Check();
   // Compares every index entry with the records; with `repair`, fixes what differs (check.cc).

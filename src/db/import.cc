@@ -104,11 +104,12 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
                                      ctx.reason + " (import of " + std::to_string(batch.size()) + " dossiers, lines " +
                                          std::to_string(batch.front().number) + "-" +
                                          std::to_string(batch.back().number) + ")");
-        HSDT_RETURN_IF_ERROR(audit_->Append(std::move(entry), std::move(ops), true, true).status());
-        for (std::size_t i = 0; i < sealed.size(); ++i) {
-          report.ids.push_back(db::FormatId(ids[i]));
-          FinishVersion(std::move(sealed[i]));
-        }
+        HSDT_RETURN_IF_ERROR(Apply({std::move(entry), std::move(ops), Wait::kDurable, [&] {
+                                      for (std::size_t i = 0; i < sealed.size(); ++i) {
+                                        report.ids.push_back(db::FormatId(ids[i]));
+                                        FinishVersion(std::move(sealed[i]));
+                                      }
+                                    }}).status());
         report.imported += batch.size();
         ++report.batches_committed;
       }

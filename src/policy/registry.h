@@ -103,9 +103,9 @@ class Registry final {
   std::string NextGrantId() HSDT_REQUIRES(write_mutex());
   std::string NextHandOverId() HSDT_REQUIRES(write_mutex());
 
-  base::Mutex& write_mutex() HSDT_RETURN_CAPABILITY(store_->registry_mutex()) {
-    return store_->registry_mutex();
-  }
+  // Serialises changes of the registry family (records and login states); a re-key takes it
+  // to reseal that family (Store::Rekey).
+  base::Mutex& write_mutex() HSDT_RETURN_CAPABILITY(write_mu_) { return write_mu_; }
 
  private:
   explicit Registry(storage::Store* store) : store_(store) {}
@@ -113,6 +113,7 @@ class Registry final {
   Result<storage::BatchOp> StageRecord(char kind, const std::string& name, R* r, std::int64_t now);
 
   storage::Store* const store_;
+  base::Mutex write_mu_;  // rank 2 of the lock order (storage/store.h)
   mutable base::SharedMutex mu_;  // a leaf: guards the memory copy
   void RebuildGrantViews() HSDT_REQUIRES(mu_);
 

@@ -10,14 +10,15 @@
 // hence no deadlock, can form. Annotated below and in the classes named (base/mutex.h), and
 // checked by the ThreadSanitizer run (scripts/test.sh --tsan); docs/format.md, "Concurrency".
 //   1. Store::keyring_mu_           re-key, key change, backup, stats
-//   2. Store::registry_mu_          Registry::write_mutex(): registry changes, login states
+//   2. Registry::write_mu_          registry changes and login states (policy/registry.h);
+//                                   Rekey takes it, handed in, to reseal the registry family
 //   3. Store::stripes_              LockStripes: exclusive, every stripe of a commit in one call,
 //                                   in ascending index order; StripeOf: shared, one at a time
 //   4. Store::train_mu_             dictionary training (a commit trains under its stripes)
-//      AuditLog::mu_                the audit queue (a commit waits for its entry under its
+//      CommitQueue::mu_             the commit queue (a commit waits for its group under its
 //                                   stripes; released while a group is written); never held
 //                                   together with train_mu_
-//   5. leaves, under which nothing else is taken: AuditLog::keys_mu_ (also taken under
+//   5. leaves, under which nothing else is taken: AuditLog::head_mu_, AuditLog::keys_mu_ (also taken under
 //      keyring_mu_, by WatchSubkeys' sink), Registry::mu_, RecordCache shards, Compressor, Sealer, FileKeys,
 //      Store::failure_mu_, the password hasher's lock; and RocksDB's own mutexes, which RocksDB
 //      holds when it calls back into the encrypted file layer (FileKeys, a leaf).
@@ -146,8 +147,6 @@ class Store final {
   void UnwatchSubkeys(std::uint64_t watch_id);
   std::uint32_t WriteGeneration() const { return sealer_.write_generation(); }
   bool syncs() const { return sync_; }
-  // Serialises changes of the registry family (registry records and login states) with re-keys.
-  base::Mutex& registry_mutex() HSDT_RETURN_CAPABILITY(registry_mu_) { return registry_mu_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
   // A consistent view for multi-family scans (Check); released with ReleaseSnapshot.
@@ -190,7 +189,11 @@ class Store final {
 
   // Keys and encryption.
   Status ChangeKey(const Key& new_key, int kdf_cost);
-  Result<RekeyProgress> Rekey(std::uint64_t max_values);
+  // Re-seals up to `max_values` values (0: all) under the newest key generation, beginning a
+  // re-key if none is under way. The registry family holds values that are overwritten in
+  // place (login states): `registry_writers` is the lock their writers hold, taken while that
+  // family is resealed (null: nobody writes it).
+  Result<RekeyProgress> Rekey(std::uint64_t max_values, base::Mutex* registry_writers);
 
   // Compression dictionaries.
   Result<std::uint32_t> TrainDictionary();
@@ -249,8 +252,8 @@ class Store final {
   // Re-seals up to `max_values` values (0: all) not under `target`; counts the rest in
   // *remaining. With reseal false it only counts.
   Result<std::uint64_t> ResealOld(std::uint32_t target, std::uint64_t max_values,
-                                  std::uint64_t* remaining, bool reseal)
-      HSDT_REQUIRES(keyring_mu_) HSDT_EXCLUDES(registry_mu_);
+                                  std::uint64_t* remaining, bool reseal, base::Mutex* registry_writers)
+      HSDT_REQUIRES(keyring_mu_);
   Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
   // Scan without entering (for calls that have entered already).
   Status ScanImpl(Cf cf, const ScanRange& range, const Visitor& visit);
@@ -263,7 +266,7 @@ class Store final {
   std::atomic<std::uint32_t> training_threshold_{0};
 
   // Locks in the order of the comment at the top of this file.
-  base::Mutex keyring_mu_ HSDT_ACQUIRED_BEFORE(registry_mu_);  // and the KEYRING file
+  base::Mutex keyring_mu_;  // and the KEYRING file
   std::unique_ptr<Keyring> keyring_ HSDT_PT_GUARDED_BY(keyring_mu_);
   std::shared_ptr<FileKeys> file_keys_ = std::make_shared<FileKeys>();
   std::shared_ptr<FileKeys> backup_keys_ = std::make_shared<FileKeys>();
@@ -283,7 +286,7 @@ class Store final {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  // After registry_mu_, before train_mu_ (an array cannot carry the attributes).
+  // After Registry::write_mu_, before train_mu_ (an array cannot carry the attributes).
   base::SharedMutex stripes_[kStripes];
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::int64_t> last_commit_micros_{0};
@@ -291,7 +294,6 @@ class Store final {
   std::atomic<std::uint32_t> current_dict_{0};
   std::atomic<std::uint64_t> undictionaried_writes_{0};
   base::Mutex train_mu_;  // one dictionary training at a time
-  base::Mutex registry_mu_;
 
   mutable base::Mutex failure_mu_;  // a leaf
   std::atomic<bool> failed_{false};

@@ -65,7 +65,7 @@ Status Store::ChangeKey(const Key& new_key, int kdf_cost) {
 }
 
 Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_values,
-                                       std::uint64_t* remaining, bool reseal) {
+                                       std::uint64_t* remaining, bool reseal, base::Mutex* registry_writers) {
   std::uint64_t resealed = 0;
   *remaining = 0;
   rocksdb::WriteBatch batch;
@@ -80,8 +80,8 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
   // current pass moves its old value into history, where the later pass still finds it), then
   // the registry (under the registry lock, since login states are overwritten in place).
   for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf, kRegistryCf}) {
-    std::unique_lock<base::Mutex> registry_lock;  // never with a stripe: registry_mu_ comes first
-    if (cf == kRegistryCf) registry_lock = std::unique_lock(registry_mu_);
+    std::unique_lock<base::Mutex> registry_lock;  // never with a stripe: it comes before them
+    if (cf == kRegistryCf && registry_writers != nullptr) registry_lock = std::unique_lock(*registry_writers);
     HSDT_RETURN_IF_ERROR(ScanImpl(cf, ScanRange::Prefix(cf == kMetaCf ? kDictPrefix : ""),
                                   [&](std::string_view k, std::string_view v) -> Result<Next> {
       // A re-key can take long; it resumes where it stopped, so Close need not wait for it.
@@ -131,7 +131,7 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
   return resealed;
 }
 
-Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
+Result<RekeyProgress> Store::Rekey(std::uint64_t max_values, base::Mutex* registry_writers) {
   HSDT_STORE_ENTER();
   HSDT_RETURN_IF_ERROR(Writable());
   base::MutexLock lock(keyring_mu_);
@@ -141,10 +141,10 @@ Result<RekeyProgress> Store::Rekey(std::uint64_t max_values) {
   }
   RekeyProgress p;
   p.key_generation = keyring_->target_generation();
-  HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining, true));
+  HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining, true, registry_writers));
   if (p.remaining != 0) return p;
   // Done only when a fresh scan finds nothing left under an older key.
-  HSDT_RETURN_IF_ERROR(ResealOld(p.key_generation, 0, &p.remaining, false).status());
+  HSDT_RETURN_IF_ERROR(ResealOld(p.key_generation, 0, &p.remaining, false, registry_writers).status());
   if (p.remaining != 0) return p;
   // Every value is under the new key: rewrite every file onto it too.
   rocksdb::FlushOptions fo;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -907,6 +908,45 @@ TEST_F(AccessTest, SyncIsAuditedAllowedOrDenied) {
   log = syncs();
   ASSERT_EQ(log.size(), 2u);
   EXPECT_FALSE(log.back().allowed);
+}
+
+// A call about an account, grant or hand-over that does not exist passes the policy and is
+// audited like every call: one who may act learns NotFound (audited as refused, "not-found");
+// one who may not is refused, and so learns nothing of what exists.
+TEST_F(AccessTest, MissingTargetsOfRegistryCallsAreDecidedAndAudited) {
+  const std::size_t before = AuditLog().size();
+  struct Call {
+    const char* target;
+    std::function<Status(const Session&)> run;
+  };
+  const std::vector<Call> calls = {
+      {"nobody.here", [&](const Session& s) { return db().SetAccountState(s, "nobody.here", AccountState::kRestricted, Ctx("x")).status(); }},
+      {"nobody.here", [&](const Session& s) { return db().SetAccountRole(s, "nobody.here", Role::kUnitEditor, Ctx("x")).status(); }},
+      {"nobody.here", [&](const Session& s) { return db().ResetPassword(s, "nobody.here", {"12/BC", "2026-11-30"}).status(); }},
+      {"GR99999999", [&](const Session& s) { return db().RevokeGrant(s, "GR99999999", Ctx("x")).status(); }},
+      {"HO99999999", [&](const Session& s) { return db().DecideHandOver(s, "HO99999999", false, Ctx("x")).status(); }},
+  };
+  for (const Call& c : calls) {
+    EXPECT_TRUE(Is(StatusCode::kNotFound, c.run(admin()))) << c.target;
+    EXPECT_DENIED(c.run(editor())) << c.target;
+  }
+  Entries log = AuditLog();
+  ASSERT_GE(log.size(), before + 2 * calls.size());
+  std::size_t misses = 0, refusals = 0;
+  for (std::size_t i = before; i < log.size(); ++i) {
+    const AuditRecord& e = log[i];
+    if (e.action == ActionName(Action::kReadAudit)) continue;  // AuditLog() reads the log, audited too
+    EXPECT_FALSE(e.allowed) << e.target;
+    if (e.rule == "not-found") {
+      ++misses;
+      EXPECT_EQ(e.actor, kAdminUser);
+    } else {
+      ++refusals;
+      EXPECT_EQ(e.actor, kEditorUser);
+    }
+  }
+  EXPECT_EQ(misses, calls.size());
+  EXPECT_EQ(refusals, calls.size());
 }
 
 }  // namespace

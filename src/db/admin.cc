@@ -14,10 +14,24 @@
 namespace hsdt {
 
 namespace db {
-Status CheckDocument(std::string_view what, const SourceDocument& d) {
-  if (d.number.empty() || d.number.size() > 128) {
-    return Status::InvalidArgument(std::string(what) + ".number: expected 1 to 128 bytes");
+Status CheckText(std::string_view what, std::string_view text, std::size_t max, bool may_be_empty) {
+  if ((text.empty() && !may_be_empty) || text.size() > max) {
+    return Status::InvalidArgument(std::string(what) + ": expected " + (may_be_empty ? "0" : "1") + " to " +
+                                   std::to_string(max) + " bytes");
   }
+  if (const std::int64_t at = schema::InvalidUtf8At(text); at >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
+                                   "; expected UTF-8 text");
+  }
+  if (const std::int64_t at = schema::ControlCharAt(text); at >= 0) {
+    return Status::InvalidArgument(std::string(what) + ": control character at byte " + std::to_string(at) +
+                                   "; expected printable text");
+  }
+  return Status::Ok();
+}
+
+Status CheckDocument(std::string_view what, const SourceDocument& d) {
+  HSDT_RETURN_IF_ERROR(CheckText(std::string(what) + ".number", d.number, 128, false));
   if (!schema::IsValidDate(d.date, schema::DateForm::FULL)) {
     return Status::InvalidArgument(std::string(what) + ".date: \"" + d.date.substr(0, 32) + "\" is not a date");
   }
@@ -28,6 +42,7 @@ Status CheckDocument(std::string_view what, const SourceDocument& d) {
 namespace {
 
 using db::CheckDocument;
+using db::CheckText;
 using policy::FoldUserName;
 
 AccountInfo InfoOf(const policy::AccountRecord& a, const policy::LoginState& l) {
@@ -65,24 +80,6 @@ Status CheckName(std::string_view what, std::string_view name, std::size_t max) 
   }
   if (schema::ControlCharAt(name) >= 0) {
     return Status::InvalidArgument(std::string(what) + ": no spaces or control characters");
-  }
-  return Status::Ok();
-}
-
-// Free text shown in lists and the audit log (display names, unit names): UTF-8, no control
-// characters, at most `max` bytes; empty only when `may_be_empty`.
-Status CheckText(std::string_view what, std::string_view text, std::size_t max, bool may_be_empty) {
-  if ((text.empty() && !may_be_empty) || text.size() > max) {
-    return Status::InvalidArgument(std::string(what) + ": expected " + (may_be_empty ? "0" : "1") + " to " +
-                                   std::to_string(max) + " bytes");
-  }
-  if (const std::int64_t at = schema::InvalidUtf8At(text); at >= 0) {
-    return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
-                                   "; expected UTF-8 text");
-  }
-  if (const std::int64_t at = schema::ControlCharAt(text); at >= 0) {
-    return Status::InvalidArgument(std::string(what) + ": control character at byte " + std::to_string(at) +
-                                   "; expected printable text");
   }
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include "base/impl_access.h"
 #include "db/database_impl.h"
 #include "schema/record.h"
+#include "schema/text.h"
 
 namespace hsdt {
 namespace {
@@ -80,7 +81,7 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
       }
     }
     HSDT_RETURN_IF_ERROR(CheckDocument("legal_basis", spec.legal_basis));
-    if (spec.signer.empty() || spec.signer.size() > 256) return Status::InvalidArgument("signer: expected 1 to 256 bytes");
+    HSDT_RETURN_IF_ERROR(db::CheckText("signer", spec.signer, 256, false));
     if (spec.valid_until_micros <= spec.valid_from_micros) {
       return Status::InvalidArgument("valid_until: not after valid_from");
     }
@@ -150,6 +151,9 @@ Result<HandOverInfo> Database::RequestHandOver(const Session& s, std::string_vie
   return db::Guard([&]() -> Result<HandOverInfo> {
     HSDT_RETURN_IF_ERROR(CheckDocument("written_request", written_request));
     if (reason.size() > 512) return Status::InvalidArgument("reason: over 512 bytes");
+    if (const std::int64_t at = schema::InvalidUtf8At(reason); at >= 0) {  // it goes into the log
+      return Status::InvalidArgument("reason: invalid UTF-8 at byte " + std::to_string(at) + "; expected UTF-8 text");
+    }
     HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(dossier_id));
     HSDT_ASSIGN_OR_RETURN(auto record, impl_->LoadFor(s, id, 0, Action::kRequestHandOver, Purpose::kNone));
     policy::Resource what;

@@ -253,6 +253,9 @@ Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
 // fault, and an audit entry holds no value (docs/security.md).
 std::string WithoutQuotedValues(std::string_view message);
 Status CheckReason(const ChangeContext& c, bool source_required);
+// Free text shown in lists and the audit log (display names, unit names, signers, reasons):
+// UTF-8, no control characters, at most `max` bytes; empty only when `may_be_empty` (admin.cc).
+Status CheckText(std::string_view what, std::string_view text, std::size_t max, bool may_be_empty);
 // A written document a registry change cites (a report, a legal basis, a written request): a
 // number of 1 to 128 bytes and a full date (admin.cc).
 Status CheckDocument(std::string_view what, const SourceDocument& d);

@@ -949,5 +949,29 @@ TEST_F(AccessTest, MissingTargetsOfRegistryCallsAreDecidedAndAudited) {
   EXPECT_EQ(refusals, calls.size());
 }
 
+// The texts registry calls keep and the audit log shows (document numbers, a signer, a
+// hand-over's reason) are UTF-8; a bad byte is refused, named, and changes nothing.
+TEST_F(AccessTest, RegistryTextsMustBeUtf8) {
+  const std::string id = CreateSample();
+  Session to = NewAccount("binhhunghoa.editor", kOtherWard, Role::kUnitEditor);
+  const std::size_t hand_overs = db().ListHandOvers(admin())->size();
+  auto bad_number = db().RequestHandOver(to, id, Document("25/\xff"), "điều động");
+  EXPECT_INVALID(bad_number);
+  EXPECT_TRUE(Contains(bad_number.status().message(), "written_request.number: invalid UTF-8 at byte 3"))
+      << bad_number.status().ToString();
+  auto bad_reason = db().RequestHandOver(to, id, Document("25/CV"), "\xc3");
+  EXPECT_INVALID(bad_reason);
+  EXPECT_TRUE(Contains(bad_reason.status().message(), "reason: invalid UTF-8 at byte 0")) << bad_reason.status().ToString();
+  EXPECT_EQ(db().ListHandOvers(admin())->size(), hand_overs);
+
+  GrantSpec spec = ReadGrant(kEditorUser, "", {id}, kGrantRead, {Purpose::kAppointment});
+  spec.signer = "Chủ tịch\x80";
+  auto bad_signer = db().IssueGrant(admin(), spec, Ctx("grant"));
+  EXPECT_INVALID(bad_signer);
+  EXPECT_TRUE(Contains(bad_signer.status().message(), "signer: invalid UTF-8")) << bad_signer.status().ToString();
+  EXPECT_TRUE(db().ListGrants(admin())->empty());
+  EXPECT_INVALID(db().ResetPassword(admin(), kEditorUser, {"\xfe", "2026-11-30"}));
+}
+
 }  // namespace
 }  // namespace hsdt

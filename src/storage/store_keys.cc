@@ -137,8 +137,11 @@ Result<RekeyProgress> Store::Rekey(std::uint64_t max_values, base::Mutex* regist
   base::MutexLock lock(keyring_mu_);
   if (keyring_->target_generation() == 0) {
     HSDT_RETURN_IF_ERROR(ChangeKeyring([&](Keyring* k) { return k->BeginRekey(clock_->NowMicros()); }));
-    HSDT_RETURN_IF_ERROR(InstallKeys());
   }
+  // The new generation's keys are installed once, last of all the sealer's write generation;
+  // a re-key whose installation failed (the keyring already names the new generation)
+  // installs them on its next call instead of resealing under the old key forever.
+  if (sealer_.write_generation() != keyring_->write_generation()) HSDT_RETURN_IF_ERROR(InstallKeys());
   RekeyProgress p;
   p.key_generation = keyring_->target_generation();
   HSDT_ASSIGN_OR_RETURN(p.resealed, ResealOld(p.key_generation, max_values, &p.remaining, true, registry_writers));

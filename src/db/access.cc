@@ -218,11 +218,15 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
   return Access{std::move(who).value(), std::move(d), internal::ImplAccess::Pointer(session)->user};
 }
 
+policy::Resource Database::Impl::OwnUnit(const Session& session) {
+  policy::Resource own;
+  if (const auto& s = internal::ImplAccess::Pointer(session)) own.managing_unit = s->unit;
+  return own;
+}
+
 Result<Database::Impl::Access> Database::Impl::AuthorizeOwnUnit(const Session& session, Action action,
                                                                 Purpose purpose, std::string_view target) {
-  policy::Resource own;
-  if (internal::ImplAccess::Pointer(session)) own.managing_unit = internal::ImplAccess::Pointer(session)->unit;
-  return Authorize(session, action, own, purpose, target);
+  return Authorize(session, action, OwnUnit(session), purpose, target);
 }
 
 Result<Session> Database::Impl::Login(std::string_view user, std::string_view password) {

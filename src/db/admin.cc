@@ -240,15 +240,16 @@ Result<std::string> Database::ResetPassword(const Session& s, std::string_view u
 
 Result<std::vector<AccountInfo>> Database::ListAccounts(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<AccountInfo>> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access,
-                          impl_->Authorize(s, Action::kManageAccounts, {}, Purpose::kNone, "accounts"));
-    std::vector<AccountInfo> out;
-    for (const auto& a : impl_->registry().Accounts()) {
-      HSDT_ASSIGN_OR_RETURN(policy::LoginState l, impl_->registry().ReadLoginState(a.user_name));
-      out.push_back(InfoOf(a, l));
-    }
-    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kManageAccounts, "accounts", Purpose::kNone, "list")));
-    return out;
+    return impl_->Audited(s, Action::kManageAccounts, {}, "accounts", Impl::Wait::kQueued,
+                          [&](const Impl::Access&, std::string& reason) -> Result<std::vector<AccountInfo>> {
+      reason = "list";
+      std::vector<AccountInfo> out;
+      for (const auto& a : impl_->registry().Accounts()) {
+        HSDT_ASSIGN_OR_RETURN(policy::LoginState l, impl_->registry().ReadLoginState(a.user_name));
+        out.push_back(InfoOf(a, l));
+      }
+      return out;
+    });
   });
 }
 
@@ -294,11 +295,13 @@ Result<UnitInfo> Database::SetUnitActive(const Session& s, std::string_view code
 
 Result<std::vector<UnitInfo>> Database::ListUnits(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<UnitInfo>> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "units"));
-    std::vector<UnitInfo> out;
-    for (const auto& u : impl_->registry().Units()) out.push_back(InfoOf(u));
-    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "units", Purpose::kNone, "list")));
-    return out;
+    return impl_->Audited(s, Action::kReadReports, Impl::OwnUnit(s), "units", Impl::Wait::kQueued,
+                          [&](const Impl::Access&, std::string& reason) -> Result<std::vector<UnitInfo>> {
+      reason = "list";
+      std::vector<UnitInfo> out;
+      for (const auto& u : impl_->registry().Units()) out.push_back(InfoOf(u));
+      return out;
+    });
   });
 }
 
@@ -309,48 +312,49 @@ Result<Decision> Database::Explain(const Session& s, std::string_view user, Acti
   return db::Guard([&]() -> Result<Decision> {
     const std::string target = std::string(user.substr(0, 64)) + " " + ActionName(action) + " " +
                                std::string(dossier_id.substr(0, 32)) + " at " + std::to_string(micros);
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, target));
-    if (static_cast<int>(action) < 1 || static_cast<int>(action) > kActionCount) {
-      return Status::InvalidArgument("action: " + std::to_string(static_cast<int>(action)) + " is not an action");
-    }
-    if (!IsPurpose(purpose)) {
-      return Status::InvalidArgument("purpose: " + std::to_string(static_cast<int>(purpose)) + " is not one of article 11");
-    }
-    HSDT_ASSIGN_OR_RETURN(auto account, impl_->registry().AccountAsOf(user, micros));
-    Decision d;
-    if (!account) {
-      d.rule = "no-account";
-      d.reason = "no such account at that time";
-    } else {
-      policy::Principal who;
-      who.user = FoldUserName(account->user_name);
-      who.unit = account->unit;
-      who.role = account->role;
-      who.state = account->state;
-      HSDT_ASSIGN_OR_RETURN(auto unit, impl_->registry().UnitAsOf(account->unit, micros));
-      who.tier = unit ? unit->tier : 1;
-      policy::Resource what;
-      what.dossier_id = std::string(dossier_id);
-      if (!dossier_id.empty()) {
-        HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(dossier_id));
-        auto version = impl_->store().VersionAsOf(id, micros);
-        if (version.ok()) {
-          HSDT_ASSIGN_OR_RETURN(auto record, impl_->Load(id, *version));
-          what.managing_unit = Impl::ManagingUnitOf(*record);
-        } else if (version.status().code() != StatusCode::kNotFound) {
-          return version.status();
-        }
+    return impl_->Audited(s, Action::kReadAudit, {}, target, Impl::Wait::kDurable,
+                          [&](const Impl::Access&, std::string& reason) -> Result<Decision> {
+      if (static_cast<int>(action) < 1 || static_cast<int>(action) > kActionCount) {
+        return Status::InvalidArgument("action: " + std::to_string(static_cast<int>(action)) + " is not an action");
       }
-      policy::Context ctx;
-      ctx.now_micros = micros;
-      ctx.purpose = purpose;
-      HSDT_ASSIGN_OR_RETURN(std::vector<policy::GrantView> then, impl_->registry().GrantViewsAsOf(micros));
-      ctx.grants = then;
-      d = policy::Decide(who, action, what, ctx);
-    }
-    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kReadAudit, target, Purpose::kNone,
-                                                         std::string("explain: ") + (d.allowed ? "allowed by " : "denied by ") + d.rule)));
-    return d;
+      if (!IsPurpose(purpose)) {
+        return Status::InvalidArgument("purpose: " + std::to_string(static_cast<int>(purpose)) + " is not one of article 11");
+      }
+      HSDT_ASSIGN_OR_RETURN(auto account, impl_->registry().AccountAsOf(user, micros));
+      Decision d;
+      if (!account) {
+        d.rule = "no-account";
+        d.reason = "no such account at that time";
+      } else {
+        policy::Principal who;
+        who.user = FoldUserName(account->user_name);
+        who.unit = account->unit;
+        who.role = account->role;
+        who.state = account->state;
+        HSDT_ASSIGN_OR_RETURN(auto unit, impl_->registry().UnitAsOf(account->unit, micros));
+        who.tier = unit ? unit->tier : 1;
+        policy::Resource what;
+        what.dossier_id = std::string(dossier_id);
+        if (!dossier_id.empty()) {
+          HSDT_ASSIGN_OR_RETURN(std::uint64_t id, db::IdOf(dossier_id));
+          auto version = impl_->store().VersionAsOf(id, micros);
+          if (version.ok()) {
+            HSDT_ASSIGN_OR_RETURN(auto record, impl_->Load(id, *version));
+            what.managing_unit = Impl::ManagingUnitOf(*record);
+          } else if (version.status().code() != StatusCode::kNotFound) {
+            return version.status();
+          }
+        }
+        policy::Context ctx;
+        ctx.now_micros = micros;
+        ctx.purpose = purpose;
+        HSDT_ASSIGN_OR_RETURN(std::vector<policy::GrantView> then, impl_->registry().GrantViewsAsOf(micros));
+        ctx.grants = then;
+        d = policy::Decide(who, action, what, ctx);
+      }
+      reason = std::string("explain: ") + (d.allowed ? "allowed by " : "denied by ") + d.rule;
+      return d;
+    });
   });
 }
 
@@ -377,48 +381,49 @@ Result<AuditVerification> Database::VerifyAudit(const Session& s, const AuditDig
     AuditDigest digest;
     if (given != nullptr) HSDT_RETURN_IF_ERROR(CheckDigest(*given, &digest));
     const AuditDigest* against = given != nullptr ? &digest : nullptr;
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kVerifyAudit, {}, Purpose::kNone, "audit log"));
-    HSDT_ASSIGN_OR_RETURN(AuditVerification v, impl_->audit().Verify(against));
-    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(
-        access, Action::kVerifyAudit, "audit log", Purpose::kNone,
-        v.ok ? "verified " + std::to_string(v.entries) + " entries"
-             : "entry " + std::to_string(v.first_bad_sequence) + ": " + v.problem)));
-    return v;
+    return impl_->Audited(s, Action::kVerifyAudit, {}, "audit log", Impl::Wait::kDurable,
+                          [&](const Impl::Access&, std::string& reason) -> Result<AuditVerification> {
+      HSDT_ASSIGN_OR_RETURN(AuditVerification v, impl_->audit().Verify(against));
+      reason = v.ok ? "verified " + std::to_string(v.entries) + " entries"
+                    : "entry " + std::to_string(v.first_bad_sequence) + ": " + v.problem;
+      return v;
+    });
   });
 }
 
 Result<AuditDigest> Database::DigestAudit(const Session& s) {
   return db::Guard([&]() -> Result<AuditDigest> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kVerifyAudit, {}, Purpose::kNone, "audit digest"));
-    HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
-    AuditDigest d = impl_->audit().Digest();
-    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kVerifyAudit, "audit digest", Purpose::kNone,
-                                                         "digest at entry " + std::to_string(d.sequence))));
-    return d;
+    return impl_->Audited(s, Action::kVerifyAudit, {}, "audit digest", Impl::Wait::kDurable,
+                          [&](const Impl::Access&, std::string& reason) -> Result<AuditDigest> {
+      HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
+      AuditDigest d = impl_->audit().Digest();
+      reason = "digest at entry " + std::to_string(d.sequence);
+      return d;
+    });
   });
 }
 
 Result<std::vector<AuditRecord>> Database::ReadAudit(const Session& s, std::uint64_t from, std::size_t limit) {
   return db::Guard([&]() -> Result<std::vector<AuditRecord>> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, "audit log"));
-    HSDT_ASSIGN_OR_RETURN(auto entries, impl_->audit().Read(from, limit));
-    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadAudit, "audit log", Purpose::kNone,
-                                                          "read from entry " + std::to_string(from))));
-    return entries;
+    return impl_->Audited(s, Action::kReadAudit, {}, "audit log", Impl::Wait::kQueued,
+                          [&](const Impl::Access&, std::string& reason) -> Result<std::vector<AuditRecord>> {
+      reason = "read from entry " + std::to_string(from);
+      return impl_->audit().Read(from, limit);
+    });
   });
 }
 
 // -------------------------------------------------------------------------------- maintenance
 
 namespace {
+// A maintenance call: its writes are its own (many batches), audited once they are done.
 template <typename Fn>
 auto Maintain(Database::Impl& impl, const Session& s, std::string_view what, Fn&& fn) -> decltype(fn()) {
-  HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access, impl.Authorize(s, Action::kMaintain, {}, Purpose::kNone, what));
-  auto result = fn();
-  AuditRecord e = impl.EntryFor(access, Action::kMaintain, what, Purpose::kNone,
-                                result.ok() ? "done" : "failed: " + db::WithoutQuotedValues(result.status().message()));
-  HSDT_RETURN_IF_ERROR(impl.AuditNow(std::move(e)));
-  return result;
+  return impl.Audited(s, Action::kMaintain, {}, what, Database::Impl::Wait::kDurable,
+                      [&](const Database::Impl::Access&, std::string& reason) -> decltype(fn()) {
+    reason = "done";
+    return fn();
+  });
 }
 
 template <typename T>
@@ -431,12 +436,11 @@ inline Result<bool> Wrap(Status s) {
 
 Status Database::Sync(const Session& s) {
   return db::Guard([&]() -> Status {
-    HSDT_ASSIGN_OR_RETURN(Database::Impl::Access access,
-                          impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "sync"));
-    // Audited like every call: AuditNow waits until the entry, and every one queued before it,
-    // is written; the store's sync then makes all of it durable.
-    HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kReadReports, "sync", Purpose::kNone, "")));
-    return impl_->store().Sync();
+    // Audited like every call. Its entry is written once the sync returns; the sync makes
+    // durable every entry and write acknowledged before it.
+    return impl_->Audited(s, Action::kReadReports, Impl::OwnUnit(s), "sync", Impl::Wait::kDurable,
+                          [&](const Impl::Access&, std::string&) { return Wrap(impl_->store().Sync()); })
+        .status();
   });
 }
 

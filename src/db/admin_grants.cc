@@ -136,11 +136,13 @@ Result<GrantInfo> Database::RevokeGrant(const Session& s, std::string_view grant
 
 Result<std::vector<GrantInfo>> Database::ListGrants(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<GrantInfo>> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->Authorize(s, Action::kReadAudit, {}, Purpose::kNone, "grants"));
-    std::vector<GrantInfo> out;
-    for (const auto& g : impl_->registry().Grants()) out.push_back(InfoOf(g));
-    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadAudit, "grants", Purpose::kNone, "list")));
-    return out;
+    return impl_->Audited(s, Action::kReadAudit, {}, "grants", Impl::Wait::kQueued,
+                          [&](const Impl::Access&, std::string& reason) -> Result<std::vector<GrantInfo>> {
+      reason = "list";
+      std::vector<GrantInfo> out;
+      for (const auto& g : impl_->registry().Grants()) out.push_back(InfoOf(g));
+      return out;
+    });
   });
 }
 
@@ -233,13 +235,15 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
 
 Result<std::vector<HandOverInfo>> Database::ListHandOvers(const Session& s) {
   return db::Guard([&]() -> Result<std::vector<HandOverInfo>> {
-    HSDT_ASSIGN_OR_RETURN(Impl::Access access, impl_->AuthorizeOwnUnit(s, Action::kReadReports, Purpose::kNone, "hand-overs"));
-    std::vector<HandOverInfo> out;
-    for (const auto& h : impl_->registry().HandOvers()) {
-      if (access.who.tier == 2 || h.from_unit == access.who.unit || h.to_unit == access.who.unit) out.push_back(InfoOf(h));
-    }
-    HSDT_RETURN_IF_ERROR(impl_->AuditRead(impl_->EntryFor(access, Action::kReadReports, "hand-overs", Purpose::kNone, "list")));
-    return out;
+    return impl_->Audited(s, Action::kReadReports, Impl::OwnUnit(s), "hand-overs", Impl::Wait::kQueued,
+                          [&](const Impl::Access& access, std::string& reason) -> Result<std::vector<HandOverInfo>> {
+      reason = "list";
+      std::vector<HandOverInfo> out;
+      for (const auto& h : impl_->registry().HandOvers()) {
+        if (access.who.tier == 2 || h.from_unit == access.who.unit || h.to_unit == access.who.unit) out.push_back(InfoOf(h));
+      }
+      return out;
+    });
   });
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <type_traits>
 
 #include "audit/audit_log.h"
 #include "db/internal.h"
@@ -18,6 +19,12 @@
 #include "schema/civil_time.h"
 
 namespace hsdt {
+
+namespace db {
+// `message` with every double-quoted part replaced by "?": error messages quote the values at
+// fault, and an audit entry holds no value (docs/security.md).
+std::string WithoutQuotedValues(std::string_view message);
+}  // namespace db
 
 class Session::Impl final {
  public:
@@ -122,6 +129,24 @@ class Database::Impl final {
     return Apply({std::move(entry), std::move(extra), Wait::kDurable,
                   [this, record] { registry_->Apply(*record); }}).status();
   }
+  // Authorize → run → audit, for a call whose one write is its audit entry (listings, the
+  // audit calls, Explain, maintenance): `run(access, reason)` gives the answer and sets the
+  // reason its entry records; a failure is audited too, as "failed: " and its message without
+  // values. Returns run's result, or the refusal, or the audit log's failure.
+  template <typename Fn>
+  auto Audited(const Session& session, Action action, const policy::Resource& what, std::string_view target,
+               Wait wait, Fn&& run) -> std::invoke_result_t<Fn&, const Access&, std::string&> {
+    HSDT_ASSIGN_OR_RETURN(Access access, Authorize(session, action, what, Purpose::kNone, target));
+    std::string reason;
+    auto result = run(static_cast<const Access&>(access), reason);
+    if (!result.ok()) reason = "failed: " + db::WithoutQuotedValues(result.status().message());
+    AuditRecord entry = EntryFor(access, action, target, Purpose::kNone, reason);
+    HSDT_RETURN_IF_ERROR(wait == Wait::kQueued ? AuditRead(std::move(entry))
+                                               : Apply({std::move(entry), {}, wait}).status());
+    return result;
+  }
+  // The resource of a call about the session's own unit as a whole (AuthorizeOwnUnit).
+  static policy::Resource OwnUnit(const Session& session);
   // Audits an allowed read (Wait::kQueued).
   Status AuditRead(AuditRecord entry);
   // Audits an allowed call that writes nothing else, waiting until it is durable.
@@ -249,9 +274,6 @@ policy::Change ChangeOf(const std::string& actor, const ChangeContext& ctx);
 // The copy of `record` a session may see: fields above `visible` removed.
 Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible);
-// `message` with every double-quoted part replaced by "?": error messages quote the values at
-// fault, and an audit entry holds no value (docs/security.md).
-std::string WithoutQuotedValues(std::string_view message);
 Status CheckReason(const ChangeContext& c, bool source_required);
 // Free text shown in lists and the audit log (display names, unit names, signers, reasons):
 // UTF-8, no control characters, at most `max` bytes; empty only when `may_be_empty` (admin.cc).

@@ -97,8 +97,8 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   bool more = false;
   query::Selector selector(*store_, scope.cond, reference_date, PolicyDecider(access.who, Action::kReadDossier, scope.ctx),
                            DecidedPerUnit(scope.ctx), q.on_date, [this](std::uint64_t id) { return Load(id, 0, false); });
-  HSDT_RETURN_IF_ERROR(selector.Run(q.sort, after, q.allow_scan, explain_only,
-                                    [&](std::uint64_t id, const query::Summary& s, Visibility visible, std::string_view position) {
+  const Status run = selector.Run(q.sort, after, q.allow_scan, explain_only,
+                                  [&](std::uint64_t id, const query::Summary& s, Visibility visible, std::string_view position) {
     if (result.rows.size() == q.limit) {
       more = true;
       return false;
@@ -106,7 +106,8 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
     result.rows.push_back(QueryRow{db::FormatId(id), query::RowValues(result.fields, s, visible, reference_date)});
     last_position.assign(position);
     return true;
-  }));
+  });
+  if (!run.ok()) result.rows.clear();  // nothing is answered: the entry says so
   if (more) result.next_cursor = query::CursorOf(q.sort, last_position);
   result.plan = selector.plan();
   result.examined = selector.examined();
@@ -114,8 +115,10 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   for (const QueryRow& row : result.rows) ids.push_back(row.id);
   const std::string reason = (explain_only ? "explain " : "") + Shorten(query::FilterShape(q.filter)) +
                              (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
-                             std::to_string(result.rows.size()) + " rows" + IdList(ids, ids.size());
+                             std::to_string(result.rows.size()) + " rows" + IdList(ids, ids.size()) +
+                             (run.ok() ? "" : "; stopped: " + db::WithoutQuotedValues(run.message()));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
+  if (!run.ok()) return run;
   return result;
 }
 
@@ -124,12 +127,21 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
     return Status::InvalidArgument("group_by: " + std::to_string(q.group_by.size()) + " fields; limit 3");
   }
   HSDT_RETURN_IF_ERROR(query::CheckFields(q.group_by, "group_by"));
-  // Counts are statistics, not a way to find a person: no identifying field, whoever asks.
-  std::string personal;  // where the count first uses a personal field, if it does
-  HSDT_RETURN_IF_ERROR(query::CheckStatistical(q.group_by, q.filter, &personal));
   HSDT_RETURN_IF_ERROR(query::CheckDates(q.reference_date, q.on_date));
-  HSDT_ASSIGN_OR_RETURN(query::Cond cond, query::Compile(q.filter, "filter", !q.on_date.empty()));
   HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone, "count"));
+  // Counts are statistics, not a way to find a person: no identifying field, whoever asks. A
+  // count that tries one is refused and audited as such. Checked before the filter compiles, so
+  // the message names the field and never a value the filter holds.
+  std::string personal;  // where the count first uses a personal field, if it does
+  if (Status statistical = query::CheckStatistical(q.group_by, q.filter, &personal); !statistical.ok()) {
+    Decision d;
+    d.rule = "count-identifying-field";
+    d.reason = db::WithoutQuotedValues(statistical.message());
+    Status denied = Deny(session, Action::kReadReports, "count", Purpose::kNone, d).status();
+    if (denied.code() != StatusCode::kPermissionDenied) return denied;  // the log's failure
+    return statistical;
+  }
+  HSDT_ASSIGN_OR_RETURN(query::Cond cond, query::Compile(q.filter, "filter", !q.on_date.empty()));
   policy::Context ctx;
   ctx.now_micros = Now();
   const std::string reference_date = query::ReferenceDate(q.reference_date, q.on_date, ctx.now_micros, zone());
@@ -169,21 +181,23 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   result.group_by = q.group_by;
   query::Selector selector(*store_, cond, reference_date, decide, true, q.on_date,
                            [this](std::uint64_t id) { return Load(id, 0, false); });
-  HSDT_RETURN_IF_ERROR(selector.Run(SortOrder::kId, std::string(), true, false,
-                                    [&](std::uint64_t, const query::Summary& s, Visibility, std::string_view) {
+  const Status run = selector.Run(SortOrder::kId, std::string(), true, false,
+                                  [&](std::uint64_t, const query::Summary& s, Visibility, std::string_view) {
     std::vector<std::string> key;
     key.reserve(q.group_by.size());
     for (Field f : q.group_by) key.push_back(query::FieldValue(s, f, reference_date));
     ++groups[std::move(key)];
     ++result.total;
     return true;
-  }));
+  });
   for (auto& [key, n] : groups) result.rows.push_back(CountRow{key, n});
   std::string by;
   for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
   const std::string reason = Shorten(query::FilterShape(q.filter) + " by [" + by + "]" +
-                                     (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total));
+                                     (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total)) +
+                             (run.ok() ? "" : "; stopped: " + db::WithoutQuotedValues(run.message()));
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
+  if (!run.ok()) return run;
   return result;
 }
 

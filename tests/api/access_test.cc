@@ -973,5 +973,25 @@ TEST_F(AccessTest, RegistryTextsMustBeUtf8) {
   EXPECT_INVALID(db().ResetPassword(admin(), kEditorUser, {"\xfe", "2026-11-30"}));
 }
 
+// A count by an identifying field is refused to everyone, and the refusal is audited: an
+// attempt to single a person out is an access like any other.
+TEST_F(AccessTest, ACountByAnIdentifyingFieldIsRefusedAndAudited) {
+  CountQuery c;
+  c.filter = Filter::Eq(Field::kNationalId, kSampleNationalId);
+  const Status refused = db().Count(editor(), c).status();
+  EXPECT_INVALID(refused);
+  EXPECT_FALSE(Contains(refused.message(), kSampleNationalId));
+  Entries log = AuditLog();
+  const AuditRecord* entry = nullptr;
+  for (const AuditRecord& e : log) {
+    if (e.target == "count") entry = &e;
+  }
+  ASSERT_NE(entry, nullptr);
+  EXPECT_FALSE(entry->allowed);
+  EXPECT_EQ(entry->rule, "count-identifying-field");
+  EXPECT_EQ(entry->actor, kEditorUser);
+  EXPECT_FALSE(Contains(entry->reason, kSampleNationalId));
+}
+
 }  // namespace
 }  // namespace hsdt

@@ -467,11 +467,15 @@ TEST_F(QueryTest, CountsRefuseIdentifyingFieldsWithoutEchoingValues) {
     ASSERT_TRUE(json.ok()) << json.status().ToString();
     expect_refused(*json, "filter.eq.field: nationalId identifies a person", "079184000001");
   }
-  // Nothing was counted: no count entry in the audit log.
+  // Nothing was counted: every count entry in the audit log is a refusal of this rule.
   ASSERT_TRUE(t_->Sync(t_.admin).ok());
   auto entries = t_->ReadAudit(t_.admin, before->sequence + 1, 100000);
   ASSERT_TRUE(entries.ok());
-  for (const auto& e : *entries) EXPECT_NE(e.target, "count") << e.actor << " " << e.reason;
+  for (const auto& e : *entries) {
+    if (e.target != "count") continue;
+    EXPECT_FALSE(e.allowed) << e.actor << " " << e.reason;
+    EXPECT_EQ(e.rule, "count-identifying-field") << e.actor << " " << e.reason;
+  }
 }
 
 // Personal fields (ethnicity, party membership) are counted only by a session whose read of its

@@ -18,7 +18,7 @@ Status CheckDocument(std::string_view what, const SourceDocument& d) {
   if (d.number.empty() || d.number.size() > 128) {
     return Status::InvalidArgument(std::string(what) + ".number: expected 1 to 128 bytes");
   }
-  if (!schema::IsValidDate(d.date, schema::DateForm::FULL)) {
+  if (!schema::IsFullDate(d.date)) {
     return Status::InvalidArgument(std::string(what) + ".date: \"" + d.date.substr(0, 32) + "\" is not a date");
   }
   return Status::Ok();

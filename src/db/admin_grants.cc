@@ -213,10 +213,9 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
                                     (approve ? "approved: " : "rejected: ") + ctx.reason);
     if (approve) {
       // The dossier moves in a new version, in the same batch as the decision.
-      schema::FlatRecord previous(record->bytes.words(), record->bytes.size());
-      const auto prev = previous.dossier();
+      const schema::DossierView prev(record->bytes.words(), record->bytes.size());
       HSDT_ASSIGN_OR_RETURN(auto next, schema::CopyDossier(prev, h.dossier_id));
-      next->root().setManagingUnit(h.to_unit);
+      next->SetManagingUnit(h.to_unit);
       std::vector<storage::BatchOp> extra;
       extra.push_back(std::move(op));
       HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, *next, &prev, ChangeKind::kHandOver, ctx, {},

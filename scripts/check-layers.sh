@@ -2,7 +2,9 @@
 # Fails on an include that goes up or sideways in the layers of docs/architecture.md:
 #   base -> crypto -> schema -> storage -> {audit, policy, query} -> db -> bindings
 # and on a third-party type outside the one folder that may use it:
-#   Cap'n Proto (capnp/, kj/, generated *.capnp.h, capnp:: and kj:: names): src/schema/ only
+#   Cap'n Proto (capnp/, kj/, generated *.capnp.h, capnp:: and kj:: names): src/schema/ only,
+#     and of src/schema/ only its .cc files and src/schema/internal/ (no header other folders
+#     include brings it in, directly or through another header)
 #   libsodium (sodium.h, crypto_* and sodium_* calls):                      src/crypto/ only
 #   RocksDB (rocksdb/ and rocksdb:: names):                                  src/storage/ only
 # Public headers (include/hsdt/) include only <hsdt/...> and the standard library; the C ABI
@@ -67,6 +69,44 @@ check_outside() {  # folder-allowed, what, pattern, [exempt]
 check_outside src/schema/ "Cap'n Proto" '(#\s*include\s*[<"](capnp|kj)/|\.capnp\.h[">]|\b(capnp|kj)::)'
 check_outside src/crypto/ libsodium '(#\s*include\s*[<"]sodium|\bsodium_[a-z]+\(|\bcrypto_(aead|pwhash|kdf|generichash|secretbox|box|sign|stream|auth|kx|shorthash|core|scalarmult|onetimeauth)_)'
 check_outside src/storage/ RocksDB '(#\s*include\s*[<"]rocksdb/|\brocksdb::)' "$exempt_rocksdb"
+
+# Cap'n Proto through schema/'s headers. schema/internal/ (and the generated *.capnp.h) is for
+# src/schema/ and tests only; the other headers of schema/ are what the folders above include, and
+# they bring in no Cap'n Proto, directly or through another header (schema/record.h is the
+# dossier as those folders see it).
+declare -A capnp_via=()  # schema header -> "" (clean) or the first "file:line" bringing capnp in
+capnp_reach() {  # header path under src/ (schema/x.h); sets capnp_via[$1]
+  local h=$1
+  [ -n "${capnp_via[$h]+x}" ] && return
+  capnp_via[$h]=""  # (an include cycle ends here)
+  [ -f "src/$h" ] || return
+  local line n inc
+  while IFS= read -r line; do
+    n=${line%%:*}
+    if grep -qE '#\s*include\s*[<"]((capnp|kj)/|schema/internal/|[^">]*\.capnp\.h[">])' <<<"${line#*:}"; then
+      capnp_via[$h]="src/$h:$n"
+      return
+    fi
+    inc=$(sed -nE 's/^\s*#\s*include\s+"(schema\/[^"]+)".*/\1/p' <<<"${line#*:}")
+    [ -n "$inc" ] || continue
+    capnp_reach "$inc"
+    if [ -n "${capnp_via[$inc]}" ]; then
+      capnp_via[$h]=${capnp_via[$inc]}
+      return
+    fi
+  done < <(grep -nE '^\s*#\s*include\s+[<"]' "src/$h")
+}
+while IFS= read -r file; do
+  h=${file#src/}
+  capnp_reach "$h"
+  [ -z "${capnp_via[$h]}" ] || report "$file (a header other folders may include) brings in Cap'n Proto at ${capnp_via[$h]}; move that to src/schema/internal/"
+done < <(find src/schema -maxdepth 1 -type f -name '*.h' | sort)
+while IFS= read -r file; do
+  [[ "$file" == src/schema/* ]] && continue
+  while IFS= read -r hit; do
+    report "$file:${hit%%:*} includes a header of src/schema/internal/ (Cap'n Proto: src/schema/ and tests only)"
+  done < <(code_lines "$file" '#\s*include\s*[<"]schema/internal/')
+done < <(find src include bindings examples -type f \( -name '*.h' -o -name '*.cc' \) | sort)
 
 # Public headers, the C ABI, the CLI: the public API only.
 while IFS= read -r file; do

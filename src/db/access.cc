@@ -42,7 +42,7 @@ Status CheckReason(const ChangeContext& c, bool source_required) {
     return Status::InvalidArgument(
         "context.source.number: every change cites its source document; expected 1 to 128 bytes");
   }
-  if (!schema::IsValidDate(c.source.date, schema::DateForm::FULL)) {
+  if (!schema::IsFullDate(c.source.date)) {
     return Status::InvalidArgument("context.source.date: \"" + c.source.date.substr(0, 32) +
                                    "\" is not a date; expected YYYY-MM-DD");
   }

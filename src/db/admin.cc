@@ -32,7 +32,7 @@ Status CheckText(std::string_view what, std::string_view text, std::size_t max, 
 
 Status CheckDocument(std::string_view what, const SourceDocument& d) {
   HSDT_RETURN_IF_ERROR(CheckText(std::string(what) + ".number", d.number, 128, false));
-  if (!schema::IsValidDate(d.date, schema::DateForm::FULL)) {
+  if (!schema::IsFullDate(d.date)) {
     return Status::InvalidArgument(std::string(what) + ".date: \"" + d.date.substr(0, 32) + "\" is not a date");
   }
   return Status::Ok();

@@ -50,8 +50,8 @@ Status AddExpectedEntries(const storage::Sealer& sealer, std::uint64_t id, std::
   HSDT_ASSIGN_OR_RETURN(auto plain, sealer.Open(storage::ValueType::kRecord, id, value));
   const std::string name = db::FormatId(id);
   HSDT_RETURN_IF_ERROR(schema::CheckStoredDossier(plain.words(), plain.size(), name).WithPrefix("dossier " + name));
-  schema::FlatRecord r(plain.words(), plain.size());
-  for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) (*out)[std::move(e.key)] = std::move(e.value);
+  const schema::DossierView r(plain.words(), plain.size());
+  for (auto& e : db::IndexEntriesOf(r, id).entries) (*out)[std::move(e.key)] = std::move(e.value);
   return Status::Ok();
 }
 
@@ -103,8 +103,8 @@ Result<CheckReport> Database::Impl::Check() {
         return false;
       }
       if (where.rfind("current/", 0) == 0) {
-        schema::FlatRecord r(plain->words(), plain->size());
-        for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) {
+        const schema::DossierView r(plain->words(), plain->size());
+        for (auto& e : db::IndexEntriesOf(r, id).entries) {
           expected_index[std::move(e.key)] = std::move(e.value);
         }
       }
@@ -194,9 +194,9 @@ Result<std::uint64_t> Database::Impl::RepairIndexEntries(std::uint64_t id, const
   IndexMap want;
   auto stored = store_->ReadRecord(id, 0);
   if (stored.ok()) {
-    schema::FlatRecord r(stored->bytes.words(), stored->bytes.size());
     HSDT_RETURN_IF_ERROR(schema::CheckStoredDossier(stored->bytes.words(), stored->bytes.size(), db::FormatId(id)));
-    for (auto& e : db::IndexEntriesOf(r.dossier(), id).entries) want[std::move(e.key)] = std::move(e.value);
+    const schema::DossierView r(stored->bytes.words(), stored->bytes.size());
+    for (auto& e : db::IndexEntriesOf(r, id).entries) want[std::move(e.key)] = std::move(e.value);
   } else if (stored.status().code() != StatusCode::kNotFound) {
     return stored.status();
   }

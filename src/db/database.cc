@@ -13,9 +13,9 @@
 #include "base/coding.h"
 #include "db/database_impl.h"
 #include "query/valid_time.h"
-#include "schema/query_view_reader.h"
+#include "schema/query_view.h"
+#include "schema/record.h"
 #include "schema/reflect.h"
-#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -29,8 +29,6 @@ Result<std::uint64_t> IdOf(std::string_view id) {
   return *v;
 }
 
-std::string StatusName(schema::DossierStatus s) { return schema::EnumName(s); }
-
 }  // namespace db
 
 namespace db {
@@ -38,9 +36,9 @@ namespace db {
 Result<std::shared_ptr<const storage::CachedRecord>> Redacted(
     const std::shared_ptr<const storage::CachedRecord>& record, Visibility visible) {
   if (visible == Visibility::kConfidential) return record;
-  schema::FlatRecord reader(record->bytes.words(), record->bytes.size());
-  HSDT_ASSIGN_OR_RETURN(auto copy, schema::CopyDossier(reader.dossier(), db::FormatId(record->id)));
-  schema::Redact(copy->root(), static_cast<schema::Sensitivity>(visible));
+  const schema::DossierView reader(record->bytes.words(), record->bytes.size());
+  HSDT_ASSIGN_OR_RETURN(auto copy, schema::CopyDossier(reader, db::FormatId(record->id)));
+  schema::RedactDossier(*copy, visible);
   auto out = std::make_shared<storage::CachedRecord>();
   out->id = record->id;
   out->version = record->version;
@@ -61,8 +59,8 @@ std::string VersionTarget(std::uint64_t id, std::uint32_t version) {
 }  // namespace
 
 std::string Database::Impl::ManagingUnitOf(const storage::CachedRecord& record) {
-  schema::FlatRecord r(record.bytes.words(), record.bytes.size());
-  return schema::Str(r.dossier().getManagingUnit());
+  const schema::DossierView r(record.bytes.words(), record.bytes.size());
+  return std::string(r.managing_unit());
 }
 
 Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::uint64_t id,
@@ -115,8 +113,8 @@ Result<Dossier> Database::Impl::Read(const Session& s, std::string_view id_text,
 }
 
 Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::uint32_t expected,
-                                                        schema::Dossier::Reader next,
-                                                        const schema::Dossier::Reader* previous, ChangeKind kind,
+                                                        const schema::DossierView& next,
+                                                        const schema::DossierView* previous, ChangeKind kind,
                                                         const ChangeContext& ctx, const std::string& actor) {
   // Index entries depend on the content only, so they are found before taking the locks.
   db::IndexEntries after = db::IndexEntriesOf(next, id);
@@ -143,7 +141,7 @@ Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::u
   plan.lock_keys = req.unique_keys;
   plan.lock_keys.insert(plan.lock_keys.end(), req.index_deletes.begin(), req.index_deletes.end());
   req.meta.kind = kind;
-  req.meta.status = db::StatusName(next.getStatus());
+  req.meta.status = next.status();
   req.meta.actor = actor;
   req.meta.reason = ctx.reason;
   req.meta.source_number = ctx.source.number;
@@ -152,12 +150,12 @@ Database::Impl::VersionPlan Database::Impl::PlanVersion(std::uint64_t id, std::u
 }
 
 Result<Database::Impl::SealedVersion> Database::Impl::SealVersion(VersionPlan plan, schema::DossierMessage& next,
-                                                                 const schema::Dossier::Reader* previous) {
+                                                                 const schema::DossierView* previous) {
   const std::uint64_t id = plan.request.id;
   // Under the dossier's lock: the transaction time of version v+1 is after that of version v,
   // and every new row's recordedAt is exactly the version's time.
   const std::int64_t now = store_->NextCommitMicros();
-  schema::StampEngineFields(next.root(), db::FormatId(id), previous, base::FormatMicrosUtc(now));
+  schema::StampEngineFields(next, db::FormatId(id), previous, base::FormatMicrosUtc(now));
   plan.request.meta.recorded_at_micros = now;
   // The flat plaintext goes straight into the cache entry's wiped, aligned memory.
   SealedVersion sealed;
@@ -187,7 +185,7 @@ void Database::Impl::FinishVersion(SealedVersion sealed) {
 
 Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expected,
                                            schema::DossierMessage& next,
-                                           const schema::Dossier::Reader* previous,
+                                           const schema::DossierView* previous,
                                            ChangeKind kind, const ChangeContext& ctx,
                                            std::vector<std::string> warnings, Change change) {
   VersionPlan plan = PlanVersion(id, expected, next.reader(), previous, kind, ctx, change.entry.actor);
@@ -216,9 +214,9 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
 namespace {
 
 // Units named by a dossier must be units of the registry (the managing one active).
-Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
-  const std::string managing = schema::Str(d.getManagingUnit());
-  const std::string working = schema::Str(d.getWorkingUnit());
+Status CheckUnits(policy::Registry& registry, const schema::DossierView& d) {
+  const std::string managing(d.managing_unit());
+  const std::string working(d.working_unit());
   auto m = registry.FindUnit(managing);
   if (!m) return Status::InvalidArgument("$.managingUnit: \"" + managing.substr(0, 32) + "\" is not a unit of the registry");
   if (!m->active) return Status::InvalidArgument("$.managingUnit: \"" + managing + "\" is not active");
@@ -233,7 +231,7 @@ Status CheckUnits(policy::Registry& registry, schema::Dossier::Reader d) {
 Result<Database::Impl::Access> Database::Impl::CheckCreate(const Session& s, const DossierDraft& draft) {
   schema::DossierMessage& message = *internal::ImplAccess::Of(draft).message;
   policy::Resource what;
-  what.managing_unit = message.reader().getManagingUnit();
+  what.managing_unit = message.reader().managing_unit();
   HSDT_ASSIGN_OR_RETURN(Access access, Authorize(s, Action::kCreateDossier, what, Purpose::kNone, "new dossier"));
   if (!message.client_id.empty()) {
     return Status::InvalidArgument("$.id: assigned by the engine; omit it when creating");
@@ -268,24 +266,23 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
                             ", but the latest is " + std::to_string(prev_record->version) +
                             "; reread and retry");
   }
-  schema::FlatRecord prev_reader(prev_record->bytes.words(), prev_record->bytes.size());
-  const schema::Dossier::Reader previous = prev_reader.dossier();
+  const schema::DossierView previous(prev_record->bytes.words(), prev_record->bytes.size());
   std::unique_ptr<schema::DossierMessage> status_message;  // used by status changes only
   schema::DossierMessage* next = nullptr;
   std::vector<std::string> warnings;
   ChangeKind kind = ChangeKind::kUpdate;
   if (draft != nullptr) {
     schema::DossierMessage& message = *internal::ImplAccess::Of(*draft).message;
-    auto source = message.reader();
-    if (!message.client_id.empty() && message.client_id != previous.getId().cStr()) {
+    const auto source = message.reader();
+    if (!message.client_id.empty() && message.client_id != previous.id()) {
       return Status::InvalidArgument("$.id: \"" + message.client_id.substr(0, 32) +
                                      "\" does not match the dossier being updated");
     }
-    if (source.getStatus() != previous.getStatus()) {
+    if (source.status_code() != previous.status_code()) {
       return Status::InvalidArgument("$.status: a status changes only through a status change, "
                                      "which records its decision");
     }
-    if (source.getManagingUnit() != previous.getManagingUnit()) {
+    if (source.managing_unit() != previous.managing_unit()) {
       return Status::InvalidArgument("$.managingUnit: the managing unit changes only through a "
                                      "hand-over (article 10)");
     }
@@ -293,17 +290,17 @@ Result<WriteResult> Database::Impl::Update(const Session& s, std::string_view id
     next = &message;  // stamped in place: no copy
     warnings = draft->warnings();
   } else {
-    const std::optional<schema::DossierStatus> status = schema::EnumByName<schema::DossierStatus>(new_status);
+    const std::optional<schema::DossierStatusCode> status = schema::DossierStatusByName(new_status);
     if (!status) {
       return Status::InvalidArgument("status: \"" + std::string(new_status.substr(0, 32)) +
                                      "\" is not a status; see docs/format.md");
     }
     if (static_cast<std::uint16_t>(*status) == 0) return Status::InvalidArgument("status: \"unspecified\" is not a status");
-    if (*status == previous.getStatus()) {
+    if (*status == previous.status_code()) {
       return Status::InvalidArgument("status: the dossier is already " + std::string(new_status));
     }
     HSDT_ASSIGN_OR_RETURN(status_message, schema::CopyDossier(previous, db::FormatId(id)));
-    status_message->root().setStatus(*status);
+    status_message->SetStatus(*status);
     next = status_message.get();
     kind = ChangeKind::kStatusChange;
   }
@@ -415,9 +412,9 @@ Result<std::vector<std::string>> Database::Diff(const Session& session, std::str
   HSDT_ASSIGN_OR_RETURN(Dossier b, GetVersion(session, id, to, purpose));
   return db::Guard([&]() -> Result<std::vector<std::string>> {
     std::vector<std::string> paths;
-    auto ra = internal::ImplAccess::Of(a).Reader();
-    auto rb = internal::ImplAccess::Of(b).Reader();
-    schema::DiffStructs(ra.dossier(), rb.dossier(), &paths);
+    const auto ra = internal::ImplAccess::Of(a).View();
+    const auto rb = internal::ImplAccess::Of(b).View();
+    schema::DiffDossiers(ra, rb, &paths);
     return paths;
   });
 }
@@ -457,11 +454,11 @@ Result<std::vector<std::string>> Database::ListIds(const Session& session, std::
 Result<InForce> Database::InForceOn(const Session& session, std::string_view id, std::string_view date,
                                    Purpose purpose) {
   return db::Guard([&]() -> Result<InForce> {
-    if (!schema::IsValidDate(date, schema::DateForm::FULL)) {
+    if (!schema::IsFullDate(date)) {
       return Status::InvalidArgument("date: \"" + std::string(date.substr(0, 32)) + "\" is not a date; expected YYYY-MM-DD");
     }
     HSDT_ASSIGN_OR_RETURN(Dossier d, impl_->Read(session, id, 0, purpose, Action::kReadDossier));
-    return query::InForceOn(schema::TimelinesOf(internal::ImplAccess::Of(d).Reader().dossier()), date);
+    return query::InForceOn(schema::TimelinesOf(internal::ImplAccess::Of(d).View()), date);
   });
 }
 

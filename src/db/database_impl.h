@@ -180,8 +180,8 @@ class Database::Impl final {
     storage::CommitRequest request;
     std::vector<std::string> lock_keys;
   };
-  VersionPlan PlanVersion(std::uint64_t id, std::uint32_t expected, schema::Dossier::Reader next,
-                          const schema::Dossier::Reader* previous, ChangeKind kind, const ChangeContext& ctx,
+  VersionPlan PlanVersion(std::uint64_t id, std::uint32_t expected, const schema::DossierView& next,
+                          const schema::DossierView* previous, ChangeKind kind, const ChangeContext& ctx,
                           const std::string& actor);
   // Under the stripes of the plan: stamps the engine's fields, flattens and seals the version.
   struct SealedVersion {
@@ -189,14 +189,14 @@ class Database::Impl final {
     std::shared_ptr<storage::CachedRecord> record;
   };
   Result<SealedVersion> SealVersion(VersionPlan plan, schema::DossierMessage& next,
-                                    const schema::Dossier::Reader* previous);
+                                    const schema::DossierView* previous);
   // After the batch is written: counts it and caches the record.
   void FinishVersion(SealedVersion sealed);
   // A new dossier version as one change: its record, history and indexes join `change` (its
   // audit entry, and registry operations for a hand-over), applied atomically (Apply).
   // REQUIRES nothing locked but the registry mutex.
   Result<WriteResult> Commit(std::uint64_t id, std::uint32_t expected, schema::DossierMessage& next,
-                             const schema::Dossier::Reader* previous, ChangeKind kind,
+                             const schema::DossierView* previous, ChangeKind kind,
                              const ChangeContext& ctx, std::vector<std::string> warnings,
                              Change change);
   // Authenticates and decodes everything; checks chains and indexes (check.cc).
@@ -228,7 +228,7 @@ class Database::Impl final {
     std::uint64_t id;
     std::string unit;
     std::string status;
-    schema::Dossier::Reader dossier;  // valid during the call only
+    const schema::DossierView& dossier;  // valid during the call only
     const std::vector<storage::VersionMeta>& history;
   };
   // Calls `fn` on every dossier (of `only_unit`, if given) that `access` may report on, with its
@@ -264,7 +264,6 @@ class Database::Impl final {
 };
 
 namespace db {
-std::string StatusName(schema::DossierStatus s);
 Result<std::uint64_t> IdOf(std::string_view id);
 // Maps anything thrown below the public API to a Status.
 template <typename Fn>

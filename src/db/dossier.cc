@@ -3,8 +3,6 @@
 #include "base/coding.h"
 #include "base/guard.h"
 #include "db/internal.h"
-#include "schema/reflect.h"
-#include "schema/text.h"
 
 namespace hsdt {
 
@@ -30,15 +28,14 @@ const std::string& Dossier::id() const { return impl_->id(); }
 std::uint32_t Dossier::version() const { return impl_->record().version; }
 
 namespace {
-using schema::Str;
 
 // Reads one field; "" if the record cannot be read (it was checked when it was loaded, so only
 // memory exhaustion gets here).
 template <typename Fn>
 std::string ReadField(const Dossier::Impl& impl, Fn fn) noexcept {
   try {
-    auto r = impl.Reader();
-    return fn(r.dossier());
+    const auto view = impl.View();
+    return fn(view);
   } catch (...) {
     return std::string();
   }
@@ -46,28 +43,23 @@ std::string ReadField(const Dossier::Impl& impl, Fn fn) noexcept {
 }  // namespace
 
 std::string Dossier::status() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) { return schema::EnumName(d.getStatus()); });
+  return ReadField(*impl_, [](const schema::DossierView& d) { return d.status(); });
 }
 
 std::string Dossier::managing_unit() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getManagingUnit()); });
+  return ReadField(*impl_, [](const schema::DossierView& d) { return std::string(d.managing_unit()); });
 }
 
 std::string Dossier::working_unit() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getWorkingUnit()); });
+  return ReadField(*impl_, [](const schema::DossierView& d) { return std::string(d.working_unit()); });
 }
 
 std::string Dossier::full_name() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) {
-    auto n = d.getName();
-    std::string s = Str(n.getSurname());
-    if (n.getMiddle().size() > 0) s += " " + Str(n.getMiddle());
-    return s + " " + Str(n.getGiven());
-  });
+  return ReadField(*impl_, [](const schema::DossierView& d) { return d.full_name(); });
 }
 
 std::string Dossier::birth_date() const {
-  return ReadField(*impl_, [](schema::Dossier::Reader d) { return Str(d.getBirthDate()); });
+  return ReadField(*impl_, [](const schema::DossierView& d) { return std::string(d.birth_date()); });
 }
 
 Result<std::string> Dossier::ToJson(bool pretty) const {

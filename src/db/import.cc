@@ -68,8 +68,8 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
     // National IDs repeated within the batch (the store checks those of other dossiers).
     std::map<std::string, std::uint64_t> seen;
     for (const Line& l : batch) {
-      auto number = internal::ImplAccess::Of(l.draft).message->reader().getNationalId().getNumber();
-      auto [it, fresh] = seen.emplace(std::string(number.cStr(), number.size()), l.number);
+      const auto parsed = internal::ImplAccess::Of(l.draft).message->reader();
+      auto [it, fresh] = seen.emplace(std::string(parsed.national_id_number()), l.number);
       if (!fresh) fault(l.number, "$.nationalId.number: also on line " + std::to_string(it->second));
     }
     std::vector<SealedVersion> sealed;

@@ -1,10 +1,11 @@
 // The index family as the db layer names it. The encoder is query/keys.h and the summary row
-// query/fields.h; this adds the entries of a dossier the caller holds as a Cap'n Proto reader.
+// query/fields.h; this adds the entries of a dossier the caller holds as a schema::DossierView.
 #pragma once
 
 #include "query/fields.h"
 #include "query/keys.h"
-#include "schema/query_view_reader.h"
+#include "schema/query_view.h"
+#include "schema/record.h"
 
 namespace hsdt::db {
 
@@ -21,7 +22,7 @@ using query::PutOrdered;
 using query::Summary;
 using query::SummaryKey;
 
-inline IndexEntries IndexEntriesOf(schema::Dossier::Reader d, std::uint64_t id) {
+inline IndexEntries IndexEntriesOf(const schema::DossierView& d, std::uint64_t id) {
   return query::IndexEntriesOf(schema::StoredValuesOf(d), id);
 }
 

@@ -30,9 +30,8 @@ class Dossier::Impl final {
       : id_(std::move(id)), record_(std::move(record)) {}
   const std::string& id() const { return id_; }
   const storage::CachedRecord& record() const { return *record_; }
-  schema::FlatRecord Reader() const {
-    return schema::FlatRecord(record_->bytes.words(), record_->bytes.size());
-  }
+  // A view of the record (valid while this Impl lives).
+  schema::DossierView View() const { return schema::DossierView(record_->bytes.words(), record_->bytes.size()); }
 
  private:
   std::string id_;

@@ -12,9 +12,8 @@
 #include "db/database_impl.h"
 #include "query/keys.h"
 #include "query/select.h"
-#include "schema/query_view_reader.h"
+#include "schema/record.h"
 #include "schema/report_view.h"
-#include "schema/text.h"
 #include "schema/validate.h"
 
 namespace hsdt {
@@ -25,7 +24,7 @@ constexpr int kEventDays = 15;     // 9.2a
 
 // Days since 1970-01-01 of a full date, or nullopt.
 std::optional<long> DayNumber(std::string_view d) {
-  if (!schema::IsValidDate(d, schema::DateForm::FULL)) return std::nullopt;
+  if (!schema::IsFullDate(d)) return std::nullopt;
   auto part = [&](std::size_t pos, std::size_t len) {
     int v = 0;
     std::from_chars(d.data() + pos, d.data() + pos + len, v);
@@ -42,18 +41,16 @@ int YearOf(std::string_view date) {
   return year;
 }
 
-using schema::Str;
-
 bool Serving(std::string_view status) {
   return status == "dangCongTac" || status == "tapSu" || status == "bietPhai" || status == "nghiKhongLuong" ||
          status == "tamDinhChi";
 }
 
 Status CheckPeriod(const Period& p) {
-  if (!schema::IsValidDate(p.from, schema::DateForm::FULL)) {
+  if (!schema::IsFullDate(p.from)) {
     return Status::InvalidArgument("period.from: \"" + p.from.substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
   }
-  if (!schema::IsValidDate(p.to, schema::DateForm::FULL)) {
+  if (!schema::IsFullDate(p.to)) {
     return Status::InvalidArgument("period.to: \"" + p.to.substr(0, 32) + "\" is not a date; expected YYYY-MM-DD");
   }
   if (p.to < p.from) return Status::InvalidArgument("period: ends before it starts");
@@ -77,14 +74,13 @@ class DeadlineCheck {
   DeadlineCheck(const Period& period, int supplement_year, const schema::CivilZone& zone)
       : from_(*DayNumber(period.from)), to_(*DayNumber(period.to)), year_(supplement_year), zone_(zone) {}
 
-  void Check(schema::Dossier::Reader d, std::int64_t created_micros, const std::string& id,
+  void Check(const schema::DossierView& d, std::int64_t created_micros, const std::string& id,
              const std::string& unit, std::string_view status, Compliance* c, std::vector<LateItem>* items) const {
     ++c->dossiers;
+    const schema::DeadlineFacts facts = schema::DeadlineFactsOf(d);
     // 9.1: recruitments decided in the period, or whose 60 days run into it. Files of people
     // recruited long before (digitised from paper) are not counted.
-    auto r = d.getRecruitment();
-    const std::string decided = r.hasDecision() && r.getDecision().getSignedOn().size() > 0
-                                    ? Str(r.getDecision().getSignedOn()) : Str(r.getDate());
+    const std::string decided(facts.recruitment_decided);
     const std::string created = zone_.DateOf(created_micros);
     if (auto dd = DayNumber(decided); dd && *dd >= from_ - kCreationDays && *dd <= to_) {
       ++c->recruitments;
@@ -96,18 +92,13 @@ class DeadlineCheck {
     }
     // 9.2a: state-side events that took effect in the period, or whose 15 days run into it
     // (events of long ago, entered when a paper file is digitised, are not counted).
-    Events(d.getTraining(), "$.training", id, unit, c, items);
-    Events(d.getAppointments(), "$.appointments", id, unit, c, items);
-    Events(d.getTransfers(), "$.transfers", id, unit, c, items);
-    Events(d.getSalaryHistory(), "$.salaryHistory", id, unit, c, items);
-    Events(d.getRewards(), "$.rewards", id, unit, c, items);
-    Events(d.getDisciplines(), "$.disciplines", id, unit, c, items);
+    for (const auto& e : facts.events) Event(e, id, unit, c, items);
     // 9.2b: serving officials recruited by the end of the year declare for it.
-    const std::string recruited = Str(r.getDate());
+    const std::string recruited(facts.recruitment_date);
     if (Serving(status) && recruited.substr(0, 4) <= std::to_string(year_)) {
       ++c->supplements_due;
       bool declared = false;
-      for (auto s : d.getAnnualSupplements()) declared |= s.getYear() == year_;
+      for (int y : facts.supplement_years) declared |= y == year_;
       if (!declared) {
         ++c->supplements_missing;
         items->push_back({id, unit, LateKind::kNoAnnualSupplement, "", std::to_string(year_ + 1) + "-01-01", "", 0});
@@ -116,21 +107,18 @@ class DeadlineCheck {
   }
 
  private:
-  template <typename List>
-  void Events(List rows, const char* path, const std::string& id, const std::string& unit, Compliance* c,
-              std::vector<LateItem>* items) const {
-    for (unsigned i = 0; i < rows.size(); ++i) {
-      const std::string effective = Str(rows[i].getEffectiveDate());
-      const auto ed = DayNumber(effective);
-      if (!ed || *ed < from_ - kEventDays || *ed > to_) continue;
-      ++c->events;
-      const std::string recorded = RecordedOn(Str(rows[i].getRecordedAt()));
-      const auto rd = DayNumber(recorded);
-      if (rd && *rd - *ed > kEventDays) {
-        ++c->events_late;
-        items->push_back({id, unit, LateKind::kStateEvent, std::string(path) + "[" + std::to_string(i) + "]",
-                          effective, recorded, static_cast<int>(*rd - *ed)});
-      }
+  void Event(const schema::DeadlineFacts::Event& e, const std::string& id, const std::string& unit, Compliance* c,
+             std::vector<LateItem>* items) const {
+    const std::string effective(e.effective_date);
+    const auto ed = DayNumber(effective);
+    if (!ed || *ed < from_ - kEventDays || *ed > to_) return;
+    ++c->events;
+    const std::string recorded = RecordedOn(std::string(e.recorded_at));
+    const auto rd = DayNumber(recorded);
+    if (rd && *rd - *ed > kEventDays) {
+      ++c->events_late;
+      items->push_back({id, unit, LateKind::kStateEvent, std::string(e.list) + "[" + std::to_string(e.index) + "]",
+                        effective, recorded, static_cast<int>(*rd - *ed)});
     }
   }
 
@@ -175,9 +163,8 @@ Status Database::Impl::ForEachReportable(const Access& access, std::string_view 
       return record.status();
     }
     HSDT_ASSIGN_OR_RETURN(std::vector<storage::VersionMeta> history, store_->History(id));
-    schema::FlatRecord r((*record)->bytes.words(), (*record)->bytes.size());
-    auto d = r.dossier();
-    ReportRow row{id, Str(d.getManagingUnit()), db::StatusName(d.getStatus()), d, history};
+    const schema::DossierView d((*record)->bytes.words(), (*record)->bytes.size());
+    ReportRow row{id, std::string(d.managing_unit()), d.status(), d, history};
     HSDT_RETURN_IF_ERROR(fn(row));
   }
   return Status::Ok();
@@ -222,7 +209,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
   report.due = std::string(due);
   const bool june = due.size() == 10 && due.substr(4) == "-06-01";
   const bool december = due.size() == 10 && due.substr(4) == "-12-01";
-  if ((!june && !december) || !schema::IsValidDate(due, schema::DateForm::FULL)) {
+  if ((!june && !december) || !schema::IsFullDate(due)) {
     return Status::InvalidArgument("due: \"" + std::string(due.substr(0, 32)) +
                                    "\" is not a report date; expected YYYY-06-01 or YYYY-12-01 (article 13)");
   }
@@ -244,7 +231,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
     u.unit = row.unit;
     ++u.dossiers;
     ++u.by_status[row.status];
-    ++u.by_category[schema::CategoryName(row.dossier.getCategory())];
+    ++u.by_category[schema::CategoryName(row.dossier)];
     const auto filled = schema::FilledFields(row.dossier);
     for (std::size_t i = 0; i < filled.size(); ++i) {
       if (filled[i]) ++u.filled[schema::kExpectedFields[i].path];

@@ -5,8 +5,11 @@
 
 #include <cstdio>
 
-#include "schema/reflect.h"
-#include "schema/validate.h"
+#include "schema/internal/json.h"
+#include "schema/internal/record.h"
+#include "schema/internal/reflect.h"
+#include "schema/internal/text.h"
+#include "schema/internal/validate.h"
 
 namespace hsdt::schema {
 namespace {
@@ -227,9 +230,9 @@ Status DecodeStrictJson(std::string_view json, std::size_t max_bytes, capnp::Dyn
 Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json) {
   try {
     auto out = std::make_unique<DossierMessage>();
-    HSDT_RETURN_IF_ERROR(DecodeStrictJson(json, kMaxDossierJsonBytes, out->message.initRoot<Dossier>()));
-    HSDT_RETURN_IF_ERROR(ValidateDossier(out->reader(), &out->warnings));
-    out->client_id = out->reader().getId();
+    HSDT_RETURN_IF_ERROR(DecodeStrictJson(json, kMaxDossierJsonBytes, out->rep().message.initRoot<Dossier>()));
+    HSDT_RETURN_IF_ERROR(ValidateDossier(ReaderOf(*out), &out->warnings));
+    out->client_id = Str(ReaderOf(*out).getId());
     return out;
   } catch (const kj::Exception& e) {
     return Status::InvalidArgument(std::string("$: ") + e.getDescription().cStr());

@@ -1,36 +1,25 @@
-// The canonical JSON form of records, through Cap'n Proto's JsonCodec, with the strict
-// validation of validate.h in front of it.
+// The canonical JSON form of dossiers, through Cap'n Proto's JsonCodec, with the strict
+// validation of schema/internal/validate.h in front of it. (Decoding into and encoding any
+// Cap'n Proto struct: schema/internal/json.h.)
 #pragma once
 
-#include <capnp/dynamic.h>
-#include <capnp/message.h>
-
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <hsdt/status.h>
 
-#include "schema/dossier.capnp.h"
 #include "schema/record.h"
 
 namespace hsdt::schema {
-
-// Parses `json` (at most `max_bytes`), checks it against the schema of `root` (ValidateJson) and
-// decodes it into `root`.
-// Returns: Ok; InvalidArgument "<json path>: <what>" or "$: malformed JSON at byte N".
-Status DecodeStrictJson(std::string_view json, std::size_t max_bytes, capnp::DynamicStruct::Builder root);
 
 // Parses, validates and decodes one dossier. Engine-set fields (id, recordedAt) are kept as the
 // client sent them; the storage layer decides what to do with them.
 // Returns: the message; InvalidArgument "<json path>: <what>", "$: malformed JSON at byte N" or
 // "$: <what Cap'n Proto refused>".
 Result<std::unique_ptr<DossierMessage>> ParseDossierJson(std::string_view json);
-
-// Encodes any struct in canonical JSON: field names as in the schema, default-valued fields
-// (zero numbers, false, the `unspecified` enumerant) omitted.
-Result<std::string> EncodeJson(capnp::DynamicStruct::Reader value, bool pretty);
 
 // The canonical JSON of the stored dossier `id`, flat bytes `words` (8-byte aligned).
 // Returns: the JSON; Corruption "<id>: record does not decode: <what>".

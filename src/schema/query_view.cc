@@ -5,12 +5,12 @@
 
 #include <charconv>
 
-#include "schema/json.h"
+#include "schema/internal/json.h"
+#include "schema/internal/query_view_reader.h"
+#include "schema/internal/record.h"
+#include "schema/internal/text.h"
+#include "schema/internal/validate.h"
 #include "schema/query.capnp.h"
-#include "schema/query_view_reader.h"
-#include "schema/record.h"
-#include "schema/text.h"
-#include "schema/validate.h"
 
 namespace hsdt::schema {
 namespace {
@@ -115,6 +115,9 @@ Timelines TimelinesOf(Dossier::Reader d) {
   t.working_unit = Str(d.getWorkingUnit());
   return t;
 }
+
+StoredValues StoredValuesOf(const DossierView& d) { return StoredValuesOf(ReaderOf(d)); }
+Timelines TimelinesOf(const DossierView& d) { return TimelinesOf(ReaderOf(d)); }
 
 Timelines TimelinesOfRecord(const std::uint64_t* words, std::size_t size_bytes) {
   FlatRecord r(words, size_bytes);

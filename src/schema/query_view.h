@@ -13,6 +13,8 @@
 #include <hsdt/query.h>
 #include <hsdt/status.h>
 
+#include "schema/record.h"
+
 namespace hsdt::schema {
 
 // The values of fields 1..18 (Field numbers; [0] unused) that a dossier's summary row stores,
@@ -53,6 +55,10 @@ struct Timelines {
   std::vector<Transfer> transfers;
   std::string working_unit;
 };
+
+// The summary row's values and the timelines of a dossier.
+StoredValues StoredValuesOf(const DossierView& d);
+Timelines TimelinesOf(const DossierView& d);
 
 // The timelines of a stored record (flat message bytes; REQUIRES: 8-byte aligned, size a
 // multiple of 8, checked when it was read).

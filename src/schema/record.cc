@@ -2,11 +2,93 @@
 
 #include <capnp/dynamic.h>
 
+#include <new>
+#include <type_traits>
 #include <vector>
 
-#include "schema/reflect.h"
+#include "schema/internal/record.h"
+#include "schema/internal/reflect.h"
+#include "schema/internal/text.h"
 
 namespace hsdt::schema {
+
+static_assert(sizeof(capnp::FlatArrayMessageReader) <= 320 && alignof(capnp::FlatArrayMessageReader) <= 8,
+              "DossierView::kReaderBytes is too small for this Cap'n Proto");
+static_assert(sizeof(Dossier::Reader) <= 64 && alignof(Dossier::Reader) <= 8,
+              "DossierView::kRootBytes is too small for this Cap'n Proto");
+static_assert(std::is_trivially_destructible_v<Dossier::Reader>);
+
+std::optional<DossierStatusCode> DossierStatusByName(std::string_view name) {
+  const std::optional<DossierStatus> s = EnumByName<DossierStatus>(name);
+  if (!s) return std::nullopt;
+  return static_cast<DossierStatusCode>(*s);
+}
+
+DossierView::DossierView(const std::uint64_t* words, std::size_t size_bytes) {
+  auto* reader = new (reader_) capnp::FlatArrayMessageReader(
+      kj::arrayPtr(reinterpret_cast<const capnp::word*>(words), size_bytes / 8), StoredReaderOptions());
+  owns_reader_ = true;
+  try {
+    new (root_) Dossier::Reader(reader->getRoot<Dossier>());
+  } catch (...) {
+    reader->~FlatArrayMessageReader();
+    throw;
+  }
+}
+
+DossierView::DossierView(const DossierMessage& message) { new (root_) Dossier::Reader(ReaderOf(message)); }
+
+DossierView::~DossierView() {
+  if (owns_reader_) std::launder(reinterpret_cast<capnp::FlatArrayMessageReader*>(reader_))->~FlatArrayMessageReader();
+}
+
+namespace {
+std::string_view View(capnp::Text::Reader t) { return std::string_view(t.cStr(), t.size()); }
+}  // namespace
+
+std::string_view DossierView::id() const { return View(ReaderOf(*this).getId()); }
+std::string_view DossierView::managing_unit() const { return View(ReaderOf(*this).getManagingUnit()); }
+std::string_view DossierView::working_unit() const { return View(ReaderOf(*this).getWorkingUnit()); }
+std::string_view DossierView::birth_date() const { return View(ReaderOf(*this).getBirthDate()); }
+std::string_view DossierView::national_id_number() const {
+  return View(ReaderOf(*this).getNationalId().getNumber());
+}
+DossierStatusCode DossierView::status_code() const {
+  return static_cast<DossierStatusCode>(ReaderOf(*this).getStatus());
+}
+std::string DossierView::status() const { return EnumName(ReaderOf(*this).getStatus()); }
+std::string DossierView::full_name() const {
+  auto n = ReaderOf(*this).getName();
+  std::string s = Str(n.getSurname());
+  if (n.getMiddle().size() > 0) s += " " + Str(n.getMiddle());
+  return s + " " + Str(n.getGiven());
+}
+
+DossierMessage::DossierMessage() : rep_(std::make_unique<Rep>()) {}
+DossierMessage::~DossierMessage() = default;
+
+void DossierMessage::SetStatus(DossierStatusCode status) {
+  RootOf(*this).setStatus(static_cast<DossierStatus>(status));
+}
+
+void DossierMessage::SetManagingUnit(std::string_view unit) {
+  const std::string text(unit);  // Cap'n Proto's Text::Reader wants the NUL after it
+  RootOf(*this).setManagingUnit(capnp::Text::Reader(text.c_str(), text.size()));
+}
+
+Result<std::unique_ptr<DossierMessage>> CopyDossier(const DossierView& from, std::string_view id) {
+  return CopyDossier(ReaderOf(from), id);
+}
+
+std::size_t FlatSize(DossierMessage& m) { return FlatSize(m.rep().message); }
+void WriteFlat(DossierMessage& m, char* out, std::size_t size) { WriteFlat(m.rep().message, out, size); }
+
+void StampEngineFields(DossierMessage& next, std::string_view id, const DossierView* previous,
+                       std::string_view now_iso) {
+  if (previous == nullptr) return StampEngineFields(RootOf(next), id, nullptr, now_iso);
+  const Dossier::Reader prev = ReaderOf(*previous);
+  StampEngineFields(RootOf(next), id, &prev, now_iso);
+}
 
 capnp::ReaderOptions StoredReaderOptions() {
   capnp::ReaderOptions o;
@@ -34,7 +116,7 @@ Status CheckStoredDossier(const std::uint64_t* words, std::size_t size_bytes,
 Result<std::unique_ptr<DossierMessage>> CopyDossier(Dossier::Reader from, std::string_view id) {
   try {
     auto copy = std::make_unique<DossierMessage>();
-    copy->message.setRoot(from);
+    copy->rep().message.setRoot(from);
     return copy;
   } catch (const kj::Exception& e) {
     return Status::Corruption(std::string(id) + ": record does not decode: " + e.getDescription().cStr());

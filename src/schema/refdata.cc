@@ -1,4 +1,4 @@
-#include "schema/refdata.h"
+#include "schema/internal/refdata.h"
 
 #include <algorithm>
 #include <charconv>

@@ -5,6 +5,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "schema/internal/record.h"
+#include "schema/internal/reflect.h"
+
 namespace hsdt::schema {
 
 FieldRules RulesOf(capnp::StructSchema::Field field) {
@@ -136,6 +139,18 @@ void DiffStructs(capnp::DynamicStruct::Reader a, capnp::DynamicStruct::Reader b,
                  std::vector<std::string>* out) {
   std::string path = "$";
   DiffStructsAt(a, b, &path, out);
+}
+
+static_assert(static_cast<int>(Visibility::kNormal) == static_cast<int>(Sensitivity::NORMAL) &&
+              static_cast<int>(Visibility::kPersonal) == static_cast<int>(Sensitivity::PERSONAL) &&
+              static_cast<int>(Visibility::kConfidential) == static_cast<int>(Sensitivity::CONFIDENTIAL));
+
+void RedactDossier(DossierMessage& m, Visibility visible) {
+  Redact(RootOf(m), static_cast<Sensitivity>(visible));
+}
+
+void DiffDossiers(const DossierView& a, const DossierView& b, std::vector<std::string>* out) {
+  DiffStructs(ReaderOf(a), ReaderOf(b), out);
 }
 
 bool ValuesEqual(capnp::DynamicValue::Reader a, capnp::DynamicValue::Reader b) {

@@ -5,7 +5,7 @@
 
 #include "base/coding.h"
 #include "schema/registry.capnp.h"
-#include "schema/text.h"
+#include "schema/internal/text.h"
 
 namespace hsdt::schema {
 namespace {

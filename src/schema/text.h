@@ -1,9 +1,7 @@
 // Unicode helpers (ICU): case folding for case-insensitive names, search folding and Vietnamese
-// collation for dossier indexes, code point counts; and the one copy of a Cap'n Proto text field
-// into a std::string.
+// collation for dossier indexes, code point counts. (The copy of a Cap'n Proto text field into a
+// std::string is schema/internal/text.h.)
 #pragma once
-
-#include <capnp/blob.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -12,9 +10,6 @@
 #include <vector>
 
 namespace hsdt::schema {
-
-// The bytes of a text field (without its terminating NUL), as a std::string.
-inline std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
 // Full Unicode case folding of NFC text ("Nguyễn.An" and "NGUYỄN.AN" fold alike).
 std::string FoldCase(std::string_view utf8);

@@ -12,8 +12,10 @@
 #include <hsdt/reference.h>
 
 #include "base/clock.h"
-#include "schema/reflect.h"
-#include "schema/refdata.h"
+#include "schema/internal/refdata.h"
+#include "schema/internal/reflect.h"
+#include "schema/internal/text.h"
+#include "schema/internal/validate.h"
 #include "schema/text.h"
 
 namespace hsdt::schema {
@@ -279,6 +281,8 @@ bool IsValidDate(std::string_view s, DateForm form) {
   const int day = ToInt(s.substr(8, 2));
   return day >= 1 && static_cast<unsigned>(day) <= base::DaysInMonth(year, static_cast<unsigned>(month));
 }
+
+bool IsFullDate(std::string_view text) { return IsValidDate(text, DateForm::FULL); }
 
 Status ValidateJson(capnp::JsonValue::Builder value, capnp::StructSchema schema,
                     std::string_view path) {

@@ -20,8 +20,8 @@
 #include <hsdt/status.h>
 
 #include "crypto/secret.h"
-#include "schema/json.h"
-#include "schema/record.h"
+#include "schema/internal/json.h"
+#include "schema/internal/record.h"
 #include "storage/compressor.h"
 #include "storage/envelope.h"
 
@@ -123,8 +123,8 @@ void DamagedRecord(const std::uint8_t* data, std::size_t size) {
     if (parsed.status().code() != StatusCode::kInvalidArgument) __builtin_trap();
     return;
   }
-  (*parsed)->root().setId(kId);
-  const std::string flat = hsdt::schema::FlatBytes((*parsed)->message);
+  hsdt::schema::RootOf(**parsed).setId(kId);
+  const std::string flat = hsdt::schema::FlatBytes((*parsed)->rep().message);
   hsdt::storage::PlainBytes bytes(flat.size());
   std::memcpy(bytes.data(), flat.data(), flat.size());
   bool damaged = false;

@@ -1,5 +1,5 @@
-// The views of schema/query_view.h taken from a Cap'n Proto reader, for the callers that hold
-// one (the db layer's writes and checks).
+// The views of schema/query_view.h and schema/report_view.h taken from a Cap'n Proto reader
+// (what their DossierView overloads call). For src/schema/ and tests only.
 #pragma once
 
 #include <array>

@@ -33,7 +33,7 @@ class Rng {
 struct Date {
   int y, m, d;
   std::string Str() const {
-    char b[16];
+    char b[48];  // room for any three ints: no truncation, whatever the values
     std::snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
     return b;
   }

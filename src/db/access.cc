@@ -178,12 +178,7 @@ Status Database::Impl::AuditMiss(const Session& session, Action action, std::str
 Status Database::Impl::AuthorizeMissing(const Session& session, Action action, const policy::Resource& what,
                                         std::string_view target, const Status& missing) {
   HSDT_RETURN_IF_ERROR(Authorize(session, action, what, Purpose::kNone, target).status());
-  Decision d;
-  d.rule = "not-found";
-  d.reason = db::WithoutQuotedValues(missing.message());
-  Status denied = Deny(session, action, target, Purpose::kNone, d).status();
-  if (denied.code() != StatusCode::kPermissionDenied) return denied;
-  return missing;
+  return AuditMiss(session, action, target, Purpose::kNone, missing);
 }
 
 Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session, Action action,

@@ -56,6 +56,11 @@ bool DecidedPerUnit(const policy::Context& ctx) {
                       [](const policy::GrantView& g) { return !g.dossiers.empty(); });
 }
 
+// What an audit entry adds for a selection that stopped on `run`'s error ("" if it did not).
+std::string Stopped(const Status& run) {
+  return run.ok() ? "" : "; stopped: " + db::WithoutQuotedValues(run.message());
+}
+
 // What Find and Export share before they select rows: the checked filter, the authorisation of
 // the query as a whole (as an `action` on one's own unit), the policy context and the dates.
 struct QueryScope {
@@ -116,7 +121,7 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   const std::string reason = (explain_only ? "explain " : "") + Shorten(query::FilterShape(q.filter)) +
                              (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " +
                              std::to_string(result.rows.size()) + " rows" + IdList(ids, ids.size()) +
-                             (run.ok() ? "" : "; stopped: " + db::WithoutQuotedValues(run.message()));
+                             Stopped(run);
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadDossier, "query", q.purpose, reason)));
   if (!run.ok()) return run;
   return result;
@@ -195,7 +200,7 @@ Result<CountResult> Database::Impl::Count(const Session& session, const CountQue
   for (Field f : q.group_by) by += std::string(by.empty() ? "" : ",") + FieldName(f);
   const std::string reason = Shorten(query::FilterShape(q.filter) + " by [" + by + "]" +
                                      (q.on_date.empty() ? "" : " on " + q.on_date) + " -> " + std::to_string(result.total)) +
-                             (run.ok() ? "" : "; stopped: " + db::WithoutQuotedValues(run.message()));
+                             Stopped(run);
   HSDT_RETURN_IF_ERROR(AuditRead(EntryFor(access, Action::kReadReports, "count", Purpose::kNone, reason)));
   if (!run.ok()) return run;
   return result;
@@ -248,7 +253,7 @@ Result<std::uint64_t> Database::Impl::Export(const Session& session, const Query
   std::string reason = Shorten(query::FilterShape(q.filter)) + " -> " + std::to_string(rows) + " rows, " +
                        (options.format == ExportFormat::kCsv ? "csv" : options.whole_dossiers ? "jsonl whole" : "jsonl") +
                        IdList(exported_ids, rows);
-  if (!outcome.ok()) reason += "; stopped: " + db::WithoutQuotedValues(outcome.message());
+  reason += Stopped(outcome);
   HSDT_RETURN_IF_ERROR(AuditNow(EntryFor(access, Action::kExportDossier, "export", q.purpose, reason)));
   if (!outcome.ok()) return outcome;
   return rows;

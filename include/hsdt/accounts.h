@@ -11,6 +11,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // The first district administrator, given when a database is created.
 struct AdminCredentials {
   std::string user_name;
@@ -92,4 +94,5 @@ struct HandOverInfo {
   std::uint32_t version = 0;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -6,6 +6,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // One audit entry. Never a password, hash, key or dossier content.
 struct AuditRecord {
   std::uint64_t sequence = 0;
@@ -34,4 +36,5 @@ struct AuditVerification {
   std::string problem;                   // what is wrong with it
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -11,6 +11,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 struct BackupInfo {
   std::uint32_t id = 0;
   std::int64_t timestamp_seconds = 0;
@@ -35,4 +37,5 @@ Status VerifyBackup(const std::string& backup_dir, const Key& key, std::uint32_t
 Status RestoreBackup(const std::string& backup_dir, const Key& key, std::uint32_t backup_id,
                      const std::string& db_dir);
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -14,6 +14,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // The time zone of a district of Vietnam (UTC+07:00, no daylight-saving time).
 inline constexpr char kDefaultTimeZone[] = "Asia/Ho_Chi_Minh";
 
@@ -43,4 +45,5 @@ Result<std::int64_t> ParseInstant(std::string_view text, std::string_view time_z
 // Since:     1.1
 Result<std::string> CivilDateOf(std::int64_t micros, std::string_view time_zone = kDefaultTimeZone);
 
+#pragma GCC visibility pop
 }  // namespace hsdt

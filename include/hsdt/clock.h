@@ -6,6 +6,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -13,4 +15,5 @@ class Clock {
   virtual std::int64_t NowMicros() const = 0;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

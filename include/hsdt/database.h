@@ -42,6 +42,8 @@ namespace testing_hooks {
 struct Opener;  // src/db/testing.h
 }  // namespace testing_hooks
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 class Database final {
  public:
   // Terms of the contract blocks below (each block says which apply):
@@ -488,7 +490,7 @@ class Database final {
   Result<BackupInfo> Backup(const Session& session, const std::string& backup_dir);
   Result<DatabaseStats> Stats(const Session& session);
 
-  class Impl;
+  class __attribute__((visibility("hidden"))) Impl;  // not exported (docs/abi.md)
 
  private:
   friend struct internal::ImplAccess;
@@ -497,4 +499,5 @@ class Database final {
   std::unique_ptr<Impl> impl_;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -16,6 +16,8 @@ namespace internal {
 struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
 }  // namespace internal
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // The written document that caused a change (a decision, a report...).
 struct SourceDocument {
   std::string number;  // e.g. "1351/QĐ-UBND"
@@ -80,7 +82,7 @@ class DossierDraft final {
   // Warnings found while validating (see WriteResult::warnings).
   const std::vector<std::string>& warnings() const;
 
-  class Impl;
+  class __attribute__((visibility("hidden"))) Impl;  // not exported (docs/abi.md)
 
  private:
   friend struct internal::ImplAccess;
@@ -114,7 +116,7 @@ class Dossier final {
   // Threads: as the class. Since: 1.0
   Result<std::string> ToJson(bool pretty = false) const;
 
-  class Impl;
+  class __attribute__((visibility("hidden"))) Impl;  // not exported (docs/abi.md)
 
  private:
   friend struct internal::ImplAccess;
@@ -122,4 +124,5 @@ class Dossier final {
   std::shared_ptr<const Impl> impl_;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

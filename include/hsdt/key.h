@@ -20,6 +20,8 @@ namespace internal {
 struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
 }  // namespace internal
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 inline constexpr std::size_t kRawKeyBytes = 32;
 inline constexpr std::size_t kMaxPassphraseBytes = 1024;
 
@@ -44,7 +46,7 @@ class Key final {
 
   bool is_passphrase() const;
 
-  class Impl;
+  class __attribute__((visibility("hidden"))) Impl;  // not exported (docs/abi.md)
 
  private:
   friend struct internal::ImplAccess;
@@ -52,4 +54,5 @@ class Key final {
   std::unique_ptr<Impl> impl_;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -9,6 +9,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // What Database::Check found. Empty `problems` means every record version authenticated and
 // decoded and every index entry matched its record.
 struct CheckReport {
@@ -39,4 +41,5 @@ struct DatabaseStats {
   std::string read_only_reason;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

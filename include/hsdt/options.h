@@ -11,6 +11,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // When a commit reaches stable storage.
 enum class Durability : int {
   // Every commit is fsynced before it is acknowledged (the default). An acknowledged commit
@@ -79,4 +81,5 @@ struct OpenOptions {
   bool accept_log_damage = false;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -10,6 +10,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // Append-only numbering (part of the C ABI).
 enum class Role : int {
   kDistrictAdmin = 1,    // tier 2: accounts, units, grants, hand-over approval, district reads
@@ -89,4 +91,5 @@ std::optional<Purpose> ParsePurpose(std::string_view name);
 bool IsPurpose(Purpose purpose);
 std::optional<Action> ParseAction(std::string_view name);
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -16,6 +16,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // The fields of a dossier that queries filter, sort, group and project on. Values are the
 // canonical JSON forms: unit and rank codes, enumerant names ("dangCongTac", "nu"), dates
 // ("1980-05-12", or partial "1980-05" / "1980", which sort before the full dates they cover),
@@ -227,4 +229,5 @@ std::string FoldForSearch(std::string_view text);
 std::string QueryResultToJson(const QueryResult& result);
 std::string CountResultToJson(const CountResult& result);
 
+#pragma GCC visibility pop
 }  // namespace hsdt

@@ -8,6 +8,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 struct UnitRef {
   std::string code;     // "777-NV", "27460"
   std::string name_vi;
@@ -52,4 +54,5 @@ struct NamePart {
 };
 const std::vector<NamePart>& NameParts();
 
+#pragma GCC visibility pop
 }  // namespace hsdt

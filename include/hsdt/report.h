@@ -9,6 +9,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 // A period of days, both ends included ("YYYY-MM-DD").
 struct Period {
   std::string from;
@@ -92,4 +94,5 @@ std::string ReportToHtml(const SemiAnnualReport& report);
 // {"period":{...},"supplementYear":N,"units":[...],"district":{...},"items":[{"dossierId",...}]}
 std::string ComplianceToJson(const ComplianceReport& report);
 
+#pragma GCC visibility pop
 }  // namespace hsdt

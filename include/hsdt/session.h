@@ -24,6 +24,8 @@ namespace internal {
 struct ImplAccess;  // the library's own access to the implementation (src/base/impl_access.h)
 }  // namespace internal
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 class Session final {
  public:
   // As they were at login (the policy uses the current account, not these).
@@ -33,7 +35,7 @@ class Session final {
   // True until the holder changes the temporary password; only ChangePassword and Logout work.
   bool must_change_password() const;
 
-  class Impl;
+  class __attribute__((visibility("hidden"))) Impl;  // not exported (docs/abi.md)
 
  private:
   friend struct internal::ImplAccess;
@@ -41,4 +43,5 @@ class Session final {
   std::shared_ptr<Impl> impl_;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt

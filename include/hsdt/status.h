@@ -15,6 +15,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 enum class StatusCode : int {
   kOk = 0,
   kInvalidArgument = 1,    // the caller's input is wrong; the message names the field or byte
@@ -106,6 +108,7 @@ class [[nodiscard]] Result final {
   std::optional<T> value_;
 };
 
+#pragma GCC visibility pop
 }  // namespace hsdt
 
 #define HSDT_STATUS_CONCAT_INNER_(a, b) a##b

@@ -5,6 +5,8 @@
 
 namespace hsdt {
 
+#pragma GCC visibility push(default)  // the public API: exported by libhsdt++ (docs/abi.md)
+
 inline constexpr int kVersionMajor = 1;
 inline constexpr int kVersionMinor = 0;
 inline constexpr int kVersionPatch = 0;
@@ -16,4 +18,5 @@ inline constexpr std::uint32_t kFormatVersion = 1;
 // "1.0.0"
 const char* VersionString();
 
+#pragma GCC visibility pop
 }  // namespace hsdt

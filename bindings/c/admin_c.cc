@@ -8,6 +8,7 @@ using hsdt::c::FromStatus;
 using hsdt::c::Guard;
 using hsdt::c::JsonBool;
 using hsdt::c::JsonField;
+using hsdt::c::OutputArray;
 using hsdt::c::Require;
 using hsdt::c::SetError;
 using hsdt::c::Str;
@@ -21,19 +22,6 @@ const char* HandOverStateName(hsdt::HandOverState s) {
     case hsdt::HandOverState::kRejected: return "rejected";
   }
   return "unknown";
-}
-
-template <typename T, typename Fn>
-hsdt_status OutputArray(const hsdt::Result<std::vector<T>>& items, Fn&& object, char** out, size_t* out_len) {
-  if (!items.ok()) return FromStatus(items.status());
-  std::string json = "[";
-  for (const auto& item : *items) {
-    if (json.size() > 1) json += ",";
-    std::string o = "{";
-    object(item, &o);
-    json += o + "}";
-  }
-  return hsdt::c::Output(json + "]", out, out_len);
 }
 
 }  // namespace
@@ -208,6 +196,16 @@ hsdt_status hsdt_unit_list(hsdt_db* db, hsdt_session* session, char** out_json, 
   });
 }
 
+hsdt_status hsdt_unit_set_active(hsdt_db* db, hsdt_session* session, const char* code, bool active,
+                                 const char* reason) {
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (code == nullptr) return SetError(HSDT_MISUSE, "code: NULL");
+  return Guard([&] {
+    return FromStatus(db->db->SetUnitActive(session->session, code, active,
+                                            hsdt::c::ContextFrom(reason, nullptr, nullptr)).status());
+  });
+}
+
 hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session, const char* grantee_user,
                              const char* grantee_unit, const char* const* dossier_ids, size_t n_dossiers,
                              const char* scope_unit, uint32_t rights, const int* purposes,
@@ -248,6 +246,36 @@ hsdt_status hsdt_grant_revoke(hsdt_db* db, hsdt_session* session, const char* gr
   if (grant_id == nullptr) return SetError(HSDT_MISUSE, "grant_id: NULL");
   return Guard([&] {
     return FromStatus(db->db->RevokeGrant(session->session, grant_id, hsdt::c::ContextFrom(reason, nullptr, nullptr)).status());
+  });
+}
+
+hsdt_status hsdt_grant_list(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  return Guard([&] {
+    return OutputArray(db->db->ListGrants(session->session), [](const hsdt::GrantInfo& g, std::string* o) {
+      JsonField(o, "id", g.id);
+      JsonField(o, "granteeUser", g.spec.grantee_user);
+      JsonField(o, "granteeUnit", g.spec.grantee_unit);
+      hsdt::c::JsonStrings(o, "dossiers", g.spec.dossiers);
+      JsonField(o, "scopeUnit", g.spec.scope_unit);
+      JsonField(o, "rights", static_cast<long long>(g.spec.rights));
+      std::string purposes = "[";
+      for (hsdt::Purpose p : g.spec.purposes) {
+        if (purposes.size() > 1) purposes += ",";
+        purposes += std::to_string(static_cast<int>(p));
+      }
+      hsdt::c::JsonRaw(o, "purposes", purposes + "]");
+      JsonField(o, "legalNumber", g.spec.legal_basis.number);
+      JsonField(o, "legalDate", g.spec.legal_basis.date);
+      JsonField(o, "signer", g.spec.signer);
+      JsonField(o, "validFromMicros", static_cast<long long>(g.spec.valid_from_micros));
+      JsonField(o, "validUntilMicros", static_cast<long long>(g.spec.valid_until_micros));
+      JsonField(o, "issuedBy", g.issued_by);
+      JsonBool(o, "revoked", g.revoked);
+      JsonField(o, "version", static_cast<long long>(g.version));
+    }, out_json, out_len);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hsdt.h"
 
@@ -83,7 +84,27 @@ void JsonField(std::string* out, std::string_view key, std::string_view string_v
 void JsonField(std::string* out, std::string_view key, long long number);
 void JsonBool(std::string* out, std::string_view key, bool value);
 
+void JsonStrings(std::string* out, std::string_view key, const std::vector<std::string>& values);
+// Appends "key":<json> with `json` already JSON text.
+void JsonRaw(std::string* out, std::string_view key, std::string_view json);
+
 // JSON string literal of `s` (quotes and escapes added).
 std::string JsonString(std::string_view s);
+// A JSON array of the strings.
+std::string JsonStringArray(const std::vector<std::string>& values);
+
+// Outputs `items` as a JSON array of objects, each filled by object(item, &json_so_far).
+template <typename T, typename Fn>
+hsdt_status OutputArray(const Result<std::vector<T>>& items, Fn&& object, char** out, std::size_t* out_len) {
+  if (!items.ok()) return FromStatus(items.status());
+  std::string json = "[";
+  for (const auto& item : *items) {
+    if (json.size() > 1) json += ",";
+    std::string o = "{";
+    object(item, &o);
+    json += o + "}";
+  }
+  return Output(json + "]", out, out_len);
+}
 
 }  // namespace hsdt::c

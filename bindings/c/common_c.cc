@@ -156,19 +156,34 @@ hsdt_status CheckDbSession(const hsdt_db* db, const hsdt_session* session) {
   return HSDT_OK;
 }
 
-void JsonField(std::string* out, std::string_view key, std::string_view value) {
+void JsonRaw(std::string* out, std::string_view key, std::string_view json) {
   if (out->back() != '{') out->push_back(',');
-  *out += JsonString(key) + ":" + JsonString(value);
+  *out += JsonString(key);
+  out->push_back(':');
+  *out += json;
+}
+
+void JsonField(std::string* out, std::string_view key, std::string_view value) {
+  JsonRaw(out, key, JsonString(value));
 }
 
 void JsonField(std::string* out, std::string_view key, long long number) {
-  if (out->back() != '{') out->push_back(',');
-  *out += JsonString(key) + ":" + std::to_string(number);
+  JsonRaw(out, key, std::to_string(number));
 }
 
-void JsonBool(std::string* out, std::string_view key, bool value) {
-  if (out->back() != '{') out->push_back(',');
-  *out += JsonString(key) + (value ? ":true" : ":false");
+void JsonBool(std::string* out, std::string_view key, bool value) { JsonRaw(out, key, value ? "true" : "false"); }
+
+void JsonStrings(std::string* out, std::string_view key, const std::vector<std::string>& values) {
+  JsonRaw(out, key, JsonStringArray(values));
+}
+
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string json = "[";
+  for (const auto& v : values) {
+    if (json.size() > 1) json += ",";
+    json += JsonString(v);
+  }
+  return json + "]";
 }
 
 std::string JsonString(std::string_view s) {

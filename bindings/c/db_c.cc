@@ -99,6 +99,43 @@ hsdt_status hsdt_db_rekey(hsdt_db* db, hsdt_session* session, uint64_t max_value
   });
 }
 
+hsdt_status hsdt_db_stats(hsdt_db* db, hsdt_session* session, char** out_json, size_t* out_len) {
+  hsdt::c::ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto st = db->db->Stats(session->session);
+    if (!st.ok()) return FromStatus(st.status());
+    std::string o = "{";
+    auto number = [&](std::string_view key, std::uint64_t n) {
+      hsdt::c::JsonField(&o, key, static_cast<long long>(n));
+    };
+    number("dossiers", st->dossiers);
+    number("keyGeneration", st->key_generation);
+    number("dictionaryId", st->dictionary_id);
+    number("recordCacheHits", st->record_cache_hits);
+    number("recordCacheMisses", st->record_cache_misses);
+    number("diskBytes", st->disk_bytes);
+    number("auditEntries", st->audit_entries);
+    number("auditBytes", st->audit_bytes);
+    hsdt::c::JsonBool(&o, "readOnly", st->read_only);
+    hsdt::c::JsonField(&o, "readOnlyReason", st->read_only_reason);
+    return hsdt::c::Output(o + "}", out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_db_train_dictionary(hsdt_db* db, hsdt_session* session, uint32_t* out_dictionary_id) {
+  if (out_dictionary_id != nullptr) *out_dictionary_id = 0;
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_dictionary_id, "out_dictionary_id"); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto id = db->db->TrainDictionary(session->session);
+    if (!id.ok()) return FromStatus(id.status());
+    *out_dictionary_id = *id;
+    return HSDT_OK;
+  });
+}
+
 hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backup_dir,
                            uint32_t* out_backup_id) {
   if (out_backup_id != nullptr) *out_backup_id = 0;

@@ -2,6 +2,7 @@
 #include "c_common.h"
 
 using hsdt::c::CheckDbSession;
+using hsdt::c::ClearOut;
 using hsdt::c::Str;
 using hsdt::c::FromStatus;
 using hsdt::c::Guard;
@@ -18,11 +19,6 @@ const char* KindName(hsdt::ChangeKind k) {
     case hsdt::ChangeKind::kHandOver: return "handOver";
   }
   return "unknown";
-}
-
-void ClearOut(char** out_json, size_t* out_len) {
-  if (out_json != nullptr) *out_json = nullptr;
-  if (out_len != nullptr) *out_len = 0;
 }
 
 hsdt_status OutputDossier(const hsdt::Result<hsdt::Dossier>& d, char** out_json, size_t* out_len,
@@ -152,12 +148,41 @@ hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id
   return Guard([&] {
     auto d = db->db->Diff(session->session, id, from_version, to_version, static_cast<hsdt::Purpose>(purpose));
     if (!d.ok()) return FromStatus(d.status());
-    std::string json = "[";
-    for (std::size_t i = 0; i < d->size(); ++i) {
-      if (i) json += ",";
-      json += hsdt::c::JsonString((*d)[i]);
-    }
-    return hsdt::c::Output(json + "]", out_json, out_len);
+    return hsdt::c::Output(hsdt::c::JsonStringArray(*d), out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_dossier_in_force_on(hsdt_db* db, hsdt_session* session, const char* id, const char* date,
+                                     int purpose, char** out_json, size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (id == nullptr || date == nullptr) return SetError(HSDT_MISUSE, "id/date: NULL");
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto f = db->db->InForceOn(session->session, id, date, static_cast<hsdt::Purpose>(purpose));
+    if (!f.ok()) return FromStatus(f.status());
+    std::string o = "{";
+    hsdt::c::JsonField(&o, "date", f->date);
+    hsdt::c::JsonBool(&o, "recruited", f->recruited);
+    hsdt::c::JsonField(&o, "rank", f->rank);
+    hsdt::c::JsonField(&o, "rankStep", f->rank_step);
+    hsdt::c::JsonField(&o, "coefficient", f->coefficient);
+    hsdt::c::JsonStrings(&o, "positions", f->positions);
+    hsdt::c::JsonField(&o, "workingUnit", f->working_unit);
+    return hsdt::c::Output(o + "}", out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_list_ids(hsdt_db* db, hsdt_session* session, const char* unit, const char* after, size_t limit,
+                          char** out_json, size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  if (limit == 0) return SetError(HSDT_INVALID_ARGUMENT, "limit: 0; expected at least 1");
+  return Guard([&] {
+    auto ids = db->db->ListIds(session->session, Str(unit), Str(after), limit);
+    if (!ids.ok()) return FromStatus(ids.status());
+    return hsdt::c::Output(hsdt::c::JsonStringArray(*ids), out_json, out_len);
   });
 }
 

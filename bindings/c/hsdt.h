@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define HSDT_ABI_VERSION_MAJOR 1
-#define HSDT_ABI_VERSION_MINOR 1
+#define HSDT_ABI_VERSION_MINOR 2
 /* Bytes of a raw key. */
 #define HSDT_KEY_BYTES 32
 
@@ -95,6 +95,17 @@ enum {
 };
 /* Grant rights (bit flags). */
 enum { HSDT_GRANT_READ = 1, HSDT_GRANT_READ_PERSONAL = 2, HSDT_GRANT_READ_CONFIDENTIAL = 4, HSDT_GRANT_EXPORT = 8 };
+/* Actions (hsdt_explain): the numbers of hsdt::Action. Since: ABI 1.2 */
+enum {
+  HSDT_ACTION_READ_DOSSIER = 1, HSDT_ACTION_READ_HISTORY = 2, HSDT_ACTION_EXPORT_DOSSIER = 3,
+  HSDT_ACTION_CREATE_DOSSIER = 4, HSDT_ACTION_UPDATE_DOSSIER = 5, HSDT_ACTION_CHANGE_STATUS = 6,
+  HSDT_ACTION_REQUEST_HAND_OVER = 7, HSDT_ACTION_DECIDE_HAND_OVER = 8, HSDT_ACTION_MANAGE_ACCOUNTS = 9,
+  HSDT_ACTION_MANAGE_UNITS = 10, HSDT_ACTION_MANAGE_GRANTS = 11, HSDT_ACTION_READ_AUDIT = 12,
+  HSDT_ACTION_VERIFY_AUDIT = 13, HSDT_ACTION_READ_REPORTS = 14, HSDT_ACTION_MAINTAIN = 15
+};
+/* Formats of hsdt_export / hsdt_export_to, and of hsdt_report. Since: ABI 1.2 */
+enum { HSDT_EXPORT_JSON_LINES = 1, HSDT_EXPORT_CSV = 2 };
+enum { HSDT_REPORT_JSON = 1, HSDT_REPORT_CSV = 2, HSDT_REPORT_HTML = 3 };
 
 /* (HSDT_ABI_VERSION_MAJOR << 16) | HSDT_ABI_VERSION_MINOR of the loaded library. */
 HSDT_EXPORT uint32_t hsdt_abi_version(void);
@@ -170,6 +181,17 @@ HSDT_EXPORT hsdt_status hsdt_db_change_key(hsdt_db* db, hsdt_session* session, h
 /* Re-encrypts up to `max_values` values (0: all) under a fresh data key; resumable. */
 HSDT_EXPORT hsdt_status hsdt_db_rekey(hsdt_db* db, hsdt_session* session, uint64_t max_values,
                                       bool* out_done, uint64_t* out_remaining);
+/* Figures of the database (district administrators: maintain). *out_json is
+ * {"dossiers":N,"keyGeneration":N,"dictionaryId":N,"recordCacheHits":N,"recordCacheMisses":N,
+ * "diskBytes":N,"auditEntries":N,"auditBytes":N,"readOnly":bool,"readOnlyReason":"..."}.
+ * Audited. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_db_stats(hsdt_db* db, hsdt_session* session, char** out_json,
+                                      size_t* out_len);
+/* Trains a zstd compression dictionary on up to 2000 current records and uses it for later
+ * writes (maintain); *out_dictionary_id (required) is its id. HSDT_INVALID_ARGUMENT with fewer
+ * than 50 dossiers. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_db_train_dictionary(hsdt_db* db, hsdt_session* session,
+                                                 uint32_t* out_dictionary_id);
 /* Makes an encrypted backup into `backup_dir`; *out_backup_id is its number. */
 HSDT_EXPORT hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backup_dir,
                                        uint32_t* out_backup_id);
@@ -218,6 +240,21 @@ HSDT_EXPORT hsdt_status hsdt_dossier_get_as_of(hsdt_db* db, hsdt_session* sessio
  * "sourceNumber","sourceDate"}, oldest first. */
 HSDT_EXPORT hsdt_status hsdt_dossier_history(hsdt_db* db, hsdt_session* session, const char* id,
                                              int purpose, char** out_json, size_t* out_len);
+/* What the timelines of dossier `id` say was in force on `date` ("YYYY-MM-DD"), from the
+ * latest version as the session may see it (audited as a read of it). *out_json is
+ * {"date","recruited":bool,"rank","rankStep","coefficient","positions":[...],"workingUnit"};
+ * "rank" is "" when no salary row was in force yet. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_dossier_in_force_on(hsdt_db* db, hsdt_session* session,
+                                                 const char* id, const char* date, int purpose,
+                                                 char** out_json, size_t* out_len);
+/* Ids of the dossiers `unit` manages (NULL or "": every unit), ascending, after `after` (NULL or
+ * "": from the first), at most `limit` (0 is refused: HSDT_INVALID_ARGUMENT). District
+ * administrators and auditors list any unit; a unit's accounts their own. Ids only, audited as
+ * one read. *out_json is a JSON array of ids; resume with the last one as `after`.
+ * Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_list_ids(hsdt_db* db, hsdt_session* session, const char* unit,
+                                      const char* after, size_t limit, char** out_json,
+                                      size_t* out_len);
 /* A JSON array of the changed paths between two versions, e.g. ["$.rank.step"]. */
 HSDT_EXPORT hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id,
                                           uint32_t from_version, uint32_t to_version, int purpose,
@@ -263,6 +300,11 @@ HSDT_EXPORT hsdt_status hsdt_unit_create(hsdt_db* db, hsdt_session* session, con
 /* A JSON array of {"code","nameVi","kind","tier","active"}. */
 HSDT_EXPORT hsdt_status hsdt_unit_list(hsdt_db* db, hsdt_session* session, char** out_json,
                                        size_t* out_len);
+/* Marks unit `code` active or inactive (a new registry version; units are never deleted). An
+ * inactive unit keeps its dossiers and history; no new account or dossier may name it.
+ * Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_unit_set_active(hsdt_db* db, hsdt_session* session, const char* code,
+                                             bool active, const char* reason);
 /* A grant to an account (grantee_user) or a unit (grantee_unit), over listed dossiers or every
  * dossier of scope_unit, with `rights` (HSDT_GRANT_* flags) for `purposes` (n_purposes may be 0:
  * any named purpose), citing the written approval. *out_id (hsdt_free; required) is its id. */
@@ -277,6 +319,12 @@ HSDT_EXPORT hsdt_status hsdt_grant_issue(hsdt_db* db, hsdt_session* session,
                                          char** out_id);
 HSDT_EXPORT hsdt_status hsdt_grant_revoke(hsdt_db* db, hsdt_session* session, const char* grant_id,
                                           const char* reason);
+/* Every grant, revoked ones too (district administrators and auditors; audited). *out_json is a
+ * JSON array of {"id","granteeUser","granteeUnit","dossiers":[...],"scopeUnit","rights":N,
+ * "purposes":[N...],"legalNumber","legalDate","signer","validFromMicros","validUntilMicros",
+ * "issuedBy","revoked":bool,"version"}. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_grant_list(hsdt_db* db, hsdt_session* session, char** out_json,
+                                        size_t* out_len);
 /* Replays the decision for `user_name` doing `action` on `dossier_id` at `micros`: *out_json is
  * {"allowed":bool,"rule","grantId","reason","visibility"}. */
 HSDT_EXPORT hsdt_status hsdt_explain(hsdt_db* db, hsdt_session* session, const char* user_name,
@@ -307,10 +355,23 @@ HSDT_EXPORT hsdt_status hsdt_find(hsdt_db* db, hsdt_session* session, const char
  * *out_json is {"groupBy":[...],"rows":[{"key":[...],"count":N}],"total":N}. */
 HSDT_EXPORT hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_json,
                                    char** out_json, size_t* out_len);
-/* Exports every dossier the query selects: format 1 JSON Lines, 2 CSV (UTF-8 with a BOM); with
- * `whole` non-zero (JSON Lines only) each line is the whole dossier. The export is one buffer. */
+/* Exports every dossier the query selects: format HSDT_EXPORT_JSON_LINES or HSDT_EXPORT_CSV (UTF-8
+ * with a BOM); with `whole` non-zero (JSON Lines only) each line is the whole dossier. The export
+ * is one buffer: for large exports use hsdt_export_to. */
 HSDT_EXPORT hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json,
                                     int format, int whole, char** out_data, size_t* out_len);
+/* Receives an export in chunks: `data` (`len` bytes, not NUL-terminated) is valid during the call
+ * only. Return HSDT_OK to go on; any other status stops the export, which returns it. */
+typedef hsdt_status (*hsdt_sink_fn)(void* user_data, const char* data, size_t len);
+/* Exports as hsdt_export, streamed: `sink` is called on the calling thread with chunks of at least
+ * 64 KiB but the last (CSV: at least one call, with the BOM and the header line; JSON Lines with
+ * no rows: none), so memory stays bounded whatever the size. *out_rows (may be NULL) is the
+ * number of dossiers written. The sink may call this library again, but must not close `db`.
+ * If the sink stops the export, the call returns the sink's status and hsdt_last_error() says
+ * the sink stopped it. The export is audited as one, whatever the sink does. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_export_to(hsdt_db* db, hsdt_session* session, const char* query_json,
+                                       int format, int whole, hsdt_sink_fn sink, void* user_data,
+                                       uint64_t* out_rows);
 /* Creates the dossiers of `jsonl` (JSON Lines) in batches of `batch_lines` (0: 1000), each batch
  * all or nothing; reason/number/date cite the source as for hsdt_dossier_create. Returns HSDT_OK
  * with *out_json {"lines":N,"imported":N,"batchesCommitted":N,"batchesRejected":N,
@@ -326,7 +387,7 @@ HSDT_EXPORT hsdt_status hsdt_import(hsdt_db* db, hsdt_session* session, const ch
 HSDT_EXPORT hsdt_status hsdt_deadlines(hsdt_db* db, hsdt_session* session, const char* from,
                                        const char* to, const char* unit, int supplement_year,
                                        char** out_json, size_t* out_len);
-/* The report due on `due` ("YYYY-06-01" or "YYYY-12-01"): format 1 JSON, 2 CSV, 3 HTML. */
+/* The report due on `due` ("YYYY-06-01" or "YYYY-12-01"): format HSDT_REPORT_JSON, _CSV or _HTML. */
 HSDT_EXPORT hsdt_status hsdt_report(hsdt_db* db, hsdt_session* session, const char* due,
                                     int format, char** out_data, size_t* out_len);
 /* Checks every index entry (district administrators); with `repair` non-zero, fixes them.

@@ -42,26 +42,50 @@ hsdt_status hsdt_count(hsdt_db* db, hsdt_session* session, const char* count_jso
   });
 }
 
-hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json, int format, int whole,
-                        char** out_data, size_t* out_len) {
-  ClearOut(out_data, out_len);
+hsdt_status hsdt_export_to(hsdt_db* db, hsdt_session* session, const char* query_json, int format, int whole,
+                           hsdt_sink_fn sink, void* user_data, uint64_t* out_rows) {
+  if (out_rows != nullptr) *out_rows = 0;
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
-  if (hsdt_status s = Require(out_data, "out_data"); s != HSDT_OK) return s;
   if (query_json == nullptr) return SetError(HSDT_MISUSE, "query_json: NULL");
+  if (sink == nullptr) return SetError(HSDT_MISUSE, "sink: NULL");
   return Guard([&] {
     auto q = hsdt::Query::FromJson(query_json);
     if (!q.ok()) return FromStatus(q.status());
     hsdt::ExportOptions o;
     o.format = static_cast<hsdt::ExportFormat>(format);
     o.whole_dossiers = whole != 0;
-    std::string data;
+    hsdt_status stopped = HSDT_OK;
     auto n = db->db->Export(session->session, *q, o, [&](std::string_view chunk) {
-      data.append(chunk);
-      return hsdt::Status::Ok();
+      // The sink may call the library, which clears this thread's last error: keep ours apart.
+      stopped = sink(user_data, chunk.data(), chunk.size());
+      if (stopped == HSDT_OK) return hsdt::Status::Ok();
+      return hsdt::Status(hsdt::StatusCode::kInternal, "stopped by the sink");
     });
+    if (stopped != HSDT_OK) {
+      return SetError(stopped, std::string("the sink stopped the export with ") + hsdt_status_name(stopped));
+    }
     if (!n.ok()) return FromStatus(n.status());
-    return hsdt::c::Output(data, out_data, out_len);
+    if (out_rows != nullptr) *out_rows = *n;
+    return HSDT_OK;
   });
+}
+
+hsdt_status hsdt_export(hsdt_db* db, hsdt_session* session, const char* query_json, int format, int whole,
+                        char** out_data, size_t* out_len) {
+  ClearOut(out_data, out_len);
+  if (hsdt_status s = Require(out_data, "out_data"); s != HSDT_OK) return s;
+  std::string data;
+  const hsdt_status s = hsdt_export_to(
+      db, session, query_json, format, whole,
+      [](void* user, const char* chunk, size_t len) {
+        return hsdt::c::Guard([&] {
+          static_cast<std::string*>(user)->append(chunk, len);
+          return HSDT_OK;
+        });
+      },
+      &data, nullptr);
+  if (s != HSDT_OK) return s;
+  return Guard([&] { return hsdt::c::Output(data, out_data, out_len); });
 }
 
 hsdt_status hsdt_import(hsdt_db* db, hsdt_session* session, const char* jsonl, size_t jsonl_len, uint32_t batch_lines,

@@ -167,6 +167,93 @@ static void stale_handles_are_misuse(const char* dir, const uint8_t* key, size_t
   CHECK(hsdt_db_sync(db, NULL) == HSDT_MISUSE);
 }
 
+/* ABI 1.2: the calls the C++ API had that the C ABI lacked, and the streamed export. */
+struct sink_state {
+  size_t calls;
+  size_t bytes;
+  char* data;
+  hsdt_status answer;
+};
+
+static hsdt_status collect(void* user, const char* data, size_t len) {
+  struct sink_state* st = (struct sink_state*)user;
+  char* grown = (char*)realloc(st->data, st->bytes + len + 1);
+  if (grown == NULL) return HSDT_RESOURCE_EXHAUSTED;
+  st->data = grown;
+  memcpy(st->data + st->bytes, data, len);
+  st->bytes += len;
+  st->data[st->bytes] = '\0';
+  st->calls++;
+  return st->answer;
+}
+
+static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* id) {
+  static const char query[] = "{\"filter\": {\"eq\": {\"field\": \"managingUnit\", \"value\": \"27460\"}}}";
+  struct sink_state st = {0, 0, NULL, HSDT_OK};
+  char* json = NULL;
+  size_t len = 0;
+  uint32_t dictionary = 7;
+  uint64_t rows = 0;
+
+  CHECK(HSDT_ACTION_MAINTAIN == 15 && HSDT_EXPORT_CSV == 2 && HSDT_REPORT_HTML == 3);
+  CHECK(hsdt_list_ids(db, editor, "27460", NULL, 10, &json, &len) == HSDT_OK);
+  CHECK(json != NULL && strcmp(json, "[\"HS00000001\"]") == 0 && len == strlen(json));
+  hsdt_free(json);
+  CHECK(hsdt_list_ids(db, admin, NULL, "HS00000001", 10, &json, &len) == HSDT_OK);
+  CHECK(strcmp(json, "[]") == 0);
+  hsdt_free(json);
+  CHECK(hsdt_list_ids(db, editor, "27463", NULL, 10, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(json == NULL);
+  CHECK(hsdt_list_ids(db, editor, "27460", NULL, 0, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(strstr(hsdt_last_error(), "limit") != NULL);
+  CHECK(hsdt_list_ids(db, editor, "27460", "not an id", 10, &json, &len) == HSDT_INVALID_ARGUMENT);
+
+  CHECK(hsdt_dossier_in_force_on(db, editor, id, "2030-01-01", 0, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"date\":\"2030-01-01\"") != NULL && strstr(json, "\"positions\":[") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_dossier_in_force_on(db, editor, id, "2030-02-30", 0, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL);
+  CHECK(hsdt_dossier_in_force_on(db, editor, id, NULL, 0, &json, &len) == HSDT_MISUSE);
+
+  CHECK(hsdt_db_stats(db, editor, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_db_stats(db, admin, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"dossiers\":1,") != NULL && strstr(json, "\"readOnly\":false") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_db_train_dictionary(db, admin, NULL) == HSDT_MISUSE);
+  CHECK(hsdt_db_train_dictionary(db, admin, &dictionary) == HSDT_INVALID_ARGUMENT); /* one dossier */
+  CHECK(dictionary == 0 && strstr(hsdt_last_error(), "50") != NULL);
+
+  CHECK(hsdt_unit_create(db, admin, "777-TT", "Tổ thử", "agency", "thử") == HSDT_OK);
+  CHECK(hsdt_unit_set_active(db, editor, "777-TT", false, "giải thể") == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_unit_set_active(db, admin, "777-TT", false, "giải thể") == HSDT_OK);
+  CHECK(hsdt_unit_set_active(db, admin, "777-NONE", false, "") == HSDT_NOT_FOUND);
+  CHECK(hsdt_unit_list(db, admin, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "{\"code\":\"777-TT\",\"nameVi\":\"Tổ thử\",\"kind\":\"agency\",\"tier\":1,\"active\":false}") != NULL);
+  hsdt_free(json);
+
+  CHECK(hsdt_grant_list(db, editor, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_grant_list(db, admin, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"id\":\"GR00000001\"") != NULL && strstr(json, "\"purposes\":[4]") != NULL &&
+        strstr(json, "\"dossiers\":[\"HS00000001\"]") != NULL && strstr(json, "\"revoked\":false") != NULL);
+  hsdt_free(json);
+
+  /* The streamed export gives the bytes of the buffered one. */
+  CHECK(hsdt_export_to(db, editor, query, HSDT_EXPORT_JSON_LINES, 0, NULL, NULL, &rows) == HSDT_MISUSE);
+  CHECK(hsdt_export_to(db, editor, query, HSDT_EXPORT_JSON_LINES, 0, collect, &st, &rows) == HSDT_OK);
+  CHECK(rows == 1 && st.calls == 1 && st.data != NULL && strstr(st.data, "Nhung") != NULL);
+  CHECK(hsdt_export(db, editor, query, HSDT_EXPORT_JSON_LINES, 0, &json, &len) == HSDT_OK);
+  CHECK(len == st.bytes && memcmp(json, st.data, len) == 0);
+  hsdt_free(json);
+  free(st.data);
+  st.data = NULL;
+  st.bytes = st.calls = 0;
+  st.answer = HSDT_IO_ERROR; /* a sink that fails stops the export with its status */
+  CHECK(hsdt_export_to(db, editor, query, HSDT_EXPORT_CSV, 0, collect, &st, &rows) == HSDT_IO_ERROR);
+  CHECK(st.calls == 1 && rows == 0 && strstr(hsdt_last_error(), "sink") != NULL);
+  free(st.data);
+  CHECK(hsdt_export_to(db, editor, query, 9, 0, collect, &st, &rows) == HSDT_INVALID_ARGUMENT);
+}
+
 static char* replace(const char* s, const char* from, const char* to) {
   const char* at = strstr(s, from);
   size_t head = (size_t)(at - s);
@@ -369,11 +456,12 @@ int main(int argc, char** argv) {
   CHECK(strstr(json, "0908123456") == NULL); /* a read-only grant shows no personal fields */
   hsdt_free(json);
   CHECK(hsdt_dossier_get(db, other, id, HSDT_PURPOSE_DISCIPLINE, &json, &len, NULL) == HSDT_PERMISSION_DENIED);
-  CHECK(hsdt_explain(db, admin, "anlaca.viewer", 1, id, INT64_MAX - 1, HSDT_PURPOSE_TRAINING, &json, &len) == HSDT_OK);
+  CHECK(hsdt_explain(db, admin, "anlaca.viewer", HSDT_ACTION_READ_DOSSIER, id, INT64_MAX - 1, HSDT_PURPOSE_TRAINING, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"allowed\":true") != NULL && strstr(json, "GR00000001") != NULL);
   hsdt_free(json);
   hsdt_session_free(other);
 
+  abi_1_2_calls(db, admin, editor, id);
   null_outputs_change_nothing(db, admin, editor, id, sample);
 
   /* The audit log verifies, and holds the refusals. */

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config python3
+  python3-venv python3-setuptools python3-wheel  # the Python package test (pip, no network)
   clang libclang-rt-14-dev  # scripts/build.sh --tsan and --fuzz (ThreadSanitizer, libFuzzer)
   librocksdb-dev libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev libbz2-dev
   capnproto libcapnp-dev

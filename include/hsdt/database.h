@@ -22,6 +22,7 @@
 #include <hsdt/accounts.h>
 #include <hsdt/audit.h>
 #include <hsdt/backup.h>
+#include <hsdt/changes.h>
 #include <hsdt/dossier.h>
 #include <hsdt/key.h>
 #include <hsdt/maintenance.h>
@@ -371,6 +372,37 @@ class Database final {
   // Returns:   the hand-overs; PermissionDenied (audited); IOError.
   // Ownership: default. Threads: default. Since: 1.0
   Result<std::vector<HandOverInfo>> ListHandOvers(const Session& session);
+
+  // ---------------------------------------------------------------- the change feed
+  // The feed after position `since` (0: from the start), at most `limit` entries, as the
+  // session may see them (include/hsdt/changes.h): a dossier's entries if the session may read
+  // it without naming a purpose under its managing unit, or, for a hand-over, the unit it left
+  // (a unit's accounts: their unit's dossiers; district administrators: every dossier;
+  // auditors: none); hand-overs from or to its unit; units; accounts and grants for district
+  // administrators and auditors only. No content: read what changed with Get. Decided as
+  // read_reports on the session's own unit; audited as one read (target "changes").
+  // A commit's entries are never split across pages: a page holds whole commits, at most
+  // `limit` entries unless its first commit alone has more (the creation's units are one
+  // commit). A page stops early after 16 × limit positions (at least 4096) without enough
+  // entries the session may see, so a call's work is bounded: go on from `next` until
+  // next == since.
+  // Returns:   the page; InvalidArgument for a limit outside 1..kMaxChangesPage (before the
+  //            session); PermissionDenied (audited); Corruption naming a damaged entry; IOError.
+  // Ownership: default. Threads: default. Since: 1.0
+  Result<ChangesPage> Changes(const Session& session, std::uint64_t since, std::size_t limit);
+
+  // Registers `observer`, to be called after commits that change something, with the position
+  // of the latest such commit: on one thread of the library, never two calls at once, in
+  // increasing positions (calls coalesce while one runs, so a call may stand for several
+  // commits: read the feed from the last position you handled). No library lock is held while
+  // it runs: it may call this Database (Changes, Get, writes), but not Close or the destructor.
+  // An exception it throws is swallowed. Observers are not called after Close returns.
+  // Returns:   its id (1, 2, ...); InvalidArgument for an empty function; ResourceExhausted.
+  // Threads:   default. Since: 1.0
+  Result<std::uint64_t> AddChangeObserver(std::function<void(std::uint64_t position)> observer);
+  // Unregisters an observer; waits until a call of it in progress returns, unless called from
+  // an observer. Returns: false for an unknown id. Threads: default. Since: 1.0
+  bool RemoveChangeObserver(std::uint64_t id) noexcept;
 
   // ---------------------------------------------------------------- accounts and units (3.3, 14.3)
   // This block covers each method of the group below (CreateAccount ... ListUnits).

@@ -6,6 +6,7 @@
 
 #include "base/coding.h"
 #include "crypto/crypto.h"
+#include "storage/change_feed.h"
 
 namespace hsdt::audit {
 namespace {
@@ -163,7 +164,7 @@ Result<AuditLog::Hash> AuditLog::Link(KeyCache& keys, std::uint32_t generation, 
 }
 
 Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::BatchOp> ops,
-                                       bool wait, bool sync) {
+                                       bool wait, bool sync, std::string feed) {
   storage::QueuedCommit c;
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
   // Encoding happens here, on the caller's thread, and hashing too once a group's worth of
@@ -177,6 +178,7 @@ Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::B
   }
   c.ops = std::move(ops);
   c.sync = sync;
+  c.feed = std::move(feed);
   HSDT_ASSIGN_OR_RETURN(std::uint64_t ticket, queue_->Submit(std::move(c), wait));
   return wait ? first_sequence_ + ticket : 0;
 }
@@ -210,6 +212,7 @@ Status AuditLog::Seal(std::span<storage::QueuedCommit> group, std::vector<storag
       }
       ++sequence;
       HSDT_ASSIGN_OR_RETURN(link, Link(keys, c.generation, sequence, entry_hash, link));
+      if (!c.feed.empty()) ops->push_back({storage::kFeedCf, storage::FeedKey(sequence), std::move(c.feed), false});
       base::PutBigEndian32(&block, static_cast<std::uint32_t>(c.record.size()));
       block += c.record;
       base::PutBigEndian32(&block, c.generation);

@@ -40,10 +40,13 @@ class AuditLog final : private storage::CommitHook {
   ~AuditLog() override;  // writes what is queued, then stops
 
   // Queues `entry` with `ops` (written in the same atomic batch). With `wait`, returns once the
-  // batch is written (fsynced if `sync`), with its status; otherwise returns at once.
-  // Returns: the entry's sequence number; IOError if the batch failed or the log is stopped.
+  // batch is written (fsynced if `sync`), with its status; otherwise returns at once. A
+  // non-empty `feed` (storage/change_feed.h) is stored in that batch at the entry's sequence:
+  // the change's position in the feed.
+  // Returns: the entry's sequence number (0 without `wait`); IOError if the batch failed or the
+  // log is stopped.
   Result<std::uint64_t> Append(AuditRecord entry, std::vector<storage::BatchOp> ops, bool wait,
-                               bool sync);
+                               bool sync, std::string feed = {});
 
   // Waits until everything queued so far is written.
   Status Flush();

@@ -99,9 +99,11 @@ AuditRecord Database::Impl::EntryFor(const Access& access, Action action, std::s
 
 Result<std::uint64_t> Database::Impl::Apply(Change change) {
   const bool wait = change.wait != Wait::kQueued;
+  std::string feed = change.feed.empty() ? std::string() : storage::EncodeFeedEntry(change.feed);
   HSDT_ASSIGN_OR_RETURN(std::uint64_t sequence, audit_->Append(std::move(change.entry), std::move(change.ops), wait,
-                                                               change.wait == Wait::kDurable));
+                                                               change.wait == Wait::kDurable, std::move(feed)));
   if (change.applied) change.applied();
+  if (!change.feed.empty()) notifier_.Notify(sequence);
   return sequence;
 }
 
@@ -266,17 +268,17 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   }
   policy::AccountRecord current = *account;
   const crypto::PwhashParams params = PasswordParams();
-  if (crypto::PasswordNeedsRehash(current.password_hash, params)) {
+  const bool rehash = crypto::PasswordNeedsRehash(current.password_hash, params);
+  if (rehash) {
     // The cost was raised since this hash was made: redo it now that the password is at hand.
     HSDT_ASSIGN_OR_RETURN(current.password_hash, crypto::HashPassword(password, params));
     current.change = {current.user_name, "password hash parameters raised", "", ""};
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&current, now));
-    ops.push_back(std::move(op));
   }
   e.allowed = true;
   e.rule = "password";
-  HSDT_RETURN_IF_ERROR(Apply({std::move(e), std::move(ops), Wait::kDurable,
-                              [&] { registry_->Apply(current); }}).status());
+  Change change{std::move(e), std::move(ops), Wait::kDurable, [&] { registry_->Apply(current); }};
+  if (rehash) HSDT_RETURN_IF_ERROR(StageRecord(&current, now, &change));
+  HSDT_RETURN_IF_ERROR(Apply(std::move(change)).status());
   auto s = std::make_shared<Session::Impl>();
   s->owner = instance_;
   s->user = current.user_name;
@@ -357,8 +359,6 @@ Status Database::Impl::Bootstrap() {
     r.kind = u.kind;
     r.tier = u.tier;
     r.change = {"-", "units of data/units.csv at creation", "", ""};
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, now));
-    ops.push_back(std::move(op));
     units.push_back(std::move(r));
   }
   policy::AccountRecord a;
@@ -368,18 +368,19 @@ Status Database::Impl::Bootstrap() {
   a.role = Role::kDistrictAdmin;
   HSDT_ASSIGN_OR_RETURN(a.password_hash, crypto::HashPassword(admin.password, PasswordParams()));
   a.change = {"-", "first district administrator, named at creation", "", ""};
-  HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&a, now));
-  ops.push_back(std::move(op));
   AuditRecord e;
   e.actor = "-";
   e.action = "create_database";
   e.target = a.user_name;
   e.allowed = true;
   e.rule = "creation";
-  return Apply({std::move(e), std::move(ops), Wait::kDurable, [&] {
+  Change change{std::move(e), std::move(ops), Wait::kDurable, [&] {
                   for (const auto& u : units) registry_->Apply(u);
                   registry_->Apply(a);
-                }}).status();
+                }};
+  for (auto& u : units) HSDT_RETURN_IF_ERROR(StageRecord(&u, now, &change));
+  HSDT_RETURN_IF_ERROR(StageRecord(&a, now, &change));
+  return Apply(std::move(change)).status();
 }
 
 Status Database::Impl::Start() {
@@ -403,6 +404,7 @@ Status Database::Impl::Start() {
 }
 
 Status Database::Impl::Close() {
+  notifier_.Stop();  // no observer runs once Close returns
   Status audit = audit_ ? audit_->Stop() : Status::Ok();
   Status store = store_->Close();
   return audit.ok() ? store : audit;

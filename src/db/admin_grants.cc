@@ -217,12 +217,11 @@ Result<HandOverInfo> Database::DecideHandOver(const Session& s, std::string_view
                                     (approve ? "approved: " : "rejected: ") + ctx.reason);
     if (approve) {
       // The dossier moves in a new version, in the same batch as the decision.
-      HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, impl_->registry().Stage(&h, impl_->Now()));
       const schema::DossierView prev(record->bytes.words(), record->bytes.size());
       HSDT_ASSIGN_OR_RETURN(auto next, schema::CopyDossier(prev, h.dossier_id));
       next->SetManagingUnit(h.to_unit);
       Impl::Change change{std::move(e), {}, Impl::Wait::kDurable, [&] { impl_->registry().Apply(h); }};
-      change.ops.push_back(std::move(op));
+      HSDT_RETURN_IF_ERROR(impl_->StageRecord(&h, impl_->Now(), &change));
       HSDT_RETURN_IF_ERROR(impl_->Commit(id, record->version, *next, &prev, ChangeKind::kHandOver, ctx, {},
                                          std::move(change)).status());
     } else {

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "audit/audit_log.h"
+#include "db/changes.h"
 #include "db/internal.h"
 #include "policy/evaluator.h"
 #include "policy/registry.h"
@@ -50,6 +51,7 @@ class Database::Impl final {
   storage::RecordCache& cache() { return cache_; }
   policy::Registry& registry() { return *registry_; }
   audit::AuditLog& audit() { return *audit_; }
+  db::ChangeNotifier& notifier() { return notifier_; }
   const OpenOptions& options() const { return options_; }
   std::int64_t Now() const { return clock_->NowMicros(); }
   // The database's time zone (OpenOptions::time_zone): civil dates are taken in it.
@@ -106,7 +108,9 @@ class Database::Impl final {
   enum class Wait { kQueued, kWritten, kDurable };
   // One change, the only way anything reaches the store: the access decided, as its audit
   // entry; the operations written in the same atomic batch; what to do once they are written
-  // (the registry's memory copy, the record cache). Nothing of it is applied if the write fails.
+  // (the registry's memory copy, the record cache); and what it changed, for the change feed
+  // (stored in the same batch at the entry's sequence). Nothing of it is applied if the write
+  // fails.
   struct Change {
     Change(AuditRecord e, std::vector<storage::BatchOp> o = {}, Wait w = Wait::kDurable,
            std::function<void()> then = {})
@@ -115,19 +119,28 @@ class Database::Impl final {
     std::vector<storage::BatchOp> ops;
     Wait wait = Wait::kDurable;
     std::function<void()> applied;
+    std::vector<storage::FeedItem> feed;
   };
-  // Writes `change` through the commit queue, then runs its `applied`.
+  // Writes `change` through the commit queue, then runs its `applied` and, if it changed
+  // something, tells the change observers.
   // Returns: the entry's audit sequence (0 for kQueued); IOError if the batch failed.
   Result<std::uint64_t> Apply(Change change);
+  // Stages the next version of a registry record into `change`: its op and its feed item.
+  template <typename Record>
+  Status StageRecord(Record* record, std::int64_t now, Change* change) {
+    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(record, now));
+    change->ops.push_back(std::move(op));
+    change->feed.push_back(db::FeedItemOf(*record));
+    return Status::Ok();
+  }
   // A registry record's next version as one change: stages `record` (setting its version and
   // time), writes it with `entry` and `extra`, then makes it the registry's latest.
   // REQUIRES: registry().write_mutex() held.
   template <typename Record>
   Status ApplyRecord(AuditRecord entry, Record* record, std::vector<storage::BatchOp> extra = {}) {
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(record, Now()));
-    extra.push_back(std::move(op));
-    return Apply({std::move(entry), std::move(extra), Wait::kDurable,
-                  [this, record] { registry_->Apply(*record); }}).status();
+    Change change{std::move(entry), std::move(extra), Wait::kDurable, [this, record] { registry_->Apply(*record); }};
+    HSDT_RETURN_IF_ERROR(StageRecord(record, Now(), &change));
+    return Apply(std::move(change)).status();
   }
   // Authorize → run → audit, for a call whose one write is its audit entry (listings, the
   // audit calls, Explain, maintenance): `run(access, reason)` gives the answer and sets the
@@ -255,6 +268,7 @@ class Database::Impl final {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<policy::Registry> registry_;
+  db::ChangeNotifier notifier_;
   storage::RecordCache cache_;
   OpenOptions options_;
   const Clock* clock_;

@@ -44,6 +44,7 @@ struct QueuedCommit {
   std::uint32_t generation = 0;       // the key generation the hook links it under
   std::array<char, 32> digest{};      // the record's digest, if the caller computed it
   bool digested = false;
+  std::string feed;  // the change-feed entry the hook stores at the commit's number (empty: none)
 };
 
 class CommitHook {

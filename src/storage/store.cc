@@ -36,6 +36,7 @@ const char* CfName(Cf cf) {
     case kIndexCf: return "index";
     case kAuditCf: return "audit";
     case kRegistryCf: return "registry";
+    case kFeedCf: return "changes";
     default: return "?";
   }
 }
@@ -203,6 +204,7 @@ Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_l
       {CfName(kIndexCf), cf_options(false)},
       {CfName(kAuditCf), cf_options(false, true)},
       {CfName(kRegistryCf), cf_options(true)},
+      {CfName(kFeedCf), cf_options(false, true)},  // written once, read in order, like the log
   };
   if (!create) HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -27,7 +27,7 @@ using SnapshotHandle = const rocksdb::Snapshot*;
 // The file system under the encryption layer (null: the local one); tests inject faults there.
 using BaseFileSystem = std::shared_ptr<rocksdb::FileSystem>;
 
-enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kCfCount };
+enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kFeedCf, kCfCount };
 const char* CfName(Cf cf);
 
 struct StoreOptions {

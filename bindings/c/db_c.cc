@@ -136,6 +136,56 @@ hsdt_status hsdt_db_train_dictionary(hsdt_db* db, hsdt_session* session, uint32_
   });
 }
 
+hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit, char** out_json,
+                         size_t* out_len) {
+  hsdt::c::ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto page = db->db->Changes(session->session, since, limit);
+    if (!page.ok()) return FromStatus(page.status());
+    std::string json = "{\"entries\":[";
+    bool first = true;
+    for (const hsdt::ChangeEntry& e : page->entries) {
+      std::string o = "{";
+      hsdt::c::JsonRaw(&o, "position", std::to_string(e.position));
+      hsdt::c::JsonField(&o, "subject", hsdt::ChangeSubjectName(e.subject));
+      hsdt::c::JsonField(&o, "kind", hsdt::ChangeKindName(e.kind));
+      hsdt::c::JsonField(&o, "id", e.id);
+      hsdt::c::JsonField(&o, "version", static_cast<long long>(e.version));
+      hsdt::c::JsonField(&o, "recordedAtMicros", static_cast<long long>(e.recorded_at_micros));
+      hsdt::c::JsonField(&o, "unit", e.unit);
+      hsdt::c::JsonField(&o, "previousUnit", e.previous_unit);
+      json += (first ? "" : ",") + o + "}";
+      first = false;
+    }
+    json += "],\"next\":" + std::to_string(page->next) + "}";
+    return hsdt::c::Output(json, out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_change_observer_add(hsdt_db* db, hsdt_change_fn fn, void* user_data, uint64_t* out_id) {
+  if (out_id != nullptr) *out_id = 0;
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  if (fn == nullptr) return SetError(HSDT_MISUSE, "fn: NULL");
+  return Guard([&] {
+    auto id = db->db->AddChangeObserver([fn, user_data](std::uint64_t position) { fn(user_data, position); });
+    if (!id.ok()) return FromStatus(id.status());
+    if (out_id != nullptr) *out_id = *id;
+    return HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_change_observer_remove(hsdt_db* db, uint64_t id) {
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] {
+    if (!db->db->RemoveChangeObserver(id)) {
+      return SetError(HSDT_NOT_FOUND, "observer " + std::to_string(id) + ": not registered");
+    }
+    return HSDT_OK;
+  });
+}
+
 hsdt_status hsdt_db_backup(hsdt_db* db, hsdt_session* session, const char* backup_dir,
                            uint32_t* out_backup_id) {
   if (out_backup_id != nullptr) *out_backup_id = 0;

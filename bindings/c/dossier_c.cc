@@ -11,16 +11,6 @@ using hsdt::c::SetError;
 
 namespace {
 
-const char* KindName(hsdt::ChangeKind k) {
-  switch (k) {
-    case hsdt::ChangeKind::kCreate: return "create";
-    case hsdt::ChangeKind::kUpdate: return "update";
-    case hsdt::ChangeKind::kStatusChange: return "statusChange";
-    case hsdt::ChangeKind::kHandOver: return "handOver";
-  }
-  return "unknown";
-}
-
 hsdt_status OutputDossier(const hsdt::Result<hsdt::Dossier>& d, char** out_json, size_t* out_len,
                           uint32_t* out_version) {
   if (!d.ok()) return FromStatus(d.status());
@@ -129,7 +119,7 @@ hsdt_status hsdt_dossier_history(hsdt_db* db, hsdt_session* session, const char*
       if (i) json += ",";
       json += "{\"version\":" + std::to_string(v.version) +
               ",\"recordedAtMicros\":" + std::to_string(v.recorded_at_micros) +
-              ",\"kind\":" + JsonString(KindName(v.kind)) + ",\"status\":" + JsonString(v.status) +
+              ",\"kind\":" + JsonString(hsdt::ChangeKindName(v.kind)) + ",\"status\":" + JsonString(v.status) +
               ",\"actor\":" + JsonString(v.actor) + ",\"reason\":" + JsonString(v.reason) +
               ",\"sourceNumber\":" + JsonString(v.source.number) +
               ",\"sourceDate\":" + JsonString(v.source.date) + "}";

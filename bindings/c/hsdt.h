@@ -276,6 +276,28 @@ HSDT_EXPORT hsdt_status hsdt_handover_decide(hsdt_db* db, hsdt_session* session,
 HSDT_EXPORT hsdt_status hsdt_handover_list(hsdt_db* db, hsdt_session* session, char** out_json,
                                            size_t* out_len);
 
+/* ---- the change feed (docs/format.md, "Change feed") */
+/* The feed after position `since` (0: from the start), at most `limit` entries (1 to 10000), as
+ * the session may see it; a commit's entries are never split, so the creation's units (one
+ * commit) may exceed `limit`. *out_json is {"entries":[{"position":N,"subject":"dossier",
+ * "kind":"update","id":"HS00000042","version":N,"recordedAtMicros":N,"unit":"27460",
+ * "previousUnit":""}],"next":N}: call again with `since` = next until next does not move.
+ * subject is dossier, account, unit, grant or handOver; kind create, update, statusChange or
+ * handOver. No content. Audited as one read. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit,
+                                     char** out_json, size_t* out_len);
+/* Called after commits that change something, with the latest such commit's position, on a
+ * thread of the library (never two calls at once; calls coalesce). It may call the library
+ * with `db` (hsdt_changes, reads, writes) but must not close it. */
+typedef void (*hsdt_change_fn)(void* user_data, uint64_t position);
+/* Registers `fn`; *out_id (may be NULL) is its id for hsdt_change_observer_remove. Observers are
+ * not called after hsdt_db_close returns. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_change_observer_add(hsdt_db* db, hsdt_change_fn fn, void* user_data,
+                                                 uint64_t* out_id);
+/* Unregisters an observer, waiting for a call of it in progress to return (unless called from
+ * an observer). HSDT_NOT_FOUND for an unknown id. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_change_observer_remove(hsdt_db* db, uint64_t id);
+
 /* ---- accounts, units, grants (district administrators) */
 HSDT_EXPORT hsdt_status hsdt_account_create(hsdt_db* db, hsdt_session* session,
                                             const char* user_name, const char* display_name,

@@ -41,7 +41,7 @@ int ExitCodeOf(StatusCode code) {
 
 namespace {
 
-constexpr const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole"};
+constexpr const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole", "follow"};
 
 bool IsFlag(const std::string& name) {
   return std::any_of(std::begin(kFlags), std::end(kFlags), [&](const char* f) { return name == f; });
@@ -59,6 +59,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"history", {"purpose"}},
       {"diff", {"purpose"}},
       {"list", {"unit", "after", "limit"}},
+      {"changes", {"since", "limit", "follow"}},
       {"check", {}},
       {"recover", {}},
       {"stats", {"by", "filter", "on"}},

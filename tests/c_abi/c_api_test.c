@@ -187,6 +187,11 @@ static hsdt_status collect(void* user, const char* data, size_t len) {
   return st->answer;
 }
 
+static void on_change(void* user, uint64_t position) {
+  (void)user;
+  (void)position;
+}
+
 static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* id) {
   static const char query[] = "{\"filter\": {\"eq\": {\"field\": \"managingUnit\", \"value\": \"27460\"}}}";
   struct sink_state st = {0, 0, NULL, HSDT_OK};
@@ -252,6 +257,20 @@ static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor
   CHECK(st.calls == 1 && rows == 0 && strstr(hsdt_last_error(), "sink") != NULL);
   free(st.data);
   CHECK(hsdt_export_to(db, editor, query, 9, 0, collect, &st, &rows) == HSDT_INVALID_ARGUMENT);
+
+  /* The change feed: the editor sees its unit's dossier, not accounts. */
+  CHECK(hsdt_changes(db, editor, 0, 1000, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "{\"position\":") != NULL && strstr(json, "\"subject\":\"dossier\",\"kind\":\"create\",\"id\":\"HS00000001\",\"version\":1") != NULL &&
+        strstr(json, "\"subject\":\"account\"") == NULL && strstr(json, "\"next\":") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_changes(db, admin, 0, 1000, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"subject\":\"account\",\"kind\":\"create\",\"id\":\"anlac.editor\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_changes(db, editor, 0, 0, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_change_observer_add(db, NULL, NULL, &rows) == HSDT_MISUSE);
+  CHECK(hsdt_change_observer_add(db, on_change, NULL, &rows) == HSDT_OK && rows == 1);
+  CHECK(hsdt_change_observer_remove(db, rows) == HSDT_OK);
+  CHECK(hsdt_change_observer_remove(db, rows) == HSDT_NOT_FOUND);
 }
 
 static char* replace(const char* s, const char* from, const char* to) {

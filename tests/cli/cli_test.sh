@@ -64,6 +64,19 @@ for zone in Asia/Ho_Chi_Minh America/New_York UTC; do
   check 0909999999 "$tmp/out" "--as-of $at should read version 2"
   check_not nghiHuu "$tmp/out" "--as-of $at read version 3"
 done
+# The change feed: the three versions in order, for the editor; the accounts only for the admin.
+expect 0 "changes" -- "${as_editor[@]}" "$hsdt" changes "${k[@]}"
+grep -P '\tdossier\t' "$tmp/out" | cut -f3,4,5 >"$tmp/feed"
+printf 'create\t%s\t1\nupdate\t%s\t2\nstatusChange\t%s\t3\n' "$id" "$id" "$id" | diff - "$tmp/feed" >/dev/null ||
+  { echo "FAIL: changes should list create, update, statusChange of $id"; cat "$tmp/out"; failures=$((failures + 1)); }
+check_not "	account	" "$tmp/out" "an editor sees no account in the feed"
+check "next position: " "$tmp/err" "changes ends with the position to resume from"
+last=$(grep -P '\tdossier\t' "$tmp/out" | tail -n 1 | cut -f1)
+expect 0 "changes --since the last position lists nothing" -- "${as_editor[@]}" "$hsdt" changes "${k[@]}" --since "$last"
+[ ! -s "$tmp/out" ] || { echo "FAIL: changes --since $last printed something"; failures=$((failures + 1)); }
+expect 0 "the admin's feed has accounts" -- "${as_admin[@]}" "$hsdt" changes "${k[@]}" --limit 5
+check "	account	create	anlac.editor	" "$tmp/out" "the admin sees the editor's account created"
+expect 8 "changes --limit 0 is refused" -- "${as_editor[@]}" "$hsdt" changes "${k[@]}" --limit 0
 expect 0 "get --as-of with Z" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of "$v2_at"
 check_not nghiHuu "$tmp/out" "--as-of $v2_at read version 3"
 expect 8 "an impossible --as-of date is refused, not read as 1 March" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of 2024-02-30

@@ -17,7 +17,8 @@ import ctypes
 import datetime as _dt
 import enum
 import json
-from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+import traceback
+from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._native import C_STR, I64, INT, SIZE, U32, U64, VP, call_buffer, check, enc, lib, take
@@ -137,6 +138,7 @@ class Database:
     def __init__(self, handle: int, time_zone: Optional[str]) -> None:
         self._handle: Optional[int] = handle
         self._time_zone = time_zone
+        self._observers: Dict[int, Any] = {}
 
     def __enter__(self) -> "Database":
         return self
@@ -159,7 +161,10 @@ class Database:
         """Closes the database (a second close does nothing). Raises the final sync's error."""
         handle, self._handle = self._handle, None
         if handle:
-            check(lib().hsdt_db_close(handle))
+            try:
+                check(lib().hsdt_db_close(handle))
+            finally:
+                self._observers.clear()  # not called after close: the callbacks may go
 
     def _h(self) -> int:
         return _native.require_open(self._handle, "the database")
@@ -169,6 +174,28 @@ class Database:
         out = VP()
         check(lib().hsdt_login(self._h(), enc(user_name), enc(password), ctypes.byref(out)))
         return Session(self, out.value)
+
+    def add_change_observer(self, observer: Callable[[int], None]) -> int:
+        """Calls ``observer(position)`` after commits that change something, on a thread of the
+        library (calls coalesce; read the feed from the last position handled with
+        :meth:`Session.changes`). Returns its id for :meth:`remove_change_observer`. An exception
+        the observer raises is printed and ignored."""
+        def call(_user: Any, position: int) -> None:
+            try:
+                observer(position)
+            except Exception:  # noqa: BLE001 - nothing may unwind into the library
+                traceback.print_exc()
+
+        callback = _native.CHANGE_FN(call)
+        out = U64()
+        check(lib().hsdt_change_observer_add(self._h(), callback, None, ctypes.byref(out)))
+        self._observers[out.value] = callback  # kept alive while registered
+        return out.value
+
+    def remove_change_observer(self, observer_id: int) -> None:
+        """Unregisters an observer (waiting for a call of it in progress to return)."""
+        check(lib().hsdt_change_observer_remove(self._h(), observer_id))
+        self._observers.pop(observer_id, None)
 
     def instant(self, value: Instant, end_of_day: bool = False) -> int:
         """Microseconds since the Unix epoch of ``value``; an offset in text or a datetime is
@@ -352,6 +379,23 @@ class Session:
         report {"lines", "imported", "batchesCommitted", "batchesRejected", "errors", "ids"}."""
         return json.loads(call_buffer(lib().hsdt_import, *self._args(), data, len(data), batch_lines, enc(reason),
                                       enc(source[0]), enc(source[1])))
+
+    # ------------------------------------------------------------------ the change feed
+    def changes(self, since: int = 0, limit: int = 1000) -> Tuple[List[Dict[str, Any]], int]:
+        """(entries, next) of the change feed after position ``since``: what the session may see,
+        ids and versions only (position, subject, kind, id, version, recordedAtMicros, unit,
+        previousUnit). Call again with ``since=next`` until ``next`` stops moving."""
+        page = json.loads(call_buffer(lib().hsdt_changes, *self._args(), since, limit))
+        return page["entries"], page["next"]
+
+    def follow(self, since: int = 0, limit: int = 1000) -> Iterator[Dict[str, Any]]:
+        """Every feed entry after ``since`` up to now, across pages."""
+        while True:
+            entries, following = self.changes(since, limit)
+            yield from entries
+            if following == since:
+                return
+            since = following
 
     # ------------------------------------------------------------------ accounts, units, grants
     def create_account(self, user_name: str, display_name: str, unit: str, role: Role, password: str,

@@ -24,6 +24,7 @@ OUT_BUF = [ctypes.POINTER(VP), ctypes.POINTER(SIZE)]
 CHANGE = [C_STR, C_STR, C_STR]  # reason, source number, source date
 
 SINK = ctypes.CFUNCTYPE(INT, VP, ctypes.POINTER(ctypes.c_char), SIZE)
+CHANGE_FN = ctypes.CFUNCTYPE(None, VP, U64)
 
 _PROTOTYPES = {
     "hsdt_abi_version": ([], U32),
@@ -78,6 +79,9 @@ _PROTOTYPES = {
     "hsdt_count": ([VP, VP, C_STR] + OUT_BUF, INT),
     "hsdt_export_to": ([VP, VP, C_STR, INT, INT, SINK, VP, ctypes.POINTER(U64)], INT),
     "hsdt_import": ([VP, VP, C_STR, SIZE, U32] + CHANGE + OUT_BUF, INT),
+    "hsdt_changes": ([VP, VP, U64, SIZE] + OUT_BUF, INT),
+    "hsdt_change_observer_add": ([VP, CHANGE_FN, VP, ctypes.POINTER(U64)], INT),
+    "hsdt_change_observer_remove": ([VP, U64], INT),
 }
 
 _lib: Optional[ctypes.CDLL] = None

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 import hsdt
@@ -148,6 +149,26 @@ class PackageTest(unittest.TestCase):
         self.assertTrue(any(not e["allowed"] for e in entries))
         self.assertEqual(self.admin.check()["problems"], [])
         self.assertEqual(self.admin.stats()["dossiers"], 1)
+
+    def test_change_feed_and_observer(self):
+        seen = []
+        event = threading.Event()
+
+        def observer(position):
+            seen.append(position)
+            event.set()
+
+        observer_id = self.db.add_change_observer(observer)
+        dossier_id, _ = self.editor.create(SAMPLE, source=SOURCE)
+        self.assertTrue(event.wait(30))
+        entries = [e for e in self.editor.follow() if e["subject"] == "dossier"]
+        self.assertEqual([(e["id"], e["kind"], e["version"]) for e in entries], [(dossier_id, "create", 1)])
+        self.assertEqual(seen[-1], entries[-1]["position"])
+        _, following = self.editor.changes(entries[-1]["position"])
+        self.assertEqual(following, entries[-1]["position"])  # nothing newer
+        self.db.remove_change_observer(observer_id)
+        with self.assertRaises(hsdt.NotFound):
+            self.db.remove_change_observer(observer_id)
 
     def test_closed_database_is_misuse(self):
         self.db.close()

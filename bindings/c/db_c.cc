@@ -136,13 +136,13 @@ hsdt_status hsdt_db_train_dictionary(hsdt_db* db, hsdt_session* session, uint32_
   });
 }
 
-hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit, char** out_json,
-                         size_t* out_len) {
+hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit, int purpose,
+                         char** out_json, size_t* out_len) {
   hsdt::c::ClearOut(out_json, out_len);
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
-    auto page = db->db->Changes(session->session, since, limit);
+    auto page = db->db->Changes(session->session, since, limit, static_cast<hsdt::Purpose>(purpose));
     if (!page.ok()) return FromStatus(page.status());
     std::string json = "{\"entries\":[";
     bool first = true;

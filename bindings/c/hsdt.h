@@ -278,14 +278,15 @@ HSDT_EXPORT hsdt_status hsdt_handover_list(hsdt_db* db, hsdt_session* session, c
 
 /* ---- the change feed (docs/format.md, "Change feed") */
 /* The feed after position `since` (0: from the start), at most `limit` entries (1 to 10000), as
- * the session may see it; a commit's entries are never split, so the creation's units (one
+ * the session may see it: dossiers it may read now for `purpose` (HSDT_PURPOSE_*; a district
+ * administrator names one to see other units'); a commit's entries are never split, so the creation's units (one
  * commit) may exceed `limit`. *out_json is {"entries":[{"position":N,"subject":"dossier",
  * "kind":"update","id":"HS00000042","version":N,"recordedAtMicros":N,"unit":"27460",
  * "previousUnit":""}],"next":N}: call again with `since` = next until next does not move.
  * subject is dossier, account, unit, grant or handOver; kind create, update, statusChange or
  * handOver. No content. Audited as one read. Since: ABI 1.2 */
 HSDT_EXPORT hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit,
-                                     char** out_json, size_t* out_len);
+                                     int purpose, char** out_json, size_t* out_len);
 /* Called after commits that change something, with the latest such commit's position, on a
  * thread of the library (never two calls at once; calls coalesce). It may call the library
  * with `db` (hsdt_changes, reads, writes) but must not close it. */

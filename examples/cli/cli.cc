@@ -59,7 +59,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"history", {"purpose"}},
       {"diff", {"purpose"}},
       {"list", {"unit", "after", "limit"}},
-      {"changes", {"since", "limit", "follow"}},
+      {"changes", {"since", "limit", "follow", "purpose"}},
       {"check", {}},
       {"recover", {}},
       {"stats", {"by", "filter", "on"}},

@@ -87,7 +87,7 @@ std::string FormatTime(std::int64_t micros);
 
 int RunDemo(const Args& args);
 
-// hsdt changes [--since N] [--limit N] [--follow] (feed_cmd.cc).
-int Changes(const Args& args, Database& db, const Session& s);
+// hsdt changes [--since N] [--limit N] [--follow] [--purpose P] (feed_cmd.cc).
+int Changes(const Args& args, Database& db, const Session& s, Purpose purpose);
 
 }  // namespace hsdt::cli

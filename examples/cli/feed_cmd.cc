@@ -18,7 +18,7 @@ extern "C" void StopFollowing(int) { g_stop.store(true); }
 
 }  // namespace
 
-int Changes(const Args& args, Database& db, const Session& s) {
+int Changes(const Args& args, Database& db, const Session& s, Purpose purpose) {
   auto since = ParseNumber(args.Get("since", "0"), UINT64_MAX);
   auto limit = ParseNumber(args.Get("limit", "1000"), kMaxChangesPage);
   if (!since) return Fail(Status::InvalidArgument("--since: expected a feed position (a whole number)"));
@@ -42,7 +42,7 @@ int Changes(const Args& args, Database& db, const Session& s) {
   std::uint64_t position = *since;
   int rc = kExitOk;
   while (rc == kExitOk) {
-    auto page = db.Changes(s, position, *limit);
+    auto page = db.Changes(s, position, *limit, purpose);
     if (!page.ok()) {
       rc = Fail(page.status());
       break;

@@ -34,8 +34,9 @@ training|appointment|reward|discipline|inspection|statistics):
   status ID --expect N STATUS   record a status change (nghiHuu, thoiViec, tuTran, ...)
   history ID | diff ID FROM TO | list [--unit U] [--after ID] [--limit N]
   changes [--since N] [--limit N] [--follow]   the change feed after position N, as you may see
-                                it: position, subject, kind, id, version, time, unit, unit left;
-                                --follow waits for more until interrupted (docs/format.md)
+                                it (other units' dossiers with --purpose): position, subject, kind,
+                                id, version, time, unit, unit left; --follow waits for more until
+                                interrupted (docs/format.md, "Change feed")
   find QUERY [--explain]        run a JSON query (docs/format.md, "Queries"; "-": stdin); prints
                                 the page as JSON, with nextCursor for the next one
   stats --by F[,F[,F]] [--filter FILTER] [--on DATE]   counts grouped by up to three fields, as of
@@ -440,7 +441,7 @@ int SessionCommand(const Args& args) {
   if (cmd == "history") rc = History(args, db, s, *purpose);
   if (cmd == "diff") rc = Diff(args, db, s, *purpose);
   if (cmd == "list") rc = List(args, db, s);
-  if (cmd == "changes") rc = Changes(args, db, s);
+  if (cmd == "changes") rc = Changes(args, db, s, *purpose);
   if (cmd == "check") rc = Check(db, s);
   if (cmd == "recover") {
     auto head = db.DigestAudit(s);

@@ -376,20 +376,22 @@ class Database final {
   // ---------------------------------------------------------------- the change feed
   // The feed after position `since` (0: from the start), at most `limit` entries, as the
   // session may see them (include/hsdt/changes.h): a dossier's entries if the session may read
-  // it without naming a purpose under its managing unit, or, for a hand-over, the unit it left
-  // (a unit's accounts: their unit's dossiers; district administrators: every dossier;
-  // auditors: none); hand-overs from or to its unit; units; accounts and grants for district
-  // administrators and auditors only. No content: read what changed with Get. Decided as
-  // read_reports on the session's own unit; audited as one read (target "changes").
+  // it now, for `purpose`, under its managing unit or, for a hand-over, the unit it left (a
+  // unit's accounts: their unit's dossiers; with a purpose, also those a grant opens; district
+  // administrators, with a purpose: every dossier; auditors: none); hand-overs from or to its
+  // unit; units; accounts and grants for district administrators and auditors only. No
+  // content: read what changed with Get. Decided as read_reports on the session's own unit;
+  // audited as one read (target "changes", the purpose in its reason).
   // A commit's entries are never split across pages: a page holds whole commits, at most
   // `limit` entries unless its first commit alone has more (the creation's units are one
   // commit). A page stops early after 16 × limit positions (at least 4096) without enough
   // entries the session may see, so a call's work is bounded: go on from `next` until
   // next == since.
-  // Returns:   the page; InvalidArgument for a limit outside 1..kMaxChangesPage (before the
-  //            session); PermissionDenied (audited); Corruption naming a damaged entry; IOError.
-  // Ownership: default. Threads: default. Since: 1.0
-  Result<ChangesPage> Changes(const Session& session, std::uint64_t since, std::size_t limit);
+  // Returns:   the page; InvalidArgument for a limit outside 1..kMaxChangesPage or a purpose
+  //            outside article 11 (before the session); PermissionDenied (audited); Corruption
+  //            naming a damaged entry; IOError. Ownership: default. Threads: default. Since: 1.0
+  Result<ChangesPage> Changes(const Session& session, std::uint64_t since, std::size_t limit,
+                              Purpose purpose = Purpose::kNone);
 
   // Registers `observer`, to be called after commits that change something, with the position
   // of the latest such commit: on one thread of the library, never two calls at once, in

@@ -142,14 +142,12 @@ const char* ChangeKindName(ChangeKind kind) {
 
 namespace {
 
-// Whether `who` may see a feed item: a dossier it may read without a purpose under its unit now
-// or (a hand-over) the unit it left; a hand-over from or to its unit; any unit; accounts and
-// grants at tier 2 only.
-bool MaySee(const policy::Principal& who, const storage::FeedItem& item, std::int64_t now) {
+// Whether `who` may see a feed item: a dossier it may read now, for the context's purpose, under
+// the unit that manages it or (a hand-over) the unit it left; a hand-over from or to its unit;
+// any unit; accounts and grants at tier 2 only.
+bool MaySee(const policy::Principal& who, const storage::FeedItem& item, const policy::Context& ctx) {
   switch (static_cast<ChangeSubject>(item.subject)) {
     case ChangeSubject::kDossier: {
-      policy::Context ctx;
-      ctx.now_micros = now;
       policy::Resource what;
       what.dossier_id = item.id;
       for (const std::string* unit : {&item.unit, &item.previous_unit}) {
@@ -172,11 +170,16 @@ bool MaySee(const policy::Principal& who, const storage::FeedItem& item, std::in
 
 }  // namespace
 
-Result<ChangesPage> Database::Changes(const Session& session, std::uint64_t since, std::size_t limit) {
+Result<ChangesPage> Database::Changes(const Session& session, std::uint64_t since, std::size_t limit,
+                                      Purpose purpose) {
   return db::Guard([&]() -> Result<ChangesPage> {
     if (limit == 0 || limit > kMaxChangesPage) {
       return Status::InvalidArgument("limit: " + std::to_string(limit) + "; expected 1 to " +
                                      std::to_string(kMaxChangesPage));
+    }
+    if (!IsPurpose(purpose)) {
+      return Status::InvalidArgument("purpose: " + std::to_string(static_cast<int>(purpose)) +
+                                     " is not one of article 11");
     }
     return impl_->Audited(session, Action::kReadReports, Impl::OwnUnit(session), "changes", Impl::Wait::kQueued,
                           [&](const Impl::Access& access, std::string& reason) -> Result<ChangesPage> {
@@ -186,9 +189,14 @@ Result<ChangesPage> Database::Changes(const Session& session, std::uint64_t sinc
       // not a scan of the whole feed; it resumes from `next`.
       const std::size_t max_positions = std::max<std::size_t>(limit * 16, 4096);
       std::size_t examined = 0;
-      const std::int64_t now = impl_->Now();
+      policy::Context ctx;
+      ctx.now_micros = impl_->Now();
+      ctx.purpose = purpose;
+      const auto grants = impl_->registry().GrantViews();  // kept alive for the scan
+      ctx.grants = *grants;
       Status decoded;
       reason = "since " + std::to_string(since);
+      if (purpose != Purpose::kNone) reason += std::string(", for ") + PurposeName(purpose);
       if (since == UINT64_MAX) return page;
       const std::string start = storage::FeedKey(since + 1);
       HSDT_RETURN_IF_ERROR(impl_->store().Scan(storage::kFeedCf, storage::ScanRange::From(start),
@@ -205,7 +213,7 @@ Result<ChangesPage> Database::Changes(const Session& session, std::uint64_t sinc
         }
         std::vector<ChangeEntry> visible;
         for (const storage::FeedItem& item : *items) {
-          if (!MaySee(access.who, item, now)) continue;
+          if (!MaySee(access.who, item, ctx)) continue;
           ChangeEntry e;
           e.position = position;
           e.subject = static_cast<ChangeSubject>(item.subject);

@@ -136,6 +136,24 @@ TEST(ChangesTest, ASessionSeesWhatItMayReadAndBothUnitsSeeAHandOver) {
   EXPECT_EQ(ids(All(*db.db, db.editor)), std::set<std::string>{in_a->id});
   EXPECT_EQ(ids(All(*db.db, b)), std::set<std::string>{in_b->id});
   EXPECT_TRUE(ids(All(*db.db, auditor)).empty());  // auditors read no dossier
+  // Other units' dossiers need a purpose, as their reads do: a district administrator names one,
+  // a grant holder the one its grant allows.
+  EXPECT_TRUE(ids(All(*db.db, db.admin)).empty());
+  auto inspected = db->Changes(db.admin, 0, 1000, Purpose::kInspection);
+  ASSERT_TRUE(inspected.ok());
+  EXPECT_EQ(ids(inspected->entries), (std::set<std::string>{in_a->id, in_b->id}));
+  GrantSpec grant;
+  grant.grantee_user = "anlaca.editor";
+  grant.dossiers = {in_a->id};
+  grant.purposes = {Purpose::kTraining};
+  grant.legal_basis = {"77/CV-UBND", "2024-02-01"};
+  grant.signer = "Chủ tịch UBND quận";
+  grant.valid_until_micros = INT64_MAX;
+  ASSERT_TRUE(db->IssueGrant(db.admin, grant, Ctx("đào tạo")).ok());
+  auto granted = db->Changes(b, 0, 1000, Purpose::kTraining);
+  ASSERT_TRUE(granted.ok());
+  EXPECT_EQ(ids(granted->entries), (std::set<std::string>{in_a->id, in_b->id}));
+  EXPECT_EQ(db->Changes(b, 0, 10, static_cast<Purpose>(42)).status().code(), StatusCode::kInvalidArgument);
 
   // A hand-over from A to B: the unit the dossier left sees it go, the other sees it come.
   auto request = db->RequestHandOver(b, in_a->id, {"25/CV-UBND", "2024-03-01"}, "điều động");

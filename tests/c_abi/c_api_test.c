@@ -259,14 +259,19 @@ static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor
   CHECK(hsdt_export_to(db, editor, query, 9, 0, collect, &st, &rows) == HSDT_INVALID_ARGUMENT);
 
   /* The change feed: the editor sees its unit's dossier, not accounts. */
-  CHECK(hsdt_changes(db, editor, 0, 1000, &json, &len) == HSDT_OK);
+  CHECK(hsdt_changes(db, editor, 0, 1000, HSDT_PURPOSE_NONE, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "{\"position\":") != NULL && strstr(json, "\"subject\":\"dossier\",\"kind\":\"create\",\"id\":\"HS00000001\",\"version\":1") != NULL &&
         strstr(json, "\"subject\":\"account\"") == NULL && strstr(json, "\"next\":") != NULL);
   hsdt_free(json);
-  CHECK(hsdt_changes(db, admin, 0, 1000, &json, &len) == HSDT_OK);
-  CHECK(strstr(json, "\"subject\":\"account\",\"kind\":\"create\",\"id\":\"anlac.editor\"") != NULL);
+  CHECK(hsdt_changes(db, admin, 0, 1000, HSDT_PURPOSE_INSPECTION, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"subject\":\"account\",\"kind\":\"create\",\"id\":\"anlac.editor\"") != NULL &&
+        strstr(json, "\"id\":\"HS00000001\"") != NULL); /* with a purpose, every unit's dossiers */
   hsdt_free(json);
-  CHECK(hsdt_changes(db, editor, 0, 0, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_changes(db, admin, 0, 1000, HSDT_PURPOSE_NONE, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"id\":\"HS00000001\"") == NULL); /* without one, none */
+  hsdt_free(json);
+  CHECK(hsdt_changes(db, editor, 0, 0, HSDT_PURPOSE_NONE, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_changes(db, editor, 0, 10, 99, &json, &len) == HSDT_INVALID_ARGUMENT);
   CHECK(hsdt_change_observer_add(db, NULL, NULL, &rows) == HSDT_MISUSE);
   CHECK(hsdt_change_observer_add(db, on_change, NULL, &rows) == HSDT_OK && rows == 1);
   CHECK(hsdt_change_observer_remove(db, rows) == HSDT_OK);

@@ -76,6 +76,8 @@ expect 0 "changes --since the last position lists nothing" -- "${as_editor[@]}" 
 [ ! -s "$tmp/out" ] || { echo "FAIL: changes --since $last printed something"; failures=$((failures + 1)); }
 expect 0 "the admin's feed has accounts" -- "${as_admin[@]}" "$hsdt" changes "${k[@]}" --limit 5
 check "	account	create	anlac.editor	" "$tmp/out" "the admin sees the editor's account created"
+expect 0 "the admin's feed, for an inspection" -- "${as_admin[@]}" "$hsdt" changes "${k[@]}" --purpose inspection
+check "	dossier	statusChange	$id	3	" "$tmp/out" "with a purpose the admin sees the unit's dossiers"
 expect 8 "changes --limit 0 is refused" -- "${as_editor[@]}" "$hsdt" changes "${k[@]}" --limit 0
 expect 0 "get --as-of with Z" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --as-of "$v2_at"
 check_not nghiHuu "$tmp/out" "--as-of $v2_at read version 3"

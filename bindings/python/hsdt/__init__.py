@@ -381,17 +381,20 @@ class Session:
                                       enc(source[0]), enc(source[1])))
 
     # ------------------------------------------------------------------ the change feed
-    def changes(self, since: int = 0, limit: int = 1000) -> Tuple[List[Dict[str, Any]], int]:
-        """(entries, next) of the change feed after position ``since``: what the session may see,
-        ids and versions only (position, subject, kind, id, version, recordedAtMicros, unit,
-        previousUnit). Call again with ``since=next`` until ``next`` stops moving."""
-        page = json.loads(call_buffer(lib().hsdt_changes, *self._args(), since, limit))
+    def changes(self, since: int = 0, limit: int = 1000,
+                purpose: Purpose = Purpose.NONE) -> Tuple[List[Dict[str, Any]], int]:
+        """(entries, next) of the change feed after position ``since``: what the session may see
+        (dossiers it may read now for ``purpose``), ids and versions only (position, subject,
+        kind, id, version, recordedAtMicros, unit, previousUnit). Call again with
+        ``since=next`` until ``next`` stops moving."""
+        page = json.loads(call_buffer(lib().hsdt_changes, *self._args(), since, limit, int(purpose)))
         return page["entries"], page["next"]
 
-    def follow(self, since: int = 0, limit: int = 1000) -> Iterator[Dict[str, Any]]:
+    def follow(self, since: int = 0, limit: int = 1000,
+               purpose: Purpose = Purpose.NONE) -> Iterator[Dict[str, Any]]:
         """Every feed entry after ``since`` up to now, across pages."""
         while True:
-            entries, following = self.changes(since, limit)
+            entries, following = self.changes(since, limit, purpose)
             yield from entries
             if following == since:
                 return

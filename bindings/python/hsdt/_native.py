@@ -79,7 +79,7 @@ _PROTOTYPES = {
     "hsdt_count": ([VP, VP, C_STR] + OUT_BUF, INT),
     "hsdt_export_to": ([VP, VP, C_STR, INT, INT, SINK, VP, ctypes.POINTER(U64)], INT),
     "hsdt_import": ([VP, VP, C_STR, SIZE, U32] + CHANGE + OUT_BUF, INT),
-    "hsdt_changes": ([VP, VP, U64, SIZE] + OUT_BUF, INT),
+    "hsdt_changes": ([VP, VP, U64, SIZE, INT] + OUT_BUF, INT),
     "hsdt_change_observer_add": ([VP, CHANGE_FN, VP, ctypes.POINTER(U64)], INT),
     "hsdt_change_observer_remove": ([VP, U64], INT),
 }

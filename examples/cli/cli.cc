@@ -41,7 +41,8 @@ int ExitCodeOf(StatusCode code) {
 
 namespace {
 
-constexpr const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole", "follow"};
+constexpr const char* kFlags[] = {"pretty", "help", "json", "approve", "reject", "explain", "repair", "whole", "follow",
+                                  "read-only"};
 
 bool IsFlag(const std::string& name) {
   return std::any_of(std::begin(kFlags), std::end(kFlags), [&](const char* f) { return name == f; });
@@ -89,7 +90,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
 }
 
 bool Takes(const std::string& command, const std::string& option) {
-  static const char* kCommon[] = {"db", "user", "key-file", "time-zone", "help"};
+  static const char* kCommon[] = {"db", "user", "key-file", "time-zone", "help", "read-only"};
   for (const char* c : kCommon) {
     if (option == c) return true;
   }
@@ -299,6 +300,8 @@ Result<Connection> Connect(const Args& args) {
   // `recover` is the one command that opens a database whose log is damaged (and says so in the
   // audit log); every other command refuses it with exit 6.
   options.accept_log_damage = args.command == "recover";
+  // --read-only: a view beside the process that has the database open (OpenOptions::read_only).
+  options.read_only = args.Has("read-only");
   HSDT_ASSIGN_OR_RETURN(c.db, Database::Open(args.Get("db"), key, options));
   HSDT_ASSIGN_OR_RETURN(std::string password, Secret("HSDT_PASSWORD", "Password: ", false));
   auto session = c.db->Login(user, password);

@@ -68,6 +68,9 @@ Registry and audit (district administrators; audit also district auditors):
 Demo:
   demo [--people N] [--seed S]  build the demo district and play the tiered scenario
 
+--read-only opens a read-only view beside a process that has the database open for writing
+(get, history, find, list, changes, report... work; writes are refused, exit 7); the view's audit
+entries reach the database's audit log when that process next syncs or reads its audit log.
 Key: --key-file FILE (32 raw bytes, 64 hex digits or a passphrase), else $HSDT_PASSPHRASE, else
 a prompt. Changes cite --source-number NUMBER --source-date YYYY-MM-DD, with --reason TEXT.
 Times (--as-of, --at, --from, --until): 2026-12-02T02:17:22+07:00 (any offset, or Z), a local

@@ -492,6 +492,12 @@ class Database final {
                                              std::size_t limit);
 
   // ---------------------------------------------------------------- maintenance
+  // A read-only view (OpenOptions::read_only): reads now what the primary has written (table
+  // files, the tail of its log, the registry), and drops the records it cached. Nothing is
+  // audited (nothing is read for a session). Returns: Ok; InvalidArgument on a handle opened for
+  // writing; IOError. Threads: default. Since: 1.0
+  Status CatchUp();
+
   // Makes every acknowledged commit and queued audit entry durable (useful with
   // Durability::kNoSync). Any live session may call it (read_reports on its own unit); it is
   // audited as "sync", and that entry is made durable with the rest.

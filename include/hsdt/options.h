@@ -79,6 +79,19 @@ struct OpenOptions {
   // entry had is used again (docs/format.md, "What a crash or damage can lose"). Use it only
   // after keeping a copy of the damaged directory.
   bool accept_log_damage = false;
+
+  // A read-only view of a database another process (or handle) has open for writing, so that a
+  // reporting or backup process reads while the primary writes (RocksDB's secondary instance;
+  // docs/security.md, "Read-only views"). Same key, same sessions, same policy; every write is
+  // refused with IOError (audited). The view sees what the primary has written when it
+  // catches up: before a call, at most every `catch_up_micros`, or at Database::CatchUp. Its
+  // audit entries go to an authenticated spool file in the database directory, which the primary
+  // links into its chain when it opens, syncs, backs up or reads its audit log. A view does not
+  // count failed logins toward the lockout (it cannot write them; they are audited).
+  bool read_only = false;
+  std::int64_t catch_up_micros = 100000;
+  // The view's own files (its info log); empty: a fresh directory under $TMPDIR, removed at Close.
+  std::string read_only_dir;
 };
 
 #pragma GCC visibility pop

@@ -6,6 +6,7 @@
 
 #include "base/coding.h"
 #include "crypto/crypto.h"
+#include "crypto/secret.h"
 #include "storage/change_feed.h"
 
 namespace hsdt::audit {
@@ -99,7 +100,7 @@ std::string AuditLog::Key(std::uint64_t sequence) {
 
 Result<AuditRecord> AuditLog::DecodeEntryForTesting(std::string_view bytes) { return Decode(bytes); }
 
-Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
+Result<std::unique_ptr<AuditLog>> AuditLog::OpenLog(storage::Store* store) {
   std::unique_ptr<AuditLog> log(new AuditLog(store));
   HSDT_ASSIGN_OR_RETURN(log->key_watch_, store->WatchSubkeys(crypto::Purpose::kAudit,
       [raw = log.get()](std::uint32_t generation, crypto::SecretBytes key) -> Status {
@@ -107,19 +108,139 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
         raw->keys_.emplace(generation, std::move(key));  // kept if there: pointers stay valid
         return Status::Ok();
       }));
+  HSDT_RETURN_IF_ERROR(log->ReadHead());
+  log->first_sequence_ = log->last_sequence_;
+  return log;
+}
+
+Status AuditLog::ReadHead() {
   std::string key, value;
   bool found = false;
-  HSDT_RETURN_IF_ERROR(store->Last(storage::kAuditCf, &key, &value, &found));
-  if (found) {
-    std::vector<Stored> entries;
-    if (key.size() != 8 || !SplitBlock(value, &entries)) return Status::Corruption("audit: malformed last block");
-    log->last_sequence_ = base::GetBigEndian64(key.data()) + entries.size() - 1;
-    std::memcpy(log->last_link_.data(), entries.back().link.data(), kLinkBytes);
-  }
-  log->first_sequence_ = log->last_sequence_;
+  HSDT_RETURN_IF_ERROR(store_->Last(storage::kAuditCf, &key, &value, &found));
+  if (!found) return Status::Ok();
+  std::vector<Stored> entries;
+  if (key.size() != 8 || !SplitBlock(value, &entries)) return Status::Corruption("audit: malformed last block");
+  std::lock_guard lock(head_mu_);
+  last_sequence_ = base::GetBigEndian64(key.data()) + entries.size() - 1;
+  std::memcpy(last_link_.data(), entries.back().link.data(), kLinkBytes);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(storage::Store* store) {
+  HSDT_ASSIGN_OR_RETURN(std::unique_ptr<AuditLog> log, OpenLog(store));
   storage::CommitHook* hook = log.get();  // a private base: converted here, where it is accessible
   log->queue_ = std::make_unique<storage::CommitQueue>(store, hook);
   return log;
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::OpenView(storage::Store* store) {
+  HSDT_ASSIGN_OR_RETURN(std::unique_ptr<AuditLog> log, OpenLog(store));
+  log->view_ = true;
+  return log;
+}
+
+Status AuditLog::Refresh() { return ReadHead(); }
+
+Result<std::string> AuditLog::SpoolMac(std::uint32_t generation, const std::string& file, std::uint64_t index,
+                                       std::string_view record) {
+  static constexpr char kSpoolDomain[] = "hsdt-audit-spool";  // with its NUL
+  HSDT_ASSIGN_OR_RETURN(const crypto::SecretBytes* key, KeyOf(generation));
+  char numbers[12];
+  base::StoreBigEndian64(numbers, index);
+  base::StoreBigEndian32(numbers + 8, generation);
+  std::string mac(kLinkBytes, '\0');
+  crypto::MacParts(*key, {std::string_view(kSpoolDomain, sizeof kSpoolDomain), file, std::string_view(numbers, 12),
+                          record},
+                   reinterpret_cast<std::uint8_t*>(mac.data()));
+  return mac;
+}
+
+// A frame: generation u32 ‖ entry bytes ‖ MAC (32 bytes) over the file name, the frame's index,
+// the generation and the entry.
+Status AuditLog::Spool(const AuditRecord& entry, bool sync) {
+  std::lock_guard lock(spool_mu_);
+  if (!spool_) {
+    HSDT_ASSIGN_OR_RETURN(spool_, store_->CreateSpool());
+    spooled_ = 0;
+  }
+  const std::uint32_t generation = store_->WriteGeneration();
+  const std::string record = Encode(entry);
+  HSDT_ASSIGN_OR_RETURN(std::string mac, SpoolMac(generation, spool_->name(), spooled_, record));
+  std::string frame;
+  base::PutBigEndian32(&frame, generation);
+  frame += record;
+  frame += mac;
+  HSDT_RETURN_IF_ERROR(spool_->Append(frame, sync));
+  ++spooled_;
+  return Status::Ok();
+}
+
+Result<std::uint64_t> AuditLog::IngestSpools() {
+  if (view_) return std::uint64_t{0};
+  std::lock_guard lock(spool_mu_);  // one ingestion at a time: none links a frame twice
+  std::uint64_t linked = 0;
+  HSDT_RETURN_IF_ERROR(store_->ReadSpools([&](const std::string& name, const std::vector<std::string>& frames,
+                                              bool finished) -> Status {
+    HSDT_ASSIGN_OR_RETURN(std::uint64_t n, IngestSpool(name, frames, finished));
+    linked += n;
+    return Status::Ok();
+  }));
+  return linked;
+}
+
+Result<std::uint64_t> AuditLog::IngestSpool(const std::string& name, const std::vector<std::string>& frames,
+                                            bool finished) {
+  const std::string watermark_key = "audit-spool/" + name;
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, watermark_key, &value, &found));
+  std::uint64_t done = found && value.size() == 8 ? base::GetBigEndian64(value.data()) : 0;
+  auto watermark = [&](std::uint64_t n) {
+    std::string v;
+    base::PutBigEndian64(&v, n);
+    return std::vector<storage::BatchOp>{{storage::kMetaCf, watermark_key, std::move(v), false}};
+  };
+  std::uint64_t linked = 0;
+  for (std::uint64_t i = done; i < frames.size(); ++i) {
+    const std::string& frame = frames[i];
+    std::string problem;
+    AuditRecord entry;
+    if (frame.size() < 4 + kLinkBytes) {
+      problem = "frame " + std::to_string(i) + " is too short";
+    } else {
+      const std::uint32_t generation = base::GetBigEndian32(frame.data());
+      const std::string_view record(frame.data() + 4, frame.size() - 4 - kLinkBytes);
+      auto mac = SpoolMac(generation, name, i, record);
+      auto decoded = Decode(record);
+      const auto* tag = reinterpret_cast<const std::uint8_t*>(frame.data() + frame.size() - kLinkBytes);
+      if (!mac.ok() ||
+          !crypto::SecretEquals({reinterpret_cast<const std::uint8_t*>(mac->data()), kLinkBytes}, {tag, kLinkBytes}) ||
+          !decoded.ok()) {
+        problem = "frame " + std::to_string(i) + " fails authentication";
+      } else {
+        entry = std::move(decoded).value();
+        entry.sequence = 0;
+        entry.reason = "(read-only view) " + entry.reason;
+      }
+    }
+    if (!problem.empty()) {
+      // Nothing of a damaged spool past the damage is linked; the rejection is.
+      AuditRecord rejected;
+      rejected.actor = "-";
+      rejected.action = "audit_spool_rejected";
+      rejected.target = name;
+      rejected.rule = "spool-authentication";
+      rejected.reason = problem + "; the rest of the file is not linked";
+      HSDT_RETURN_IF_ERROR(Append(std::move(rejected), watermark(frames.size()), true, true).status());
+      finished = true;
+      break;
+    }
+    const bool last = i + 1 == frames.size();
+    HSDT_RETURN_IF_ERROR(Append(std::move(entry), watermark(i + 1), last, last).status());
+    ++linked;
+  }
+  if (finished) HSDT_RETURN_IF_ERROR(store_->RemoveSpool(name));
+  return linked;
 }
 
 AuditLog::~AuditLog() {
@@ -165,8 +286,13 @@ Result<AuditLog::Hash> AuditLog::Link(KeyCache& keys, std::uint32_t generation, 
 
 Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::BatchOp> ops,
                                        bool wait, bool sync, std::string feed) {
-  storage::QueuedCommit c;
   if (entry.recorded_at_micros == 0) entry.recorded_at_micros = store_->NowMicros();
+  if (view_) {
+    if (!ops.empty() || !feed.empty()) return Status::IOError(storage::kReadOnlyView);
+    HSDT_RETURN_IF_ERROR(Spool(entry, wait));
+    return std::uint64_t{0};
+  }
+  storage::QueuedCommit c;
   // Encoding happens here, on the caller's thread, and hashing too once a group's worth of
   // entries waits (the group writer hashes the rest).
   c.record = Encode(entry);
@@ -183,9 +309,18 @@ Result<std::uint64_t> AuditLog::Append(AuditRecord entry, std::vector<storage::B
   return wait ? first_sequence_ + ticket : 0;
 }
 
-Status AuditLog::Flush() { return queue_->Flush(); }
+Status AuditLog::Flush() { return queue_ ? queue_->Flush() : Status::Ok(); }
 
-Status AuditLog::Stop() { return queue_ ? queue_->Stop() : Status::Ok(); }
+Status AuditLog::Stop() {
+  if (view_) {
+    std::lock_guard lock(spool_mu_);
+    if (!spool_) return Status::Ok();
+    Status finished = spool_->Finish();
+    spool_.reset();
+    return finished;
+  }
+  return queue_ ? queue_->Stop() : Status::Ok();
+}
 
 Status AuditLog::Seal(std::span<storage::QueuedCommit> group, std::vector<storage::BatchOp>* ops) {
   std::uint64_t sequence;

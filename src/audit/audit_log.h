@@ -37,6 +37,19 @@ class AuditLog final : private storage::CommitHook {
  public:
   // Reads the head of the chain from `store` and starts the commit queue.
   static Result<std::unique_ptr<AuditLog>> Open(storage::Store* store);
+  // The log of a read-only view (Store::read_only): Append writes the entry to a spool file of
+  // its own (Store::CreateSpool), authenticated under the audit key, for the primary to link
+  // into its chain (IngestSpools); an entry with operations or a feed entry is refused. The
+  // chain itself is read as the view last caught up (Refresh).
+  static Result<std::unique_ptr<AuditLog>> OpenView(storage::Store* store);
+  // A view after catching up: reads the head of the chain again.
+  Status Refresh();
+  // The primary: links the entries the views spooled into the chain, in spool order, each in a
+  // batch with its spool's watermark (meta "audit-spool/<file>"), so none is linked twice; marks
+  // each "(read-only view)" in its reason, keeping its time. A frame that fails authentication
+  // is not linked: an entry audit_spool_rejected names the file, and the rest of it is skipped.
+  // A finished spool is removed once linked. Returns: the number of entries linked; IOError.
+  Result<std::uint64_t> IngestSpools();
   ~AuditLog() override;  // writes what is queued, then stops
 
   // Queues `entry` with `ops` (written in the same atomic batch). With `wait`, returns once the
@@ -80,6 +93,14 @@ class AuditLog final : private storage::CommitHook {
   static_assert(sizeof(Hash) == sizeof(storage::QueuedCommit::digest));
 
   explicit AuditLog(storage::Store* store) : store_(store) {}
+  static Result<std::unique_ptr<AuditLog>> OpenLog(storage::Store* store);
+  Status ReadHead();
+  // A view's Append: one authenticated frame in its spool.
+  Status Spool(const AuditRecord& entry, bool sync);
+  Result<std::string> SpoolMac(std::uint32_t generation, const std::string& file, std::uint64_t index,
+                               std::string_view record);
+  // Links the frames of one spool file after its watermark.
+  Result<std::uint64_t> IngestSpool(const std::string& name, const std::vector<std::string>& frames, bool finished);
   // The queue's hook: numbers and links a group's entries after the head (storage/commit_queue.h).
   Status Seal(std::span<storage::QueuedCommit> group, std::vector<storage::BatchOp>* ops) override;
   void Sealed(bool written) override;
@@ -112,6 +133,11 @@ class AuditLog final : private storage::CommitHook {
   Hash last_link_{};
   std::uint64_t sealed_sequence_ = 0;
   Hash sealed_link_{};
+  // A view's spool (null on the primary, and on a view until its first entry).
+  std::mutex spool_mu_;  // rank 3.5 (storage/store.h): a view's Append, the primary's IngestSpools
+  std::unique_ptr<storage::Store::SpoolWriter> spool_;
+  std::uint64_t spooled_ = 0;  // frames in spool_
+  bool view_ = false;
   std::unique_ptr<storage::CommitQueue> queue_;  // last: stopped first
 };
 

@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <stdlib.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace hsdt::base {
@@ -37,6 +40,14 @@ Status CreatePrivateDirectories(const std::string& dir, std::vector<std::string>
     if (!S_ISDIR(st.st_mode)) return Status::IOError(p + ": cannot create: not a directory");
   }
   return Status::Ok();
+}
+
+Result<std::string> MakeTempDirectory(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  std::string path = parent + "/" + prefix + "XXXXXX";
+  if (::mkdtemp(path.data()) == nullptr) return FileError(parent, "cannot make a directory in", errno);
+  return path;
 }
 
 }  // namespace hsdt::base

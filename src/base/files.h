@@ -16,6 +16,10 @@ namespace hsdt::base {
 // directory", ...).
 Status CreatePrivateDirectories(const std::string& dir, std::vector<std::string>* created = nullptr);
 
+// A new directory (mode 0700, mkdtemp) named `prefix` + six random characters under $TMPDIR, or
+// /tmp. Returns its path; IOError naming the parent.
+Result<std::string> MakeTempDirectory(const std::string& prefix);
+
 // An IOError "<path>: <what>: <strerror(err)>" ("permission denied" for EACCES and EPERM).
 Status FileError(const std::string& path, const char* what, int err);
 

@@ -4,6 +4,8 @@
 
 #include "base/impl_access.h"
 #include "crypto/crypto.h"
+#include <filesystem>
+
 #include "db/database_impl.h"
 #include "policy/passwords.h"
 #include <hsdt/reference.h>
@@ -186,6 +188,7 @@ Status Database::Impl::AuthorizeMissing(const Session& session, Action action, c
 Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session, Action action,
                                                          const policy::Resource& what,
                                                          Purpose purpose, std::string_view target) {
+  HSDT_RETURN_IF_ERROR(CatchUp(false));
   const std::int64_t now = Now();  // one reading: the session's time is the decision's time
   auto who = Validate(session, now);
   if (!who.ok()) {
@@ -193,6 +196,16 @@ Result<Database::Impl::Access> Database::Impl::Authorize(const Session& session,
     d.rule = "session";
     d.reason = std::string(who.status().message());
     return Deny(session, action, target, purpose, d);
+  }
+  // A view refuses writes here; maintenance reads (check, stats) pass, and the store refuses what
+  // maintenance would write.
+  if (store_->read_only() && policy::IsWrite(action) && action != Action::kMaintain) {
+    Decision d;
+    d.rule = "read-only-view";
+    d.reason = storage::kReadOnlyView;
+    auto denied = Deny(session, action, target, purpose, d);  // audited, in the view's spool
+    if (denied.status().code() != StatusCode::kPermissionDenied) return denied.status();
+    return Status::IOError(storage::kReadOnlyView);
   }
   if (!IsPurpose(purpose)) {  // a C caller passes any integer
     Decision d;
@@ -227,6 +240,7 @@ Result<Database::Impl::Access> Database::Impl::AuthorizeOwnUnit(const Session& s
 }
 
 Result<Session> Database::Impl::Login(std::string_view user, std::string_view password) {
+  HSDT_RETURN_IF_ERROR(CatchUp(false));
   const std::int64_t now = Now();
   auto account = registry_->FindAccount(user);
   AuditRecord e;
@@ -259,6 +273,7 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
     }
     e.reason = locked ? "account locked" : !password_ok ? "wrong password" : "account revoked";
     if (state.locked_until_micros > now && !locked) e.reason += "; account now locked";
+    if (store_->read_only()) ops.clear();  // a view writes no login state (OpenOptions::read_only)
     HSDT_RETURN_IF_ERROR(Apply({std::move(e), std::move(ops)}).status());
     return Status::PermissionDenied(kLoginRefused);
   }
@@ -268,7 +283,8 @@ Result<Session> Database::Impl::Login(std::string_view user, std::string_view pa
   }
   policy::AccountRecord current = *account;
   const crypto::PwhashParams params = PasswordParams();
-  const bool rehash = crypto::PasswordNeedsRehash(current.password_hash, params);
+  const bool rehash = !store_->read_only() && crypto::PasswordNeedsRehash(current.password_hash, params);
+  if (store_->read_only()) ops.clear();
   if (rehash) {
     // The cost was raised since this hash was made: redo it now that the password is at hand.
     HSDT_ASSIGN_OR_RETURN(current.password_hash, crypto::HashPassword(password, params));
@@ -384,6 +400,14 @@ Status Database::Impl::Bootstrap() {
 }
 
 Status Database::Impl::Start() {
+  if (store_->read_only()) {
+    HSDT_ASSIGN_OR_RETURN(audit_, audit::AuditLog::OpenView(store_.get()));
+    HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
+    HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
+    if (registry_->empty()) return Status::NotFound(store_->dir() + ": the database is still being created");
+    last_catch_up_micros_ = Now();
+    return CheckIndexFormat();
+  }
   HSDT_ASSIGN_OR_RETURN(audit_, audit::AuditLog::Open(store_.get()));
   HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
@@ -400,13 +424,37 @@ Status Database::Impl::Start() {
     e.reason = store_->log_damage();
     HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
   }
-  return UpgradeIndexes();
+  HSDT_RETURN_IF_ERROR(UpgradeIndexes());
+  return IngestSpools();
+}
+
+Status Database::Impl::IngestSpools() { return audit_->IngestSpools().status(); }
+
+Status Database::Impl::CatchUp(bool now) {
+  if (!store_->read_only()) {
+    if (now) return Status::InvalidArgument("CatchUp: this handle is the primary, not a read-only view");
+    return Status::Ok();
+  }
+  if (!now && Now() - last_catch_up_micros_.load() < options_.catch_up_micros) return Status::Ok();
+  std::lock_guard lock(catch_up_mu_);
+  if (!now && Now() - last_catch_up_micros_.load() < options_.catch_up_micros) return Status::Ok();
+  HSDT_RETURN_IF_ERROR(store_->CatchUp());
+  HSDT_RETURN_IF_ERROR(registry_->Reload());
+  cache_.Clear();  // any record may have a newer version now
+  HSDT_RETURN_IF_ERROR(audit_->Refresh());
+  last_catch_up_micros_ = Now();
+  return Status::Ok();
 }
 
 Status Database::Impl::Close() {
   notifier_.Stop();  // no observer runs once Close returns
   Status audit = audit_ ? audit_->Stop() : Status::Ok();
   Status store = store_->Close();
+  if (!scratch_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_dir_, ec);
+    scratch_dir_.clear();
+  }
   return audit.ok() ? store : audit;
 }
 

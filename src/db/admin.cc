@@ -383,6 +383,7 @@ Result<AuditVerification> Database::VerifyAudit(const Session& s, const AuditDig
     const AuditDigest* against = given != nullptr ? &digest : nullptr;
     return impl_->Audited(s, Action::kVerifyAudit, {}, "audit log", Impl::Wait::kDurable,
                           [&](const Impl::Access&, std::string& reason) -> Result<AuditVerification> {
+      HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
       HSDT_ASSIGN_OR_RETURN(AuditVerification v, impl_->audit().Verify(against));
       reason = v.ok ? "verified " + std::to_string(v.entries) + " entries"
                     : "entry " + std::to_string(v.first_bad_sequence) + ": " + v.problem;
@@ -395,6 +396,7 @@ Result<AuditDigest> Database::DigestAudit(const Session& s) {
   return db::Guard([&]() -> Result<AuditDigest> {
     return impl_->Audited(s, Action::kVerifyAudit, {}, "audit digest", Impl::Wait::kDurable,
                           [&](const Impl::Access&, std::string& reason) -> Result<AuditDigest> {
+      HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
       HSDT_RETURN_IF_ERROR(impl_->audit().Flush());
       AuditDigest d = impl_->audit().Digest();
       reason = "digest at entry " + std::to_string(d.sequence);
@@ -408,6 +410,7 @@ Result<std::vector<AuditRecord>> Database::ReadAudit(const Session& s, std::uint
     return impl_->Audited(s, Action::kReadAudit, {}, "audit log", Impl::Wait::kQueued,
                           [&](const Impl::Access&, std::string& reason) -> Result<std::vector<AuditRecord>> {
       reason = "read from entry " + std::to_string(from);
+      HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
       return impl_->audit().Read(from, limit);
     });
   });
@@ -439,7 +442,10 @@ Status Database::Sync(const Session& s) {
     // Audited like every call. Its entry is written once the sync returns; the sync makes
     // durable every entry and write acknowledged before it.
     return impl_->Audited(s, Action::kReadReports, Impl::OwnUnit(s), "sync", Impl::Wait::kDurable,
-                          [&](const Impl::Access&, std::string&) { return Wrap(impl_->store().Sync()); })
+                          [&](const Impl::Access&, std::string&) -> Result<bool> {
+                            HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
+                            return Wrap(impl_->store().Sync());
+                          })
         .status();
   });
 }
@@ -474,6 +480,9 @@ Result<std::uint32_t> Database::TrainDictionary(const Session& s) {
 Result<BackupInfo> Database::Backup(const Session& s, const std::string& backup_dir) {
   return db::Guard([&] {
     return Maintain(*impl_, s, "backup", [&]() -> Result<BackupInfo> {
+      // A view reads beside the primary; the backup engine needs the primary's own handle.
+      if (impl_->store().read_only()) return Status::IOError(storage::kReadOnlyView);
+      HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
       HSDT_RETURN_IF_ERROR(impl_->audit().Flush());  // the backup holds every audited read so far
       return impl_->store().Backup(backup_dir);
     });

@@ -70,7 +70,7 @@ Result<CheckReport> Database::Impl::Check() {
     // One snapshot for every scan: commits made meanwhile are not half seen.
     storage::HeldSnapshot held(store);
     storage::SnapshotHandle snapshot = held.get();
-    if (snapshot == nullptr) return Status::IOError("the database is closed");
+    if (snapshot == nullptr && store_->closed()) return Status::IOError("the database is closed");
     const storage::Sealer& sealer = store.sealer();
     std::map<std::uint64_t, Chain> chains;
     IndexMap expected_index;
@@ -226,7 +226,7 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
     std::map<std::uint64_t, std::vector<std::string>> to_fix;  // dossier -> keys
     {
       storage::HeldSnapshot held(store);
-      if (held.get() == nullptr) return Status::IOError("the database is closed");
+      if (held.get() == nullptr && store.closed()) return Status::IOError("the database is closed");
       HSDT_RETURN_IF_ERROR(store.Scan(storage::kCurrentCf, storage::ScanRange::Prefix("", held.get()),
                                       [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
         if (k.size() != 8) return Status::Corruption("current/" + base::HexOf(k) + ": malformed key");
@@ -253,6 +253,18 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
     }
     return report;
   });
+}
+
+Status Database::Impl::CheckIndexFormat() {
+  std::string value;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, db::kIndexFormatKey, &value, &found));
+  std::string current;
+  base::PutBigEndian32(&current, db::kIndexFormat);
+  if (found && value == current) return Status::Ok();
+  return Status::UnsupportedFormat("the indexes are not in this library's layout (index format " +
+                                   std::to_string(db::kIndexFormat) +
+                                   "): open the database for writing once, which rebuilds them");
 }
 
 Status Database::Impl::UpgradeIndexes() {

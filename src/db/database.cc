@@ -67,6 +67,7 @@ Result<std::shared_ptr<const storage::CachedRecord>> Database::Impl::Load(std::u
                                                                           std::uint32_t version,
                                                                           bool fill_cache) {
   if (store_->closed()) return Status::IOError("the database is closed");
+  HSDT_RETURN_IF_ERROR(CatchUp(false));  // a view reads what the primary wrote (before the cache)
   if (auto hit = cache_.Lookup(id, 0); hit && (version == 0 || hit->version == version)) return hit;
   if (version != 0) {
     if (auto hit = cache_.Lookup(id, version)) return hit;

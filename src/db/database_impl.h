@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 
 #include "audit/audit_log.h"
@@ -65,9 +66,19 @@ class Database::Impl final {
     return next.fetch_add(1);
   }
 
-  // Opening: the audit log, the registry, and for a new database its first administrator.
+  // Opening: the audit log, the registry, and for a new database its first administrator; on
+  // the primary, the audit entries read-only views spooled.
   Status Start();
   Status Close();
+  // The primary: links what the views spooled into the audit chain (AuditLog::IngestSpools).
+  Status IngestSpools();
+  // A read-only view: catches up with the primary if `now`, or if catch_up_micros passed since
+  // the last time; a primary: Ok (InvalidArgument with `now`).
+  Status CatchUp(bool now);
+  // The directory a view made for its own files, removed at Close.
+  void set_scratch_dir(std::string dir) { scratch_dir_ = std::move(dir); }
+  // Checks, on a view, that the indexes are in this library's layout (only the primary upgrades).
+  Status CheckIndexFormat();
 
   // ---- sessions and the one authorisation path (access.cc)
   // What an allowed call may do, and who made it.
@@ -275,6 +286,11 @@ class Database::Impl final {
   const schema::CivilZone zone_;
   const std::uint64_t instance_ = NextInstance();
   std::string dummy_hash_;  // verified against for unknown user names (same work, same answer)
+  std::string scratch_dir_;
+  // A view's catching up (rank 3.5 of storage/store.h: takes the store's, the registry's and the
+  // cache's leaves; never held with AuditLog::spool_mu_).
+  std::mutex catch_up_mu_;
+  std::atomic<std::int64_t> last_catch_up_micros_{0};
 };
 
 namespace db {

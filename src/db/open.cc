@@ -114,9 +114,29 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     so.clock = options.clock;
     so.accept_log_damage = options.accept_log_damage;
     so.base_fs = base_fs;
+    so.read_only = options.read_only;
+    std::string scratch;  // the view's own directory, made here: removed at Close
+    if (options.read_only) {
+      if (options.create_if_missing) return Status::InvalidArgument("read_only: a read-only view creates nothing");
+      so.secondary_dir = options.read_only_dir;
+      if (so.secondary_dir.empty()) {
+        HSDT_ASSIGN_OR_RETURN(scratch, base::MakeTempDirectory("hsdt-view-"));
+        so.secondary_dir = scratch;
+      } else {
+        HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(so.secondary_dir));
+      }
+    }
+    auto remove_scratch = [&] {
+      std::error_code ec;
+      if (!scratch.empty()) std::filesystem::remove_all(scratch, ec);
+    };
     auto store = storage::Store::Open(dir, key, so);
-    if (!store.ok()) return failed(store.status());
+    if (!store.ok()) {
+      remove_scratch();
+      return failed(store.status());
+    }
     auto impl = std::make_unique<Database::Impl>(std::move(store).value(), options, std::move(zone));
+    impl->set_scratch_dir(scratch);
     Status started = impl->Start();
     if (!started.ok()) {
       (void)impl->Close();
@@ -130,6 +150,10 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
 
 Status Database::Close() {
   return db::Guard([&] { return impl_->Close(); });
+}
+
+Status Database::CatchUp() {
+  return db::Guard([&] { return impl_->CatchUp(true); });
 }
 
 }  // namespace hsdt

@@ -112,7 +112,16 @@ std::string FoldUserName(std::string_view user_name) { return schema::FoldCase(u
 
 Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
   std::unique_ptr<Registry> r(new Registry(store));
-  // Read into locals, then moved in under the locks (nobody else has the registry yet).
+  HSDT_RETURN_IF_ERROR(r->ReadAll(true));
+  return r;
+}
+
+Status Registry::Reload() { return ReadAll(false); }
+
+Status Registry::ReadAll(bool counters) {
+  storage::Store* store = store_;
+  Registry* r = this;
+  // Read into locals, then moved in under the locks.
   Records<AccountRecord> accounts;
   Records<UnitRecord> units;
   Records<GrantRecord> grants;
@@ -156,7 +165,7 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
     }
     return storage::Next::kContinue;
   }));
-  {
+  if (counters) {  // a view that reloads writes nothing: its counters do not matter
     base::MutexLock lock(r->write_mutex());
     r->grant_seq_ = grant_seq;
     r->handover_seq_ = handover_seq;
@@ -167,7 +176,7 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
   r->grants_ = std::move(grants);
   r->handovers_ = std::move(handovers);
   r->RebuildGrantViews();
-  return r;
+  return Status::Ok();
 }
 
 void Registry::RebuildGrantViews() {

@@ -63,6 +63,9 @@ std::string FoldUserName(std::string_view user_name);
 class Registry final {
  public:
   static Result<std::unique_ptr<Registry>> Load(storage::Store* store);
+  // Reads every record again (a read-only view after catching up); readers holding records of
+  // before keep them. Takes mu_ only (not the write mutex).
+  Status Reload();
 
   // Latest versions, shared and immutable (null if absent).
   std::shared_ptr<const AccountRecord> FindAccount(std::string_view user_name) const;
@@ -109,6 +112,8 @@ class Registry final {
 
  private:
   explicit Registry(storage::Store* store) : store_(store) {}
+  // With `counters`, also the id counters of new grants and hand-overs (under the write mutex).
+  Status ReadAll(bool counters) HSDT_NO_THREAD_SAFETY_ANALYSIS;
   template <typename R>
   Result<storage::BatchOp> StageRecord(char kind, const std::string& name, R* r, std::int64_t now);
 

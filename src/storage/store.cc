@@ -65,6 +65,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Key& ke
   std::error_code ec;
   const bool exists = std::filesystem::exists(keyring_path, ec);
   bool create = false;
+  if (options.read_only && (!exists || options.create_if_missing || options.secondary_dir.empty())) {
+    if (!exists) return Status::NotFound(dir + ": no hsdt database here");
+    return Status::InvalidArgument(options.create_if_missing ? "read_only: a read-only view creates nothing"
+                                                             : "read_only: no directory for the view's own files");
+  }
+  s->read_only_ = options.read_only;
   if (exists) {
     if (options.error_if_exists) return Status::AlreadyExists(dir + ": holds a database already");
     HSDT_ASSIGN_OR_RETURN(std::string bytes, Keyring::Read(keyring_path));
@@ -88,7 +94,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Key& ke
     base::MutexLock lock(s->keyring_mu_);  // nobody else has the store yet
     HSDT_RETURN_IF_ERROR(s->InstallKeys());
   }
-  HSDT_RETURN_IF_ERROR(s->OpenDb(options, create));
+  HSDT_RETURN_IF_ERROR(s->read_only_ ? s->OpenSecondary(options) : s->OpenDb(options, create));
   HSDT_RETURN_IF_ERROR(s->CheckFormat());
   HSDT_RETURN_IF_ERROR(s->LoadDictionaries());
 
@@ -130,7 +136,8 @@ static Status OpenFailure(const rocksdb::Status& s, const std::string& dir, cons
     return Status::Corruption(damage + " (write-ahead log damaged before its end)");
   }
   if (s.IsIOError() && m.find(dir + "/LOCK") != std::string::npos) {
-    return Status::Busy(dir + ": the database is open in another process or handle");
+    return Status::Busy(dir + ": the database is open in another process or handle; a second process "
+                        "can read beside it through a read-only view (OpenOptions::read_only, hsdt --read-only)");
   }
   if (s.IsNoSpace()) return Status::ResourceExhausted(dir + ": " + m);
   const bool missing = m.find("No such file or directory") != std::string::npos;
@@ -177,35 +184,8 @@ Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_l
   // RocksDB's default info log bypasses the file system it is given; this one goes through it,
   // so the LOG is encrypted like every other file, and it never writes after a failed write.
   db.info_log = NewInfoLog(*fs_, dir_ + "/LOG");
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  auto cf_options = [&](bool sealed, bool log = false) {
-    rocksdb::BlockBasedTableOptions table;
-    table.block_cache = cache;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    table.format_version = 5;
-    rocksdb::ColumnFamilyOptions cf;
-    // Sealed values do not compress; index keys and metadata do.
-    cf.compression = sealed ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
-    if (log) {
-      // The audit log is written once per read and rarely read back: large blocks, zstd at
-      // every level (one compression at flush; its keys only grow, so compactions move files
-      // without rewriting them). About 40 bytes per entry, against 46 with LZ4 and 134 raw.
-      table.block_size = 64 << 10;
-      cf.compression = rocksdb::kZSTD;
-    }
-    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    return cf;
-  };
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options(false)},
-      {CfName(kMetaCf), cf_options(true)},
-      {CfName(kCurrentCf), cf_options(true)},
-      {CfName(kHistoryCf), cf_options(true)},
-      {CfName(kIndexCf), cf_options(false)},
-      {CfName(kAuditCf), cf_options(false, true)},
-      {CfName(kRegistryCf), cf_options(true)},
-      {CfName(kFeedCf), cf_options(false, true)},  // written once, read in order, like the log
-  };
+  block_cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = Families();
   if (!create) HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -216,6 +196,70 @@ Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_l
   cfs_.assign(handles.begin() + 1, handles.end());
   cfs_.push_back(handles[0]);
   return Status::Ok();
+}
+
+rocksdb::ColumnFamilyOptions Store::FamilyOptions(bool sealed, bool log) const {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = block_cache_;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  rocksdb::ColumnFamilyOptions cf;
+  // Sealed values do not compress; index keys and metadata do.
+  cf.compression = sealed ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
+  if (log) {
+    // The audit log is written once per read and rarely read back: large blocks, zstd at
+    // every level (one compression at flush; its keys only grow, so compactions move files
+    // without rewriting them). About 40 bytes per entry, against 46 with LZ4 and 134 raw.
+    table.block_size = 64 << 10;
+    cf.compression = rocksdb::kZSTD;
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Store::Families() const {
+  return {
+      {rocksdb::kDefaultColumnFamilyName, FamilyOptions(false, false)},
+      {CfName(kMetaCf), FamilyOptions(true, false)},
+      {CfName(kCurrentCf), FamilyOptions(true, false)},
+      {CfName(kHistoryCf), FamilyOptions(true, false)},
+      {CfName(kIndexCf), FamilyOptions(false, false)},
+      {CfName(kAuditCf), FamilyOptions(false, true)},
+      {CfName(kRegistryCf), FamilyOptions(true, false)},
+      {CfName(kFeedCf), FamilyOptions(false, true)},  // written once, read in order, like the log
+  };
+}
+
+Status Store::OpenSecondary(const StoreOptions& options) {
+  base_fs_ = options.base_fs ? options.base_fs : rocksdb::FileSystem::Default();
+  // No live-log hooks: a view creates and deletes no log; the primary keeps LIVE-LOGS.
+  fs_ = NewEncryptedFileSystem(base_fs_, file_keys_);
+  env_ = rocksdb::NewCompositeEnv(fs_);
+  rocksdb::DBOptions db;
+  db.paranoid_checks = true;
+  db.max_open_files = -1;  // required of a secondary: the primary may delete files it reads
+  db.file_checksum_gen_factory = rocksdb::GetFileChecksumGenCrc32cFactory();
+  db.allow_mmap_reads = false;
+  db.env = env_.get();
+  db.info_log = NewInfoLog(*fs_, options.secondary_dir + "/LOG");
+  block_cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
+  HSDT_RETURN_IF_ERROR(RefuseNewerFormat(db));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status opened =
+      rocksdb::DB::OpenAsSecondary(db, dir_, options.secondary_dir, Families(), &handles, &raw);
+  if (!opened.ok()) return OpenFailure(opened, dir_, *db.info_log);
+  db_.reset(raw);
+  cfs_.assign(handles.begin() + 1, handles.end());
+  cfs_.push_back(handles[0]);
+  return Status::Ok();
+}
+
+Status Store::CatchUp() {
+  HSDT_STORE_ENTER();
+  if (!read_only_) return Status::InvalidArgument("catching up: this is the primary, not a read-only view");
+  HSDT_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the primary"));
+  return LoadDictionaries();
 }
 
 Status Store::RefuseNewerFormat(const rocksdb::DBOptions& options) {
@@ -246,6 +290,7 @@ Status Store::CheckFormat() {
   bool found = false;
   HSDT_RETURN_IF_ERROR(ReadValue(kMetaCf, kFormatKey, &value, &found));
   if (!found) {
+    if (read_only_) return Status::Corruption(dir_ + ": meta/format missing (is the database still being created?)");
     std::string v;
     base::PutBigEndian32(&v, kFormatVersion);
     rocksdb::WriteBatch batch;
@@ -306,7 +351,7 @@ Status Store::Close() {
   } finish{this};
   if (db_ == nullptr) return Status::Ok();
   Status result;
-  if (!failed_) {
+  if (!failed_ && !read_only_) {
     // Everything into table files: a closed database then needs nothing from its logs, so a
     // log lost or damaged while it is closed loses nothing.
     rocksdb::FlushOptions fo;
@@ -334,6 +379,7 @@ std::string Store::failure() const {
 
 Status Store::Writable() const {
   if (closed()) return Status::IOError("the database is closed");
+  if (read_only_) return Status::IOError(kReadOnlyView);
   if (failed_.load()) {
     return Status::IOError("the database is read-only after an earlier write failure (" +
                            failure() + "); reopen it once the cause is fixed");
@@ -466,6 +512,8 @@ Result<bool> Store::IndexKeyExists(std::string_view key) {
 }
 
 const rocksdb::Snapshot* Store::Snapshot() {
+  // A view has no snapshots (RocksDB's secondary): it reads as of its last catch-up.
+  if (read_only_) return nullptr;
   const Call call(this);
   return call.entered() ? db_->GetSnapshot() : nullptr;
 }
@@ -479,6 +527,7 @@ void Store::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
 
 Status Store::Sync() {
   HSDT_STORE_ENTER();
+  if (read_only_) return Status::Ok();  // a view writes nothing of its own here
   HSDT_RETURN_IF_ERROR(Writable());
   const rocksdb::Status s = db_->FlushWAL(true);
   if (!s.ok()) return Fail(s, "sync");
@@ -502,8 +551,8 @@ Result<DatabaseStats> Store::Stats() {
   if (db_->GetIntProperty(cfs_[kAuditCf], rocksdb::DB::Properties::kTotalSstFilesSize, &audit_sst)) {
     st.audit_bytes = audit_sst;
   }
-  st.read_only = failed_.load();
-  st.read_only_reason = failure();
+  st.read_only = failed_.load() || read_only_;
+  st.read_only_reason = read_only_ ? std::string(kReadOnlyView) : failure();
   return st;
 }
 

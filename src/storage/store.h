@@ -149,7 +149,8 @@ class Store final {
   bool syncs() const { return sync_; }
   Result<std::vector<std::uint64_t>> ListIds(std::uint64_t after, std::size_t limit);
 
-  // A consistent view for multi-family scans (Check); released with ReleaseSnapshot.
+  // A consistent view for multi-family scans (Check); released with ReleaseSnapshot. Null on a
+  // read-only view, which reads as of its last catch-up (one that runs meanwhile shows through).
   const rocksdb::Snapshot* Snapshot();
   void ReleaseSnapshot(const rocksdb::Snapshot* snapshot);
 
@@ -212,6 +213,33 @@ class Store final {
 
   // Read-only after an I/O error: the reason, empty while writable.
   std::string failure() const;
+  // A read-only view (StoreOptions::read_only): reads what the primary had written when the
+  // view opened or last caught up.
+  bool read_only() const { return read_only_; }
+  // A read-only view reads what the primary has written since (its table files and the tail of
+  // its log) and the dictionaries it trained. Returns IOError naming the failure; InvalidArgument
+  // on a primary.
+  Status CatchUp();
+
+  // The audit spool of read-only views (docs/security.md, "Read-only views"): files under
+  // `dir`/audit-spool/, through the encrypted file layer, each a sequence of frames (length u32
+  // ‖ bytes); an empty frame ends a file its writer closed.
+  class SpoolWriter {
+   public:
+    virtual ~SpoolWriter() = default;
+    virtual const std::string& name() const = 0;
+    // Appends one frame (not empty); with `sync`, makes it durable first.
+    virtual Status Append(std::string_view frame, bool sync) = 0;
+    // Appends the end frame, syncs and closes.
+    virtual Status Finish() = 0;
+  };
+  // A new spool file (created 0700 with its directory); works on a read-only view.
+  Result<std::unique_ptr<SpoolWriter>> CreateSpool();
+  // Calls `visit(name, frames, finished)` for every spool file, frames in order, up to the last
+  // whole one (a torn tail is left for later); `finished` when the end frame was read.
+  Status ReadSpools(const std::function<Status(const std::string& name, const std::vector<std::string>& frames,
+                                               bool finished)>& visit);
+  Status RemoveSpool(const std::string& name);
 
   // When the store was opened accepting a damaged write-ahead log and it was damaged: what the
   // strict open reported (commits after the damage are lost). Empty otherwise.
@@ -229,6 +257,9 @@ class Store final {
   Store() = default;
   Status OpenDb(const StoreOptions& options, bool create);
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
+  Status OpenSecondary(const StoreOptions& options);
+  rocksdb::ColumnFamilyOptions FamilyOptions(bool sealed, bool log) const;
+  std::vector<rocksdb::ColumnFamilyDescriptor> Families() const;
   Status InstallKeys() HSDT_REQUIRES(keyring_mu_);
   // Hands the keyring's sub-keys of `purpose` to `sink` (copies).
   Status Deliver(crypto::Purpose purpose, const SubkeySink& sink) HSDT_REQUIRES(keyring_mu_);
@@ -261,6 +292,8 @@ class Store final {
   static constexpr int kStripes = 256;
 
   std::string dir_;
+  bool read_only_ = false;
+  std::shared_ptr<rocksdb::Cache> block_cache_;
   const base::Clock* clock_ = nullptr;
   bool sync_ = true;
   std::atomic<std::uint32_t> training_threshold_{0};
@@ -316,7 +349,7 @@ class Store final {
 Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
 // A snapshot held for a scope: the scans made with get() see one state of every family (Check).
-// get() is null when the store is closed.
+// get() is null when the store is closed, and on a read-only view (no snapshots there).
 class HeldSnapshot final {
  public:
   explicit HeldSnapshot(Store& store) : store_(store), snapshot_(store.Snapshot()) {}

@@ -28,6 +28,7 @@ Status Store::LoadDictionaries() {
                                 [&](std::string_view k, std::string_view v) -> Result<Next> {
     if (k.size() != sizeof(kDictPrefix) - 1 + 4) return Status::Corruption("meta/dict: bad key");
     const std::uint32_t id = base::GetBigEndian32(k.data() + k.size() - 4);
+    if (compressor_.HasDictionary(id)) return Next::kContinue;  // a view catching up has it
     auto dict = sealer_.Open(ValueType::kDictionary, id, v);
     if (!dict.ok()) return dict.status().WithPrefix("meta/dict/" + std::to_string(id));
     HSDT_RETURN_IF_ERROR(compressor_.AddDictionary(id, dict->view()));

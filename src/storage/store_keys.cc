@@ -50,6 +50,7 @@ void Store::UnwatchSubkeys(std::uint64_t watch_id) {
 }
 
 Status Store::ChangeKeyring(const std::function<Status(Keyring*)>& change) {
+  if (read_only_) return Status::IOError(kReadOnlyView);
   HSDT_ASSIGN_OR_RETURN(Keyring next, keyring_->Clone());
   HSDT_RETURN_IF_ERROR(change(&next));
   HSDT_RETURN_IF_ERROR(Keyring::Write(dir_, next.Serialize()));

@@ -27,6 +27,11 @@ using SnapshotHandle = const rocksdb::Snapshot*;
 // The file system under the encryption layer (null: the local one); tests inject faults there.
 using BaseFileSystem = std::shared_ptr<rocksdb::FileSystem>;
 
+// What a write to a read-only view is told.
+inline constexpr char kReadOnlyView[] =
+    "a read-only view (OpenOptions::read_only) writes nothing: make the change in the process that "
+    "opened the database for writing";
+
 enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kFeedCf, kCfCount };
 const char* CfName(Cf cf);
 
@@ -42,6 +47,10 @@ struct StoreOptions {
   // Damage before the end of the write-ahead log: false refuses to open (Corruption naming the
   // file); true opens with what precedes the damage and reports it in log_damage().
   bool accept_log_damage = false;
+  // A read-only view beside a running primary (RocksDB's secondary instance): nothing is
+  // written to `dir`; `secondary_dir` (required) receives the view's own info log.
+  bool read_only = false;
+  std::string secondary_dir;
 };
 
 // One version's change record (history); its codec is schema's.

@@ -167,6 +167,27 @@ expect 0 "backup-verify" -- "$hsdt" backup-verify "$tmp/backups" --key-file "$tm
 expect 0 "restore" -- "$hsdt" restore --from "$tmp/backups" --db "$tmp/restored" --key-file "$tmp/key.hex"
 expect 0 "restored database checks clean" -- "${as_admin[@]}" "$hsdt" check --db "$tmp/restored" --key-file "$tmp/key.hex"
 expect 0 "rekey" -- "${as_admin[@]}" "$hsdt" rekey "${k[@]}"
+# A second process reads beside the one that has the database open (a follower of the feed).
+"${as_editor[@]}" "$hsdt" changes "${k[@]}" --follow >"$tmp/follow.out" 2>"$tmp/follow.err" &
+follower=$!
+for _ in $(seq 1 300); do  # open once it has printed the feed so far
+  [ -s "$tmp/follow.out" ] && break
+  sleep 0.1
+done
+expect 7 "a second writer is busy, and told how to read beside it" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id"
+check "read-only" "$tmp/err" "the Busy message names --read-only"
+expect 0 "get --read-only beside the primary" -- "${as_editor[@]}" "$hsdt" get "${k[@]}" "$id" --read-only
+check '"given":"Nhung"' "$tmp/out" "the view reads the dossier"
+expect 7 "put --read-only is refused" -- sh -c "\"\$@\" < \"$sample\"" _ "${as_editor[@]}" "$hsdt" put "${k[@]}" "${src[@]}" --read-only
+check "read-only view" "$tmp/err" "the refusal says it is a read-only view"
+expect 0 "changes --read-only" -- "${as_editor[@]}" "$hsdt" changes "${k[@]}" --read-only
+check "	dossier	" "$tmp/out" "the view reads the feed"
+kill -TERM "$follower"
+wait "$follower"
+[ $? -eq 0 ] && echo "ok: the follower stops on SIGTERM" || { echo "FAIL: the follower did not stop cleanly"; cat "$tmp/follow.err"; failures=$((failures + 1)); }
+expect 0 "the primary links the views' audit entries" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 100000
+check "(read-only view)" "$tmp/out" "the view's reads are in the audit log"
+
 expect 0 "account reset" -- "${as_admin[@]}" "$hsdt" account reset anlac.editor "${k[@]}" --report-number 3/BC --report-date 2024-05-02
 check "temporary password" "$tmp/out" "reset prints a temporary password"
 expect 0 "passwd" -- "${as_admin[@]}" HSDT_NEW_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" passwd "${k[@]}"

@@ -315,6 +315,15 @@ hsdt_status hsdt_options_set_time_zone(hsdt_options* o, const char* time_zone) {
   });
 }
 
+hsdt_status hsdt_options_set_read_only(hsdt_options* o, bool value, int64_t catch_up_micros) {
+  return SetOption(o, [&](hsdt::OpenOptions& x) {
+    if (catch_up_micros < 0) return SetError(HSDT_INVALID_ARGUMENT, "catch_up_micros: negative");
+    x.read_only = value;
+    x.catch_up_micros = catch_up_micros;
+    return HSDT_OK;
+  });
+}
+
 hsdt_status hsdt_parse_instant(const char* text, const char* time_zone, bool end_of_day, int64_t* out_micros) {
   if (out_micros == nullptr) return SetError(HSDT_MISUSE, "out_micros: NULL; expected a pointer");
   *out_micros = 0;

@@ -136,6 +136,11 @@ hsdt_status hsdt_db_train_dictionary(hsdt_db* db, hsdt_session* session, uint32_
   });
 }
 
+hsdt_status hsdt_db_catch_up(hsdt_db* db) {
+  if (hsdt_status s = CheckDb(db); s != HSDT_OK) return s;
+  return Guard([&] { return FromStatus(db->db->CatchUp()); });
+}
+
 hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_t since, size_t limit, int purpose,
                          char** out_json, size_t* out_len) {
   hsdt::c::ClearOut(out_json, out_len);

@@ -141,6 +141,13 @@ HSDT_EXPORT hsdt_status hsdt_options_set_password_cost(hsdt_options* options, in
  * Since: ABI 1.1 */
 HSDT_EXPORT hsdt_status hsdt_options_set_time_zone(hsdt_options* options, const char* time_zone);
 
+/* With `value`, open a read-only view beside a process that has the database open for writing
+ * (docs/security.md, "Read-only views"): same key, sessions and policy; every write fails with
+ * HSDT_IO_ERROR; the view catches up with the primary before a call at most every
+ * `catch_up_micros` (>= 0; 100000 by default), or at hsdt_db_catch_up. Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_options_set_read_only(hsdt_options* options, bool value,
+                                                   int64_t catch_up_micros);
+
 /* Parses an instant into *out_micros (microseconds since the Unix epoch, UTC):
  * "2026-12-02T02:17:22+07:00" or "...Z" (the offset is honoured), a local "2026-12-02T02:17:22"
  * in `time_zone`, or a date "2026-12-02": the start of that day in `time_zone`, or with
@@ -170,6 +177,9 @@ HSDT_EXPORT void hsdt_session_free(hsdt_session* session);
 HSDT_EXPORT hsdt_status hsdt_change_password(hsdt_db* db, hsdt_session* session,
                                              const char* old_password, const char* new_password);
 
+/* A read-only view reads now what the primary has written. HSDT_INVALID_ARGUMENT on a database
+ * opened for writing. Not audited (nothing is read for a session). Since: ABI 1.2 */
+HSDT_EXPORT hsdt_status hsdt_db_catch_up(hsdt_db* db);
 /* Makes every acknowledged commit durable (for databases opened without sync). */
 HSDT_EXPORT hsdt_status hsdt_db_sync(hsdt_db* db, hsdt_session* session);
 /* Integrity check; *out_json is {"dossiers":N,"versions":N,"indexEntries":N,"problems":[...]}. */

@@ -14,6 +14,10 @@
 //                                   Rekey takes it, handed in, to reseal the registry family
 //   3. Store::stripes_              LockStripes: exclusive, every stripe of a commit in one call,
 //                                   in ascending index order; StripeOf: shared, one at a time
+//   3.5 AuditLog::spool_mu_         a read-only view's spooling, the primary's linking of the
+//                                   spools (which submits to the commit queue under it);
+//       Database::Impl::catch_up_mu_ a view's catching up (the store, the registry's and the
+//                                   cache's leaves); never held with spool_mu_
 //   4. Store::train_mu_             dictionary training (a commit trains under its stripes)
 //      CommitQueue::mu_             the commit queue (a commit waits for its group under its
 //                                   stripes; released while a group is written); never held

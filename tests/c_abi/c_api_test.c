@@ -486,6 +486,30 @@ int main(int argc, char** argv) {
   hsdt_session_free(other);
 
   abi_1_2_calls(db, admin, editor, id);
+  {
+    /* A read-only view beside the open database reads, and refuses writes. */
+    hsdt_options* view_options = NULL;
+    hsdt_db* view = NULL;
+    hsdt_session* reader = NULL;
+    CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, NULL, &view) == HSDT_BUSY);
+    CHECK(strstr(hsdt_last_error(), "read_only") != NULL);
+    CHECK(hsdt_options_create(&view_options) == HSDT_OK);
+    CHECK(hsdt_options_set_read_only(view_options, true, -1) == HSDT_INVALID_ARGUMENT);
+    CHECK(hsdt_options_set_read_only(view_options, true, 0) == HSDT_OK);
+    CHECK(hsdt_db_open(path, HSDT_KEY_RAW, key, sizeof key, view_options, &view) == HSDT_OK);
+    CHECK(hsdt_db_catch_up(view) == HSDT_OK);
+    CHECK(hsdt_db_catch_up(db) == HSDT_INVALID_ARGUMENT);
+    CHECK(hsdt_login(view, "anlac.editor", "cán bộ phường An Lạc 2024", &reader) == HSDT_OK);
+    CHECK(hsdt_dossier_get(view, reader, id, 0, &json, &len, &version) == HSDT_OK);
+    CHECK(strstr(json, "\"given\":\"Nhung\"") != NULL);
+    hsdt_free(json);
+    CHECK(hsdt_dossier_change_status(view, reader, id, version, "dangCongTac", "", "4/QĐ", "2024-01-04", &version) ==
+          HSDT_IO_ERROR);
+    CHECK(strstr(hsdt_last_error(), "read-only view") != NULL);
+    hsdt_session_free(reader);
+    CHECK(hsdt_db_close(view) == HSDT_OK);
+    hsdt_options_free(view_options);
+  }
   null_outputs_change_nothing(db, admin, editor, id, sample);
 
   /* The audit log verifies, and holds the refusals. */

@@ -93,13 +93,17 @@ def library_version() -> str:
 def open(path: str, passphrase: Optional[str] = None, *, raw_key: Optional[bytes] = None,
          create: bool = False, first_admin: Optional[Tuple[str, str, str]] = None, sync: bool = True,
          kdf_cost: Optional[int] = None, password_cost: Optional[int] = None,
-         time_zone: Optional[str] = None, record_cache_bytes: Optional[int] = None) -> "Database":
+         time_zone: Optional[str] = None, record_cache_bytes: Optional[int] = None,
+         read_only: bool = False, catch_up_micros: int = 100_000) -> "Database":
     """Opens (with ``create``, creates) the database in ``path``.
 
     Give exactly one of ``passphrase`` (stretched with Argon2id) and ``raw_key`` (32 bytes).
     Creating needs ``first_admin`` = (user name, display name, password). ``sync=False`` leaves
     commits unsynced until :meth:`Database.sync` (bulk loads). ``kdf_cost``/``password_cost``: 0
     (tests only) to 3. ``time_zone``: an IANA id for civil dates (default Asia/Ho_Chi_Minh).
+    ``read_only``: a read-only view beside the process that has the database open (writes raise
+    :class:`IoError`; it catches up at most every ``catch_up_micros`` or at
+    :meth:`Database.catch_up`).
 
     Raises :class:`BadKey` for a wrong key, :class:`NotFound` when there is no database and
     ``create`` is false, :class:`Busy` when another process has it open.
@@ -123,6 +127,8 @@ def open(path: str, passphrase: Optional[str] = None, *, raw_key: Optional[bytes
             check(L.hsdt_options_set_password_cost(options, password_cost))
         if time_zone is not None:
             check(L.hsdt_options_set_time_zone(options, enc(time_zone)))
+        if read_only:
+            check(L.hsdt_options_set_read_only(options, True, catch_up_micros))
         if record_cache_bytes is not None:
             check(L.hsdt_options_set_record_cache_bytes(options, record_cache_bytes))
         handle = VP()
@@ -168,6 +174,10 @@ class Database:
 
     def _h(self) -> int:
         return _native.require_open(self._handle, "the database")
+
+    def catch_up(self) -> None:
+        """A read-only view: reads now what the primary has written."""
+        check(lib().hsdt_db_catch_up(self._h()))
 
     def login(self, user_name: str, password: str) -> "Session":
         """Logs in; a wrong user name and a wrong password give the same PermissionDenied."""

@@ -42,6 +42,8 @@ _PROTOTYPES = {
     "hsdt_options_set_record_cache_bytes": ([VP, SIZE], INT),
     "hsdt_options_set_first_admin": ([VP, C_STR, C_STR, C_STR], INT),
     "hsdt_options_set_time_zone": ([VP, C_STR], INT),
+    "hsdt_options_set_read_only": ([VP, BOOL, I64], INT),
+    "hsdt_db_catch_up": ([VP], INT),
     "hsdt_parse_instant": ([C_STR, C_STR, BOOL, ctypes.POINTER(I64)], INT),
     "hsdt_db_open": ([C_STR, INT, C_STR, SIZE, VP, ctypes.POINTER(VP)], INT),
     "hsdt_db_close": ([VP], INT),

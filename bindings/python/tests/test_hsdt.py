@@ -170,6 +170,20 @@ class PackageTest(unittest.TestCase):
         with self.assertRaises(hsdt.NotFound):
             self.db.remove_change_observer(observer_id)
 
+    def test_a_read_only_view_beside_the_open_database(self):
+        dossier_id, _ = self.editor.create(SAMPLE, source=SOURCE)
+        with self.assertRaises(hsdt.Busy) as e:
+            hsdt.open(self.path, passphrase="khóa thử nghiệm")
+        self.assertIn("read_only", str(e.exception))
+        with hsdt.open(self.path, passphrase="khóa thử nghiệm", read_only=True, catch_up_micros=0) as view:
+            with view.login("anlac.editor", EDITOR_PASSWORD) as reader:
+                d = reader.get(dossier_id)
+                self.assertEqual(d.version, 1)
+                self.editor.update(dossier_id, 1, dict(d, phone="0909000111"), source=SOURCE)
+                self.assertEqual(reader.get(dossier_id).version, 2)  # caught up before the call
+                with self.assertRaises(hsdt.IoError):
+                    reader.update(dossier_id, 2, d, source=SOURCE)
+
     def test_closed_database_is_misuse(self):
         self.db.close()
         self.db.close()  # a second close does nothing

@@ -255,29 +255,36 @@ Result<IndexReport> Database::Impl::VerifyIndexes(bool repair) {
   });
 }
 
-Status Database::Impl::CheckIndexFormat() {
+namespace {
+
+// Whether the stored index layout is this library's; UnsupportedFormat if it is newer.
+Result<bool> IndexFormatIsCurrent(storage::Store& store) {
   std::string value;
   bool found = false;
-  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, db::kIndexFormatKey, &value, &found));
+  HSDT_RETURN_IF_ERROR(store.Get(storage::kMetaCf, db::kIndexFormatKey, &value, &found));
   std::string current;
   base::PutBigEndian32(&current, db::kIndexFormat);
-  if (found && value == current) return Status::Ok();
+  if (found && value == current) return true;
+  if (found && value.size() == 4 && base::GetBigEndian32(value.data()) > db::kIndexFormat) {
+    return Status::UnsupportedFormat("index format " + std::to_string(base::GetBigEndian32(value.data())) +
+                                     " is newer than this library's " + std::to_string(db::kIndexFormat));
+  }
+  return false;
+}
+
+}  // namespace
+
+Status Database::Impl::CheckIndexFormat() {
+  HSDT_ASSIGN_OR_RETURN(bool current, IndexFormatIsCurrent(*store_));
+  if (current) return Status::Ok();
   return Status::UnsupportedFormat("the indexes are not in this library's layout (index format " +
                                    std::to_string(db::kIndexFormat) +
                                    "): open the database for writing once, which rebuilds them");
 }
 
 Status Database::Impl::UpgradeIndexes() {
-  std::string value;
-  bool found = false;
-  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, db::kIndexFormatKey, &value, &found));
-  std::string current;
-  base::PutBigEndian32(&current, db::kIndexFormat);
-  if (found && value == current) return Status::Ok();
-  if (found && value.size() == 4 && base::GetBigEndian32(value.data()) > db::kIndexFormat) {
-    return Status::UnsupportedFormat("index format " + std::to_string(base::GetBigEndian32(value.data())) +
-                                     " is newer than this library's " + std::to_string(db::kIndexFormat));
-  }
+  HSDT_ASSIGN_OR_RETURN(bool up_to_date, IndexFormatIsCurrent(*store_));
+  if (up_to_date) return Status::Ok();
   if (store_->dossier_count() > 0) {
     HSDT_ASSIGN_OR_RETURN(IndexReport report, VerifyIndexes(true));
     AuditRecord e;
@@ -290,7 +297,9 @@ Status Database::Impl::UpgradeIndexes() {
                " entries rebuilt";
     HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
   }
-  return store_->WriteOps({{storage::kMetaCf, db::kIndexFormatKey, current, false}}, true);
+  std::string format;
+  base::PutBigEndian32(&format, db::kIndexFormat);
+  return store_->WriteOps({{storage::kMetaCf, db::kIndexFormatKey, format, false}}, true);
 }
 
 }  // namespace hsdt

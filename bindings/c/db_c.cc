@@ -46,7 +46,13 @@ hsdt_status hsdt_db_close(hsdt_db* db) {
   }
   return Guard([&] {
     std::unique_ptr<hsdt_db> owned(db);
-    return FromStatus(owned->db->Close());
+    const hsdt::Status closed = owned->db->Close();
+    if (closed.code() == hsdt::StatusCode::kInvalidArgument) {
+      // Called from a change observer: the handle stays open and registered.
+      hsdt::c::RegisterHandle(owned.release(), hsdt::c::HandleKind::kDb);
+      return SetError(HSDT_MISUSE, closed.message());
+    }
+    return FromStatus(closed);
   });
 }
 

@@ -161,7 +161,8 @@ HSDT_EXPORT hsdt_status hsdt_parse_instant(const char* text, const char* time_zo
  * Returns HSDT_BAD_KEY for a wrong key, HSDT_NOT_FOUND if there is no database. */
 HSDT_EXPORT hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key,
                                      size_t key_len, const hsdt_options* options, hsdt_db** out);
-/* Closes and releases `db` (always, even when it returns an error of the final sync). */
+/* Closes and releases `db` (always, even when it returns an error of the final sync; but from a
+ * change observer it is HSDT_MISUSE and `db` stays open). */
 HSDT_EXPORT hsdt_status hsdt_db_close(hsdt_db* db);
 
 /* ---- sessions: every call below that takes an hsdt_session is checked by the policy and
@@ -299,7 +300,8 @@ HSDT_EXPORT hsdt_status hsdt_changes(hsdt_db* db, hsdt_session* session, uint64_
                                      int purpose, char** out_json, size_t* out_len);
 /* Called after commits that change something, with the latest such commit's position, on a
  * thread of the library (never two calls at once; calls coalesce). It may call the library
- * with `db` (hsdt_changes, reads, writes) but must not close it. */
+ * with `db` (hsdt_changes, reads, writes); hsdt_db_close from it is HSDT_MISUSE (the handle stays
+ * open). */
 typedef void (*hsdt_change_fn)(void* user_data, uint64_t position);
 /* Registers `fn`; *out_id (may be NULL) is its id for hsdt_change_observer_remove. Observers are
  * not called after hsdt_db_close returns. Since: ABI 1.2 */

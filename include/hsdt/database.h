@@ -397,7 +397,8 @@ class Database final {
   // of the latest such commit: on one thread of the library, never two calls at once, in
   // increasing positions (calls coalesce while one runs, so a call may stand for several
   // commits: read the feed from the last position you handled). No library lock is held while
-  // it runs: it may call this Database (Changes, Get, writes), but not Close or the destructor.
+  // it runs: it may call this Database (Changes, Get, writes); Close from it is refused
+  // (InvalidArgument, nothing closed), and the destructor must not run there.
   // An exception it throws is swallowed. Observers are not called after Close returns.
   // Returns:   its id (1, 2, ...); InvalidArgument for an empty function; ResourceExhausted.
   // Threads:   default. Since: 1.0

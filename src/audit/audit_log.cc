@@ -159,6 +159,7 @@ Result<std::string> AuditLog::SpoolMac(std::uint32_t generation, const std::stri
 // the generation and the entry.
 Status AuditLog::Spool(const AuditRecord& entry, bool sync) {
   std::lock_guard lock(spool_mu_);
+  if (spool_stopped_) return Status::IOError("the database is closed");
   if (!spool_) {
     HSDT_ASSIGN_OR_RETURN(spool_, store_->CreateSpool());
     spooled_ = 0;
@@ -170,7 +171,13 @@ Status AuditLog::Spool(const AuditRecord& entry, bool sync) {
   base::PutBigEndian32(&frame, generation);
   frame += record;
   frame += mac;
-  HSDT_RETURN_IF_ERROR(spool_->Append(frame, sync));
+  if (Status appended = spool_->Append(frame, sync); !appended.ok()) {
+    // The file may now end mid-frame: the next entry starts a new one. This one stays linked up
+    // to its last whole frame.
+    spool_->Abandon();
+    spool_.reset();
+    return appended;
+  }
   ++spooled_;
   return Status::Ok();
 }
@@ -194,7 +201,10 @@ Result<std::uint64_t> AuditLog::IngestSpool(const std::string& name, const std::
   std::string value;
   bool found = false;
   HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, watermark_key, &value, &found));
-  std::uint64_t done = found && value.size() == 8 ? base::GetBigEndian64(value.data()) : 0;
+  if (found && value.size() != 8) return Status::Corruption("meta/" + watermark_key + ": bad length");
+  // kRejected: a frame of this file failed authentication; nothing more of it is linked.
+  constexpr std::uint64_t kRejected = UINT64_MAX;
+  const std::uint64_t done = found ? base::GetBigEndian64(value.data()) : 0;
   auto watermark = [&](std::uint64_t n) {
     std::string v;
     base::PutBigEndian64(&v, n);
@@ -231,14 +241,14 @@ Result<std::uint64_t> AuditLog::IngestSpool(const std::string& name, const std::
       rejected.target = name;
       rejected.rule = "spool-authentication";
       rejected.reason = problem + "; the rest of the file is not linked";
-      HSDT_RETURN_IF_ERROR(Append(std::move(rejected), watermark(frames.size()), true, true).status());
-      finished = true;
+      HSDT_RETURN_IF_ERROR(Append(std::move(rejected), watermark(kRejected), true, true).status());
       break;
     }
     const bool last = i + 1 == frames.size();
     HSDT_RETURN_IF_ERROR(Append(std::move(entry), watermark(i + 1), last, last).status());
     ++linked;
   }
+  // Removed only once its view has ended it: a view still writing keeps its file.
   if (finished) HSDT_RETURN_IF_ERROR(store_->RemoveSpool(name));
   return linked;
 }
@@ -314,6 +324,7 @@ Status AuditLog::Flush() { return queue_ ? queue_->Flush() : Status::Ok(); }
 Status AuditLog::Stop() {
   if (view_) {
     std::lock_guard lock(spool_mu_);
+    spool_stopped_ = true;
     if (!spool_) return Status::Ok();
     Status finished = spool_->Finish();
     spool_.reset();

@@ -137,6 +137,7 @@ class AuditLog final : private storage::CommitHook {
   std::mutex spool_mu_;  // rank 3.5 (storage/store.h): a view's Append, the primary's IngestSpools
   std::unique_ptr<storage::Store::SpoolWriter> spool_;
   std::uint64_t spooled_ = 0;  // frames in spool_
+  bool spool_stopped_ = false;  // Stop ran: no new spool file
   bool view_ = false;
   std::unique_ptr<storage::CommitQueue> queue_;  // last: stopped first
 };

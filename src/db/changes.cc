@@ -53,14 +53,17 @@ std::uint64_t ChangeNotifier::Add(Observer observer) {
   std::lock_guard lock(mu_);
   const std::uint64_t id = next_id_++;
   observers_.emplace(id, std::make_shared<const Observer>(std::move(observer)));
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { Run(); });
+  if (!thread_.joinable() && !stopping_) {
+    thread_ = std::thread([this] { Run(); });
+    thread_id_ = thread_.get_id();
+  }
   return id;
 }
 
 bool ChangeNotifier::Remove(std::uint64_t id) {
   std::unique_lock lock(mu_);
   if (observers_.erase(id) == 0) return false;
-  if (std::this_thread::get_id() != thread_.get_id()) {
+  if (std::this_thread::get_id() != thread_id_) {
     returned_.wait(lock, [&] { return running_ != id; });
   }
   return true;
@@ -78,6 +81,11 @@ void ChangeNotifier::Notify(std::uint64_t position) {
   wake_.notify_one();
 }
 
+bool ChangeNotifier::OnThread() {
+  std::lock_guard lock(mu_);
+  return thread_id_ != std::thread::id() && std::this_thread::get_id() == thread_id_;
+}
+
 void ChangeNotifier::Stop() {
   std::thread thread;
   {
@@ -86,8 +94,14 @@ void ChangeNotifier::Stop() {
     thread = std::move(thread_);
   }
   wake_.notify_one();
-  if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
-  if (thread.joinable()) thread.detach();  // Close from an observer: it returns, then the thread ends
+  if (!thread.joinable()) return;
+  if (thread.get_id() == std::this_thread::get_id()) {
+    // The destructor run from an observer (documented misuse; Close refuses it): joining
+    // itself would throw. The thread ends when the observer returns.
+    thread.detach();
+    return;
+  }
+  thread.join();
 }
 
 void ChangeNotifier::Run() {

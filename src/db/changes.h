@@ -40,7 +40,10 @@ class ChangeNotifier final {
   // A commit at `position` was written.
   void Notify(std::uint64_t position);
   // Waits for a call in progress and stops the thread; later Notify calls do nothing.
+  // REQUIRES: not called from an observer (OnThread).
   void Stop();
+  // True on the notifier's own thread (inside an observer).
+  bool OnThread();
 
  private:
   void Run();
@@ -55,6 +58,7 @@ class ChangeNotifier final {
   std::uint64_t running_ = 0;    // the id of the observer being called, 0 if none
   bool stopping_ = false;
   std::thread thread_;
+  std::thread::id thread_id_;  // thread_'s, kept after Stop moves thread_ out
 };
 
 }  // namespace hsdt::db

@@ -96,20 +96,31 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
       }
       if (faults.empty()) {
         std::vector<storage::BatchOp> ops;
-        for (auto& v : sealed) {
-          for (auto& op : v.prepared.ops) ops.push_back(std::move(op));
+        std::vector<storage::FeedItem> feed;
+        for (std::size_t i = 0; i < sealed.size(); ++i) {
+          for (auto& op : sealed[i].prepared.ops) ops.push_back(std::move(op));
+          storage::FeedItem item;  // each dossier created is in the change feed, as one commit
+          item.subject = static_cast<std::uint8_t>(ChangeSubject::kDossier);
+          item.kind = static_cast<std::uint8_t>(ChangeKind::kCreate);
+          item.version = sealed[i].prepared.meta.version;
+          item.recorded_at_micros = sealed[i].prepared.meta.recorded_at_micros;
+          item.id = db::FormatId(ids[i]);
+          item.unit = ManagingUnitOf(*sealed[i].record);
+          feed.push_back(std::move(item));
         }
         const std::string first = db::FormatId(ids.front()), last = db::FormatId(ids.back());
         AuditRecord entry = EntryFor(*access, Action::kCreateDossier, "import " + first + ".." + last, Purpose::kNone,
                                      ctx.reason + " (import of " + std::to_string(batch.size()) + " dossiers, lines " +
                                          std::to_string(batch.front().number) + "-" +
                                          std::to_string(batch.back().number) + ")");
-        HSDT_RETURN_IF_ERROR(Apply({std::move(entry), std::move(ops), Wait::kDurable, [&] {
-                                      for (std::size_t i = 0; i < sealed.size(); ++i) {
-                                        report.ids.push_back(db::FormatId(ids[i]));
-                                        FinishVersion(std::move(sealed[i]));
-                                      }
-                                    }}).status());
+        Change change{std::move(entry), std::move(ops), Wait::kDurable, [&] {
+                        for (std::size_t i = 0; i < sealed.size(); ++i) {
+                          report.ids.push_back(db::FormatId(ids[i]));
+                          FinishVersion(std::move(sealed[i]));
+                        }
+                      }};
+        change.feed = std::move(feed);
+        HSDT_RETURN_IF_ERROR(Apply(std::move(change)).status());
         report.imported += batch.size();
         ++report.batches_committed;
       }

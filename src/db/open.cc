@@ -149,7 +149,12 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
 }  // namespace testing_hooks
 
 Status Database::Close() {
-  return db::Guard([&] { return impl_->Close(); });
+  return db::Guard([&]() -> Status {
+    if (impl_->notifier().OnThread()) {
+      return Status::InvalidArgument("Close: called from a change observer; close from another thread");
+    }
+    return impl_->Close();
+  });
 }
 
 Status Database::CatchUp() {

@@ -236,11 +236,14 @@ class Store final {
     virtual Status Append(std::string_view frame, bool sync) = 0;
     // Appends the end frame, syncs and closes.
     virtual Status Finish() = 0;
+    // Closes without the end frame (after a failed append: the file may end mid-frame).
+    virtual void Abandon() = 0;
   };
   // A new spool file (created 0700 with its directory); works on a read-only view.
   Result<std::unique_ptr<SpoolWriter>> CreateSpool();
   // Calls `visit(name, frames, finished)` for every spool file, frames in order, up to the last
-  // whole one (a torn tail is left for later); `finished` when the end frame was read.
+  // whole one (a torn tail is left for later); `finished` when the end frame was read. A file
+  // that cannot be opened or read is skipped this time.
   Status ReadSpools(const std::function<Status(const std::string& name, const std::vector<std::string>& frames,
                                                bool finished)>& visit);
   Status RemoveSpool(const std::string& name);

@@ -3,6 +3,7 @@
 // feed keeps an exact copy across restarts and concurrent writers; observers are told.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -79,6 +80,24 @@ TEST(ChangesTest, EveryChangeHasAPositionInCommitOrderNamingItsAuditEntry) {
     EXPECT_NE((*audit)[0].target.find(w->id), std::string::npos) << (*audit)[0].target;
   }
   EXPECT_EQ(entries[0].recorded_at_micros, w->recorded_at_micros);
+
+  // An import batch is one commit: each dossier it creates is in the feed, at one position.
+  const std::string jsonl = [] {
+    std::string out;
+    for (int n = 10; n < 12; ++n) {
+      std::string line = DossierOf(kUnitA, n);
+      line.erase(std::remove(line.begin(), line.end(), '\n'), line.end());
+      out += line + "\n";
+    }
+    return out;
+  }();
+  auto imported = db->Import(db.editor, jsonl, ImportOptions{}, Ctx("nhập"));
+  ASSERT_TRUE(imported.ok() && imported->imported == 2) << imported.status().ToString();
+  const auto after_import = DossierEntries(All(*db.db, db.editor, entries.back().position));
+  ASSERT_EQ(after_import.size(), 2u);
+  EXPECT_EQ(after_import[0].id, imported->ids[0]);
+  EXPECT_EQ(after_import[1].kind, ChangeKind::kCreate);
+  EXPECT_EQ(after_import[0].position, after_import[1].position);
 
   // Registry changes are in the feed too: the units and the first administrator of the
   // creation, the editor's account, for district administrators.
@@ -309,6 +328,14 @@ TEST(ChangesTest, ObserversAreToldAfterCommitsAndMayUseTheDatabase) {
   ASSERT_TRUE(db->Get(db.editor, w->id).ok());
   ASSERT_TRUE(db->RemoveChangeObserver(*id));
   ASSERT_TRUE(db->Create(db.editor, DossierOf(kUnitA, 2), Ctx()).ok());
+  // Close from an observer is refused (the observer would wait for itself).
+  std::atomic<int> close_code{-1};
+  auto closer = db->AddChangeObserver([&](std::uint64_t) { close_code = static_cast<int>(db->Close().code()); });
+  ASSERT_TRUE(closer.ok());
+  ASSERT_TRUE(db->Create(db.editor, DossierOf(kUnitA, 3), Ctx()).ok());
+  for (int i = 0; i < 3000 && close_code.load() < 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(close_code.load(), static_cast<int>(StatusCode::kInvalidArgument));
+  ASSERT_TRUE(db->RemoveChangeObserver(*closer));
   ASSERT_TRUE(db->Close().ok());
   std::lock_guard lock(mu);
   EXPECT_EQ(seen, position);  // removed: not called for the second dossier

@@ -52,6 +52,8 @@ storage::FeedItem FeedItemOf(const policy::HandOverRecord& r) {
 std::uint64_t ChangeNotifier::Add(Observer observer) {
   std::lock_guard lock(mu_);
   const std::uint64_t id = next_id_++;
+  // Commits made before anyone observed are not told: the first observer hears of later ones.
+  if (observers_.empty()) delivered_ = std::max(delivered_, latest_);
   observers_.emplace(id, std::make_shared<const Observer>(std::move(observer)));
   if (!thread_.joinable() && !stopping_) {
     thread_ = std::thread([this] { Run(); });

@@ -336,6 +336,12 @@ Status Database::Impl::ChangePassword(const Session& session, std::string_view o
   const auto& account = *live;
   e.actor = account->user_name;
   e.target = account->user_name;
+  if (store_->read_only()) {  // the refusal is audited (in the view's spool), as in Authorize
+    e.reason = storage::kReadOnlyView;
+    e.rule = "read-only-view";
+    HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());
+    return Status::IOError(storage::kReadOnlyView);
+  }
   if (!crypto::VerifyPassword(account->password_hash, old_password)) {
     e.reason = "wrong old password";
     HSDT_RETURN_IF_ERROR(Apply({std::move(e), {}, Wait::kWritten, {}}).status());

@@ -32,6 +32,14 @@ storage::FeedItem Item(ChangeSubject subject, std::uint32_t version, std::int64_
 
 }  // namespace
 
+storage::FeedItem DossierFeedItem(std::uint64_t id, ChangeKind kind, std::uint32_t version, std::int64_t micros,
+                                  std::string unit, std::string previous_unit) {
+  storage::FeedItem item = Item(ChangeSubject::kDossier, version, micros, FormatId(id), std::move(unit),
+                                std::move(previous_unit));
+  item.kind = static_cast<std::uint8_t>(kind);
+  return item;
+}
+
 storage::FeedItem FeedItemOf(const policy::AccountRecord& r) {
   return Item(ChangeSubject::kAccount, r.version, r.micros, r.user_name, r.unit);
 }

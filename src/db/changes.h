@@ -17,6 +17,10 @@
 
 namespace hsdt::db {
 
+// The feed item of a dossier version: its managing unit after the change and, when the change
+// moved it, the unit it left.
+storage::FeedItem DossierFeedItem(std::uint64_t id, ChangeKind kind, std::uint32_t version, std::int64_t micros,
+                                  std::string unit, std::string previous_unit = {});
 // The feed item of a registry record's staged version (Registry::Stage set its version and time).
 storage::FeedItem FeedItemOf(const policy::AccountRecord& r);
 storage::FeedItem FeedItemOf(const policy::UnitRecord& r);

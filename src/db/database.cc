@@ -196,17 +196,10 @@ Result<WriteResult> Database::Impl::Commit(std::uint64_t id, std::uint32_t expec
   const std::int64_t now = sealed.prepared.meta.recorded_at_micros;
   change.entry.target = VersionTarget(id, version);
   change.entry.recorded_at_micros = now;
-  storage::FeedItem item;
-  item.subject = static_cast<std::uint8_t>(ChangeSubject::kDossier);
-  item.kind = static_cast<std::uint8_t>(kind);
-  item.version = version;
-  item.recorded_at_micros = now;
-  item.id = db::FormatId(id);
-  item.unit = std::string(next.reader().managing_unit());
-  if (previous != nullptr && previous->managing_unit() != next.reader().managing_unit()) {
-    item.previous_unit = std::string(previous->managing_unit());
-  }
-  change.feed.push_back(std::move(item));
+  const std::string_view unit = next.reader().managing_unit();
+  const bool moved = previous != nullptr && previous->managing_unit() != unit;
+  change.feed.push_back(db::DossierFeedItem(id, kind, version, now, std::string(unit),
+                                            moved ? std::string(previous->managing_unit()) : std::string()));
   for (auto& op : sealed.prepared.ops) change.ops.push_back(std::move(op));
   // The version becomes visible (to Find, the feed, a reader that misses the cache) when its
   // batch is written, and the cache learns of it after: until then a reader must not find the

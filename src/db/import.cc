@@ -99,14 +99,10 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
         std::vector<storage::FeedItem> feed;
         for (std::size_t i = 0; i < sealed.size(); ++i) {
           for (auto& op : sealed[i].prepared.ops) ops.push_back(std::move(op));
-          storage::FeedItem item;  // each dossier created is in the change feed, as one commit
-          item.subject = static_cast<std::uint8_t>(ChangeSubject::kDossier);
-          item.kind = static_cast<std::uint8_t>(ChangeKind::kCreate);
-          item.version = sealed[i].prepared.meta.version;
-          item.recorded_at_micros = sealed[i].prepared.meta.recorded_at_micros;
-          item.id = db::FormatId(ids[i]);
-          item.unit = ManagingUnitOf(*sealed[i].record);
-          feed.push_back(std::move(item));
+          // Each dossier created is in the change feed, the batch one commit.
+          feed.push_back(db::DossierFeedItem(ids[i], ChangeKind::kCreate, sealed[i].prepared.meta.version,
+                                             sealed[i].prepared.meta.recorded_at_micros,
+                                             ManagingUnitOf(*sealed[i].record)));
         }
         const std::string first = db::FormatId(ids.front()), last = db::FormatId(ids.back());
         AuditRecord entry = EntryFor(*access, Action::kCreateDossier, "import " + first + ".." + last, Purpose::kNone,

@@ -1,7 +1,5 @@
 #include "storage/envelope.h"
 
-#include <hsdt/version.h>
-
 #include <cstring>
 #include <mutex>
 
@@ -10,11 +8,16 @@
 namespace hsdt::storage {
 namespace {
 
+// The layout of the associated data below, fixed at 1. It is not the database's format version
+// (kFormatVersion): a later format that keeps this layout must go on opening every value sealed
+// under it, so a format upgrade never has to reseal a database.
+constexpr std::uint32_t kAssociatedDataLayout = 1;
+
 std::string AssociatedData(ValueType type, std::uint64_t id, const EnvelopeHeader& h,
                            std::string_view extra) {
   std::string ad = "hsdt";
   ad.push_back(static_cast<char>(type));
-  base::PutBigEndian32(&ad, kFormatVersion);
+  base::PutBigEndian32(&ad, kAssociatedDataLayout);
   base::PutBigEndian64(&ad, id);
   ad.push_back(static_cast<char>(h.format));
   ad.push_back(static_cast<char>(h.codec));

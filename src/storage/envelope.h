@@ -7,9 +7,10 @@
 //   bytes 10-13 key generation
 //   rest       XChaCha20-Poly1305: nonce(24) || ciphertext || tag(16)
 //
-// The associated data binds the value type, the format version, the dossier id, the version, the
-// codec, the dictionary id and the key generation: a value copied to another key, id or version,
-// or its header edited, fails authentication.
+// The associated data binds the value type, the layout of the associated data (1; not the
+// database's format version, so a format upgrade keeps old values readable), the dossier id, the
+// version, the codec, the dictionary id and the key generation: a value copied to another key,
+// id or version, or its header edited, fails authentication.
 #pragma once
 
 #include <cstdint>

@@ -30,7 +30,7 @@ struct hsdt_options {
 
 namespace hsdt::c {
 
-enum class HandleKind : int { kDb = 1, kSession = 2, kOptions = 3 };
+enum class HandleKind : int { kDb = 1, kSession = 2, kOptions = 3, kAttachmentWriter = 4, kAttachmentReader = 5 };
 
 // Records `handle` as a live handle of `kind`. Throws std::bad_alloc (inside a Guard).
 void RegisterHandle(const void* handle, HandleKind kind);

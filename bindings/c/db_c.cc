@@ -47,10 +47,11 @@ hsdt_status hsdt_db_close(hsdt_db* db) {
   return Guard([&] {
     std::unique_ptr<hsdt_db> owned(db);
     const hsdt::Status closed = owned->db->Close();
-    if (closed.code() == hsdt::StatusCode::kInvalidArgument) {
-      // Called from a change observer: the handle stays open and registered.
+    if (closed.code() == hsdt::StatusCode::kInvalidArgument || closed.code() == hsdt::StatusCode::kBusy) {
+      // Called from a change observer, or attachment handles still open: the handle stays open
+      // and registered.
       hsdt::c::RegisterHandle(owned.release(), hsdt::c::HandleKind::kDb);
-      return SetError(HSDT_MISUSE, closed.message());
+      return SetError(closed.code() == hsdt::StatusCode::kBusy ? HSDT_BUSY : HSDT_MISUSE, closed.message());
     }
     return FromStatus(closed);
   });

@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define HSDT_ABI_VERSION_MAJOR 1
-#define HSDT_ABI_VERSION_MINOR 2
+#define HSDT_ABI_VERSION_MINOR 3
 /* Bytes of a raw key. */
 #define HSDT_KEY_BYTES 32
 
@@ -162,7 +162,8 @@ HSDT_EXPORT hsdt_status hsdt_parse_instant(const char* text, const char* time_zo
 HSDT_EXPORT hsdt_status hsdt_db_open(const char* dir, hsdt_key_kind kind, const uint8_t* key,
                                      size_t key_len, const hsdt_options* options, hsdt_db** out);
 /* Closes and releases `db` (always, even when it returns an error of the final sync; but from a
- * change observer it is HSDT_MISUSE and `db` stays open). */
+ * change observer it is HSDT_MISUSE, and while attachment writers or readers of it are open
+ * HSDT_BUSY, and `db` stays open). */
 HSDT_EXPORT hsdt_status hsdt_db_close(hsdt_db* db);
 
 /* ---- sessions: every call below that takes an hsdt_session is checked by the policy and
@@ -270,6 +271,62 @@ HSDT_EXPORT hsdt_status hsdt_list_ids(hsdt_db* db, hsdt_session* session, const 
 HSDT_EXPORT hsdt_status hsdt_dossier_diff(hsdt_db* db, hsdt_session* session, const char* id,
                                           uint32_t from_version, uint32_t to_version, int purpose,
                                           char** out_json, size_t* out_len);
+
+/* ---- attachments: scanned source documents (include/hsdt/attachment.h). Since: ABI 1.3 */
+typedef struct hsdt_attachment_writer hsdt_attachment_writer;
+typedef struct hsdt_attachment_reader hsdt_attachment_reader;
+/* Attachment kinds: the numbers of hsdt::AttachmentKind. Discipline, asset declaration and
+ * evaluation are confidential, the personal form personal, the others normal. */
+enum {
+  HSDT_ATTACHMENT_DECISION = 1, HSDT_ATTACHMENT_DIPLOMA = 2, HSDT_ATTACHMENT_PERSONAL_FORM = 3,
+  HSDT_ATTACHMENT_DISCIPLINE = 4, HSDT_ATTACHMENT_ASSET_DECLARATION = 5,
+  HSDT_ATTACHMENT_EVALUATION = 6, HSDT_ATTACHMENT_OTHER = 7
+};
+/* Starts a scan of dossier `dossier_id` (the managing unit's editor): `event` NULL or "" for the
+ * dossier as a whole, or "<list>.<index>" of its latest version ("disciplines.0"); `title` 1 to
+ * 256 bytes; source number and date required for decisions and disciplinary records (NULL
+ * otherwise); `pages` 0 if not known; `supersedes` NULL, or an attachment of the same dossier
+ * this scan replaces as its next version. *out is released with hsdt_attachment_writer_free;
+ * nothing is visible until hsdt_attachment_finish. */
+HSDT_EXPORT hsdt_status hsdt_attachment_begin(hsdt_db* db, hsdt_session* session,
+                                              const char* dossier_id, const char* event, int kind,
+                                              const char* title, const char* source_number,
+                                              const char* source_date, uint32_t pages,
+                                              const char* supersedes, const char* reason,
+                                              hsdt_attachment_writer** out);
+/* Adds `len` bytes (a PDF, JPEG, PNG or TIFF; at most OpenOptions' max_attachment_bytes in all).
+ * After an error the writer is spent: later calls return the same error. */
+HSDT_EXPORT hsdt_status hsdt_attachment_append(hsdt_attachment_writer* writer, const void* data,
+                                               size_t len);
+/* Commits the scan with its audit entry, fsynced. *out_json (may be NULL) is its description:
+ * {"id","version","versions","dossierId","dossierVersion","event","kind","described","title",
+ * "sourceNumber","sourceDate","pages","mediaType","size","sha256","recordedAtMicros","actor"}. */
+HSDT_EXPORT hsdt_status hsdt_attachment_finish(hsdt_attachment_writer* writer, char** out_json,
+                                               size_t* out_len);
+/* Releases a writer; an unfinished scan leaves nothing behind. */
+HSDT_EXPORT void hsdt_attachment_writer_free(hsdt_attachment_writer* writer);
+/* Opens version `version` (0: the latest) of an attachment to read: a read of its dossier at the
+ * kind's sensitivity, audited. *out is released with hsdt_attachment_reader_free. */
+HSDT_EXPORT hsdt_status hsdt_attachment_open(hsdt_db* db, hsdt_session* session,
+                                             const char* attachment_id, uint32_t version,
+                                             int purpose, hsdt_attachment_reader** out);
+/* Copies up to `capacity` bytes into `buffer`; *out_read 0 at the end. HSDT_CORRUPTION names the
+ * chunk that is missing, altered, moved or cut off. */
+HSDT_EXPORT hsdt_status hsdt_attachment_read(hsdt_attachment_reader* reader, void* buffer,
+                                             size_t capacity, size_t* out_read);
+/* The opened version's description (as hsdt_attachment_finish). */
+HSDT_EXPORT hsdt_status hsdt_attachment_info(hsdt_attachment_reader* reader, char** out_json,
+                                             size_t* out_len);
+HSDT_EXPORT void hsdt_attachment_reader_free(hsdt_attachment_reader* reader);
+/* A JSON array of descriptions: the latest version of each attachment of a dossier (list), or
+ * every version of one (history). Where "described" is false (a district auditor; a kind above
+ * the session's sensitivity) title, source and sha256 are empty. */
+HSDT_EXPORT hsdt_status hsdt_attachment_list(hsdt_db* db, hsdt_session* session,
+                                             const char* dossier_id, int purpose, char** out_json,
+                                             size_t* out_len);
+HSDT_EXPORT hsdt_status hsdt_attachment_history(hsdt_db* db, hsdt_session* session,
+                                                const char* attachment_id, int purpose,
+                                                char** out_json, size_t* out_len);
 
 /* ---- hand-over (article 10) */
 /* An editor of the receiving unit asks for a dossier; *out_id (hsdt_free; required) names the

@@ -87,6 +87,9 @@ std::string FormatTime(std::int64_t micros);
 
 int RunDemo(const Args& args);
 
+// hsdt attach | attachments | attachment get|history (attach_cmds.cc).
+int AttachmentCommand(const Args& args, Database& db, const Session& s, Purpose purpose);
+
 // hsdt changes [--since N] [--limit N] [--follow] [--purpose P] (feed_cmd.cc).
 int Changes(const Args& args, Database& db, const Session& s, Purpose purpose);
 

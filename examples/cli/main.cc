@@ -48,6 +48,14 @@ training|appointment|reward|discipline|inspection|statistics):
   export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects
                                 (an export right of its own; --whole: whole dossiers, JSON Lines)
   index verify [--repair]       check every index entry against the records (and repair)
+Scanned source documents (PDF, JPEG, PNG, TIFF; 20 MiB each by default):
+  attach ID FILE --kind KIND --title T [--source-number N --source-date D] [--event LIST.N]
+        [--pages N] [--supersedes AID]   attach a scan to a dossier or one of its event rows
+                                (salaryHistory.0, disciplines.1); KIND: decision, diploma,
+                                personal_form, discipline, asset_declaration, evaluation, other
+                                (decisions and disciplinary records need their source document)
+  attachments ID | attachment history AID   the dossier's attachments | one's versions
+  attachment get AID [--version N] --out FILE   write the scan to FILE (owner-only)
 Reports (article 13; tier 2 for the district, tier 1 for its own unit):
   report --due YYYY-06-01|YYYY-12-01 [--format html|csv|json] [--out FILE]   semi-annual report
   deadlines --from DATE --to DATE [--unit U] [--year Y]   article 9: late dossiers, late events,
@@ -465,6 +473,7 @@ int SessionCommand(const Args& args) {
   if (cmd == "export") rc = Export(args, db, s, *purpose);
   if (cmd == "report") rc = Report(args, db, s);
   if (cmd == "import") rc = Import(args, db, s);
+  if (cmd == "attach" || cmd == "attachments" || cmd == "attachment") rc = AttachmentCommand(args, db, s, *purpose);
   if (cmd == "deadlines") rc = Deadlines(args, db, s);
   if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
@@ -497,7 +506,7 @@ int Run(int argc, char** argv) {
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list", "changes",
                                            "check", "recover", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
-                                           "deadlines", "import"};
+                                           "deadlines", "import", "attach", "attachments", "attachment"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

@@ -24,6 +24,7 @@ enum class ChangeSubject : int {
   kUnit = 3,
   kGrant = 4,
   kHandOver = 5,
+  kAttachment = 6,  // id: the attachment ("TL..."); unit: its dossier's managing unit. Since 1.1
 };
 
 // One thing a commit changed: ids, versions and units, never content (read the dossier with Get).

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <hsdt/accounts.h>
+#include <hsdt/attachment.h>
 #include <hsdt/audit.h>
 #include <hsdt/backup.h>
 #include <hsdt/changes.h>
@@ -406,6 +407,42 @@ class Database final {
   // Unregisters an observer; waits until a call of it in progress returns, unless called from
   // an observer. Returns: false for an unknown id. Threads: default. Since: 1.0
   bool RemoveChangeObserver(std::uint64_t id) noexcept;
+
+  // ---------------------------------------------------------------- attachments (article 8.3)
+  // Scanned source documents (include/hsdt/attachment.h). BeginAttachment checks the spec, the
+  // session and the policy (update_dossier: the managing unit's editor) and returns a writer;
+  // its Finish commits the attachment with its audit entry (update_dossier, target
+  // "<dossier> attachment <id> v<version>"), fsynced.
+  // Returns:   the writer; before the session: InvalidArgument naming the field (dossier_id,
+  //            event, kind, title, source, supersedes); NotFound (audited) for no such dossier,
+  //            event row or superseded attachment; PermissionDenied (audited); IOError.
+  // Ownership: the writer is the caller's; destroy it before the Database. Threads: default.
+  // Since:     1.1
+  Result<std::unique_ptr<AttachmentWriter>> BeginAttachment(const Session& session,
+                                                            const AttachmentSpec& spec,
+                                                            const ChangeContext& context);
+  // The latest version of each attachment of a dossier, in id order. Decided as read_dossier
+  // (a district auditor: read_reports, and sees none described); title, source and digest are
+  // given where the decision's visibility reaches the kind's (AttachmentInfo::described).
+  // Audited as one read (target "<dossier> attachments").
+  // Returns:   the list; InvalidArgument for the id or purpose; NotFound (audited);
+  //            PermissionDenied (audited); Corruption; IOError. Threads: default. Since: 1.1
+  Result<std::vector<AttachmentInfo>> ListAttachments(const Session& session, std::string_view dossier_id,
+                                                      Purpose purpose = Purpose::kNone);
+  // Every version of one attachment, oldest first, described as ListAttachments.
+  Result<std::vector<AttachmentInfo>> AttachmentHistory(const Session& session, std::string_view attachment_id,
+                                                        Purpose purpose = Purpose::kNone);
+  // Opens version `version` (0: the latest) of an attachment to read its content: a read of its
+  // dossier (read_dossier) that needs the kind's visibility (AttachmentKindVisibility), audited
+  // (target "<dossier> attachment <id> v<version>") when opened.
+  // Returns:   the reader; InvalidArgument for the id or purpose; NotFound (audited);
+  //            PermissionDenied (audited: "below-sensitivity" when the session's visibility is
+  //            below the kind's); Corruption; IOError.
+  // Ownership: the reader is the caller's; destroy it before the Database. Threads: default.
+  // Since:     1.1
+  Result<std::unique_ptr<AttachmentReader>> OpenAttachment(const Session& session, std::string_view attachment_id,
+                                                           std::uint32_t version = 0,
+                                                           Purpose purpose = Purpose::kNone);
 
   // ---------------------------------------------------------------- accounts and units (3.3, 14.3)
   // This block covers each method of the group below (CreateAccount ... ListUnits).

@@ -18,6 +18,8 @@ struct CheckReport {
   std::uint64_t versions = 0;
   std::uint64_t index_entries = 0;
   std::vector<std::string> problems;  // each "<key>: <what is wrong>"
+  std::uint64_t attachment_versions = 0;  // since 1.1
+  std::uint64_t attachment_chunks = 0;    // distinct content's chunks read; since 1.1
 };
 
 // Progress of re-encryption to a fresh data key.

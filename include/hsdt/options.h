@@ -92,6 +92,9 @@ struct OpenOptions {
   std::int64_t catch_up_micros = 100000;
   // The view's own files (its info log); empty: a fresh directory under $TMPDIR, removed at Close.
   std::string read_only_dir;
+
+  // The largest scan an attachment may hold (include/hsdt/attachment.h); at most 1 GiB.
+  std::uint64_t max_attachment_bytes = std::uint64_t{20} << 20;
 };
 
 #pragma GCC visibility pop

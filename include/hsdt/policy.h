@@ -84,6 +84,7 @@ const char* RoleName(Role role);
 const char* AccountStateName(AccountState state);
 const char* PurposeName(Purpose purpose);
 const char* ActionName(Action action);
+const char* VisibilityName(Visibility visibility);  // "normal", "personal", "confidential"
 std::optional<Role> ParseRole(std::string_view name);
 std::optional<AccountState> ParseAccountState(std::string_view name);
 std::optional<Purpose> ParsePurpose(std::string_view name);

@@ -57,6 +57,7 @@ Result<SecretBytes> DeriveSubkey(const SecretBytes& root, Purpose purpose) {
     case Purpose::kAudit: context = "hsdtaudt"; break;
     case Purpose::kBackup: context = "hsdtbkup"; break;
     case Purpose::kMeta: context = "hsdtmeta"; break;
+    case Purpose::kAttachments: context = "hsdtattc"; break;
   }
   if (context == nullptr) return Status::Internal("DeriveSubkey: unknown purpose");
   HSDT_ASSIGN_OR_RETURN(SecretBytes sub, SecretBytes::Allocate(kKeyBytes));
@@ -173,6 +174,39 @@ void HashParts(std::initializer_list<std::string_view> parts, std::uint8_t* out)
 
 void Checksum(std::string_view in, std::uint8_t* out) {
   crypto_generichash(out, kMacBytes, U(in), in.size(), nullptr, 0);
+}
+
+static_assert(sizeof(crypto_generichash_state) <= 384 && alignof(crypto_generichash_state) <= 64);
+static_assert(sizeof(crypto_hash_sha256_state) <= 384 && alignof(crypto_hash_sha256_state) <= 64);
+
+StreamHash::StreamHash(Kind kind, const SecretBytes* key) : kind_(kind) {
+  if (kind_ == Kind::kSha256) {
+    crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+  } else {
+    crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), key->data(),
+                            key->size(), kDigestBytes);
+  }
+}
+
+StreamHash::~StreamHash() { sodium_memzero(state_, sizeof state_); }
+
+void StreamHash::Update(std::string_view bytes) {
+  if (kind_ == Kind::kSha256) {
+    crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), U(bytes), bytes.size());
+  } else {
+    crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_), U(bytes), bytes.size());
+  }
+}
+
+std::string StreamHash::Final() {
+  std::string out(kDigestBytes, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  if (kind_ == Kind::kSha256) {
+    crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), o);
+  } else {
+    crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), o, kDigestBytes);
+  }
+  return out;
 }
 
 }  // namespace hsdt::crypto

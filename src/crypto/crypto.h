@@ -31,7 +31,7 @@ bool Open(const SecretBytes& key, std::string_view sealed, std::string_view ad,
           std::string* plaintext);
 
 // What a sub-key is for: one crypto_kdf context each.
-enum class Purpose : int { kRecords = 1, kFiles = 2, kAudit = 3, kBackup = 4, kMeta = 5 };
+enum class Purpose : int { kRecords = 1, kFiles = 2, kAudit = 3, kBackup = 4, kMeta = 5, kAttachments = 6 };
 
 // Derives the sub-key for `purpose` from the data key `root` (kKeyBytes).
 Result<SecretBytes> DeriveSubkey(const SecretBytes& root, Purpose purpose);
@@ -74,5 +74,28 @@ void Checksum(std::string_view in, std::uint8_t* out);
 
 // Unkeyed BLAKE2b-256 of the concatenation of `parts`.
 void HashParts(std::initializer_list<std::string_view> parts, std::uint8_t* out);
+
+// Keyed BLAKE2b-256 (or SHA-256, unkeyed) of a stream of parts, for content too large to hold:
+// Update as the bytes come, then Final once. The state is wiped on destruction.
+class StreamHash final {
+ public:
+  enum class Kind { kKeyedBlake2b, kSha256 };
+  // kKeyedBlake2b: `key` (kKeyBytes) is required; kSha256: `key` is ignored (may be null).
+  StreamHash(Kind kind, const SecretBytes* key);
+  ~StreamHash();
+  StreamHash(const StreamHash&) = delete;
+  StreamHash& operator=(const StreamHash&) = delete;
+  void Update(std::string_view bytes);
+  // The 32-byte digest. REQUIRES: called once.
+  std::string Final();
+
+ private:
+  Kind kind_;
+  // Room for crypto_generichash_state (384 bytes) or crypto_hash_sha256_state (104), aligned
+  // as libsodium requires (checked in crypto.cc).
+  alignas(64) unsigned char state_[384];
+};
+
+inline constexpr std::size_t kDigestBytes = 32;
 
 }  // namespace hsdt::crypto

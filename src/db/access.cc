@@ -409,6 +409,7 @@ Status Database::Impl::Start() {
   if (store_->read_only()) {
     HSDT_ASSIGN_OR_RETURN(audit_, audit::AuditLog::OpenView(store_.get()));
     HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
+    HSDT_ASSIGN_OR_RETURN(attachments_, storage::AttachmentStore::Open(store_.get()));
     HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
     if (registry_->empty()) return Status::NotFound(store_->dir() + ": the database is still being created");
     last_catch_up_micros_ = Now();
@@ -416,6 +417,7 @@ Status Database::Impl::Start() {
   }
   HSDT_ASSIGN_OR_RETURN(audit_, audit::AuditLog::Open(store_.get()));
   HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
+  HSDT_ASSIGN_OR_RETURN(attachments_, storage::AttachmentStore::Open(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
   if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
   if (!store_->log_damage().empty()) {

@@ -40,6 +40,10 @@ storage::FeedItem DossierFeedItem(std::uint64_t id, ChangeKind kind, std::uint32
   return item;
 }
 
+storage::FeedItem AttachmentFeedItem(std::string id, std::uint32_t version, std::int64_t micros, std::string unit) {
+  return Item(ChangeSubject::kAttachment, version, micros, std::move(id), std::move(unit));
+}
+
 storage::FeedItem FeedItemOf(const policy::AccountRecord& r) {
   return Item(ChangeSubject::kAccount, r.version, r.micros, r.user_name, r.unit);
 }
@@ -150,6 +154,7 @@ const char* ChangeSubjectName(ChangeSubject subject) {
     case ChangeSubject::kUnit: return "unit";
     case ChangeSubject::kGrant: return "grant";
     case ChangeSubject::kHandOver: return "handOver";
+    case ChangeSubject::kAttachment: return "attachment";
   }
   return "unknown";
 }
@@ -171,7 +176,8 @@ namespace {
 // any unit; accounts and grants at tier 2 only.
 bool MaySee(const policy::Principal& who, const storage::FeedItem& item, const policy::Context& ctx) {
   switch (static_cast<ChangeSubject>(item.subject)) {
-    case ChangeSubject::kDossier: {
+    case ChangeSubject::kDossier:
+    case ChangeSubject::kAttachment: {
       policy::Resource what;
       what.dossier_id = item.id;
       for (const std::string* unit : {&item.unit, &item.previous_unit}) {

@@ -22,6 +22,7 @@ namespace hsdt::db {
 storage::FeedItem DossierFeedItem(std::uint64_t id, ChangeKind kind, std::uint32_t version, std::int64_t micros,
                                   std::string unit, std::string previous_unit = {});
 // The feed item of a registry record's staged version (Registry::Stage set its version and time).
+storage::FeedItem AttachmentFeedItem(std::string id, std::uint32_t version, std::int64_t micros, std::string unit);
 storage::FeedItem FeedItemOf(const policy::AccountRecord& r);
 storage::FeedItem FeedItemOf(const policy::UnitRecord& r);
 storage::FeedItem FeedItemOf(const policy::GrantRecord& r);

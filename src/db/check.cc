@@ -177,6 +177,16 @@ Result<CheckReport> Database::Impl::Check() {
           problem(IndexProblem(key, expected, actual));
         }), "index"));
 
+    // Attachments: every version opens, names content whose every chunk is there and
+    // authenticates in its place.
+    auto attached = attachments_->Check(&report.problems);
+    if (!attached.ok()) {
+      HSDT_RETURN_IF_ERROR(scanned(attached.status(), "attachments"));
+    } else {
+      report.attachment_versions = attached->versions;
+      report.attachment_chunks = attached->chunks;
+    }
+
     // The audit log, link by link (the same walk as VerifyAudit).
     auto audit = audit_->Verify(nullptr);
     if (!audit.ok()) {

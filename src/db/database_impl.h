@@ -19,6 +19,7 @@
 #include "policy/evaluator.h"
 #include "policy/registry.h"
 #include "schema/civil_time.h"
+#include "storage/attachment_store.h"
 
 namespace hsdt {
 
@@ -53,6 +54,9 @@ class Database::Impl final {
   policy::Registry& registry() { return *registry_; }
   audit::AuditLog& audit() { return *audit_; }
   db::ChangeNotifier& notifier() { return notifier_; }
+  storage::AttachmentStore& attachments() { return *attachments_; }
+  // Attachment writers and readers alive (Close refuses while there are any).
+  std::atomic<int> open_attachment_handles{0};
   const OpenOptions& options() const { return options_; }
   std::int64_t Now() const { return clock_->NowMicros(); }
   // The database's time zone (OpenOptions::time_zone): civil dates are taken in it.
@@ -233,6 +237,16 @@ class Database::Impl final {
   // At open: rebuilds the indexes of a database whose index format is older (check.cc).
   Status UpgradeIndexes();
 
+  // ---- attachments (attachments.cc)
+  Result<std::unique_ptr<AttachmentWriter>> BeginAttachment(const Session& s, const AttachmentSpec& spec,
+                                                            const ChangeContext& ctx);
+  // The latest version of each attachment of `dossier` (only == 0), or every version of
+  // attachment `only`; described as the session may see; audited as one read.
+  Result<std::vector<AttachmentInfo>> DescribeAttachments(const Session& s, std::uint64_t dossier,
+                                                          std::uint64_t only, Purpose purpose);
+  Result<std::unique_ptr<AttachmentReader>> OpenAttachment(const Session& s, std::string_view id,
+                                                           std::uint32_t version, Purpose purpose);
+
   // ---- queries (find.cc)
   // Runs `q` (or with `explain_only`, only plans it) for the session; audited as one entry.
   Result<QueryResult> Find(const Session& s, const Query& q, bool explain_only);
@@ -279,6 +293,7 @@ class Database::Impl final {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<policy::Registry> registry_;
+  std::unique_ptr<storage::AttachmentStore> attachments_;
   db::ChangeNotifier notifier_;
   storage::RecordCache cache_;
   OpenOptions options_;

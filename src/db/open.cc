@@ -85,6 +85,9 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
     HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     HSDT_RETURN_IF_ERROR(CheckDatabaseDir(dir));
+    if (options.max_attachment_bytes == 0 || options.max_attachment_bytes > (std::uint64_t{1} << 30)) {
+      return Status::InvalidArgument("max_attachment_bytes: expected 1 byte to 1 GiB");
+    }
     std::error_code ec;
     const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
     const bool creating = !exists && options.create_if_missing;
@@ -152,6 +155,10 @@ Status Database::Close() {
   return db::Guard([&]() -> Status {
     if (impl_->notifier().OnThread()) {
       return Status::InvalidArgument("Close: called from a change observer; close from another thread");
+    }
+    if (const int open = impl_->open_attachment_handles.load(); open != 0) {
+      return Status::Busy("Close: " + std::to_string(open) +
+                          " attachment writers or readers are open; destroy them first");
     }
     return impl_->Close();
   });

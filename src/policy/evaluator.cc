@@ -219,7 +219,12 @@ Decision Decide(const Principal& who, Action action, const Resource& what, const
   }
   const Rule rule = RuleFor(action);
   if (rule == nullptr) return Deny("deny-default", "no rule allows this action");
-  return rule(who, what, ctx);
+  Decision d = rule(who, what, ctx);
+  if (d.allowed && static_cast<int>(d.visibility) < static_cast<int>(what.needs)) {
+    return Deny("below-sensitivity", std::string("it needs ") + VisibilityName(what.needs) +
+                                         " visibility; " + d.rule + " gives " + VisibilityName(d.visibility));
+  }
+  return d;
 }
 
 }  // namespace hsdt::policy

@@ -41,6 +41,8 @@ struct Resource {
   std::string target_user;    // account actions: the account changed (folded)
   bool target_is_last_active_admin = false;
   bool lowers_admin = false;  // the change revokes, restricts or demotes a district admin
+  // The least visibility a read needs (an attachment's kind): a rule that allows less denies.
+  Visibility needs = Visibility::kNormal;
 };
 
 struct Context {

@@ -1,3 +1,4 @@
+#include <hsdt/attachment.h>
 #include <hsdt/policy.h>
 
 #include <algorithm>
@@ -67,8 +68,48 @@ constexpr std::array<std::pair<Action, const char*>, kActionCount> kActions = {{
     {Action::kMaintain, "maintain"},
 }};
 
+constexpr std::array<std::pair<Visibility, const char*>, 3> kVisibilities = {{
+    {Visibility::kNormal, "normal"},
+    {Visibility::kPersonal, "personal"},
+    {Visibility::kConfidential, "confidential"},
+}};
+
+struct KindEntry {
+  AttachmentKind kind;
+  const char* name;
+  Visibility visibility;
+};
+constexpr std::array<KindEntry, kAttachmentKindCount> kKinds = {{
+    {AttachmentKind::kDecision, "decision", Visibility::kNormal},
+    {AttachmentKind::kDiploma, "diploma", Visibility::kNormal},
+    {AttachmentKind::kPersonalForm, "personal_form", Visibility::kPersonal},
+    {AttachmentKind::kDiscipline, "discipline", Visibility::kConfidential},
+    {AttachmentKind::kAssetDeclaration, "asset_declaration", Visibility::kConfidential},
+    {AttachmentKind::kEvaluation, "evaluation", Visibility::kConfidential},
+    {AttachmentKind::kOther, "other", Visibility::kNormal},
+}};
+
 }  // namespace
 
+const char* VisibilityName(Visibility v) { return NameOf(kVisibilities, v); }
+const char* AttachmentKindName(AttachmentKind k) {
+  for (const auto& e : kKinds) {
+    if (e.kind == k) return e.name;
+  }
+  return "unknown";
+}
+std::optional<AttachmentKind> ParseAttachmentKind(std::string_view n) {
+  for (const auto& e : kKinds) {
+    if (n == e.name) return e.kind;
+  }
+  return std::nullopt;
+}
+Visibility AttachmentKindVisibility(AttachmentKind k) {
+  for (const auto& e : kKinds) {
+    if (e.kind == k) return e.visibility;
+  }
+  return Visibility::kConfidential;  // an unknown kind is treated as the most sensitive
+}
 const char* RoleName(Role r) { return NameOf(kRoles, r); }
 const char* AccountStateName(AccountState s) { return NameOf(kStates, s); }
 const char* PurposeName(Purpose p) { return NameOf(kPurposes, p); }

@@ -232,4 +232,30 @@ void StampEngineFields(Dossier::Builder next, std::string_view id, const Dossier
   }
 }
 
+Status CheckEventPath(const DossierView& dossier, std::string_view path) {
+  const std::size_t dot = path.find('.');
+  const std::string list(path.substr(0, dot));
+  const std::string index_text(dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1));
+  const std::string shown = "event: \"" + std::string(path.substr(0, 64)) + "\"";
+  if (dot == std::string_view::npos || index_text.empty() || index_text.size() > 6 ||
+      index_text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument(shown + " is not <list>.<index> (e.g. disciplines.0)");
+  }
+  const capnp::StructSchema schema = capnp::Schema::from<Dossier>();
+  KJ_IF_MAYBE(field, schema.findFieldByName(list)) {
+    const capnp::Type type = field->getType();
+    if (!type.isList() || !type.asList().getElementType().isStruct() ||
+        type.asList().getElementType().asStruct().findFieldByName("effectiveDate") == nullptr) {
+      return Status::InvalidArgument(shown + ": " + list + " is not a list of dated events");
+    }
+    const capnp::DynamicStruct::Reader root = ReaderOf(dossier);
+    const std::size_t size = root.get(*field).as<capnp::DynamicList>().size();
+    if (std::stoul(index_text) >= size) {
+      return Status::NotFound(shown + ": the dossier's " + list + " has " + std::to_string(size) + " rows");
+    }
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(shown + ": " + list + " is not a field of the dossier");
+}
+
 }  // namespace hsdt::schema

@@ -98,6 +98,12 @@ class DossierMessage final {
 // Returns: the copy; Corruption "<id>: record does not decode: <what>".
 Result<std::unique_ptr<DossierMessage>> CopyDossier(const DossierView& from, std::string_view id);
 
+// Checks that `path` ("disciplines.0") names an event row of `dossier`: a list of dated rows
+// (rows with an effectiveDate) and an index within it.
+// Returns: Ok; InvalidArgument "event: ..." for a path that is not one; NotFound "event: ..."
+// for an index past the list's end.
+Status CheckEventPath(const DossierView& dossier, std::string_view path);
+
 // Checks that flat bytes hold a well-formed dossier message: traverses all of it within the
 // limits and checks the id. Returns Corruption describing the fault.
 Status CheckStoredDossier(const std::uint64_t* words, std::size_t size_bytes,

@@ -27,7 +27,10 @@
 
 namespace hsdt::storage {
 
-enum class ValueType : char { kRecord = 'R', kVersionInfo = 'I', kDictionary = 'D', kRegistry = 'G' };
+enum class ValueType : char {
+  kRecord = 'R', kVersionInfo = 'I', kDictionary = 'D', kRegistry = 'G',
+  kAttachment = 'A', kContent = 'H', kChunk = 'C',  // attachments (storage/attachment_store.h)
+};
 
 inline constexpr std::size_t kEnvelopeHeaderBytes = 14;
 inline constexpr std::size_t kMaxPlaintextBytes = 16u << 20;

@@ -37,6 +37,7 @@ const char* CfName(Cf cf) {
     case kAuditCf: return "audit";
     case kRegistryCf: return "registry";
     case kFeedCf: return "changes";
+    case kAttachCf: return "attachments";
     default: return "?";
   }
 }
@@ -217,6 +218,16 @@ rocksdb::ColumnFamilyOptions Store::FamilyOptions(bool sealed, bool log) const {
   return cf;
 }
 
+rocksdb::ColumnFamilyOptions Store::AttachmentOptions() const {
+  // Scans are large and written once: their chunks go to blob files, so compactions move small
+  // references instead of rewriting megabytes. Sealed chunks do not compress.
+  rocksdb::ColumnFamilyOptions cf = FamilyOptions(true, false);
+  cf.enable_blob_files = true;
+  cf.min_blob_size = 4096;
+  cf.blob_compression_type = rocksdb::kNoCompression;
+  return cf;
+}
+
 std::vector<rocksdb::ColumnFamilyDescriptor> Store::Families() const {
   return {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(false, false)},
@@ -227,6 +238,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Store::Families() const {
       {CfName(kAuditCf), FamilyOptions(false, true)},
       {CfName(kRegistryCf), FamilyOptions(true, false)},
       {CfName(kFeedCf), FamilyOptions(false, true)},  // written once, read in order, like the log
+      {CfName(kAttachCf), AttachmentOptions()},
   };
 }
 

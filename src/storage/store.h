@@ -266,6 +266,7 @@ class Store final {
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
   Status OpenSecondary(const StoreOptions& options);
   rocksdb::ColumnFamilyOptions FamilyOptions(bool sealed, bool log) const;
+  rocksdb::ColumnFamilyOptions AttachmentOptions() const;
   std::vector<rocksdb::ColumnFamilyDescriptor> Families() const;
   Status InstallKeys() HSDT_REQUIRES(keyring_mu_);
   // Hands the keyring's sub-keys of `purpose` to `sink` (copies).

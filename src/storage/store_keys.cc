@@ -10,6 +10,16 @@
 #include "storage/store_internal.h"
 
 namespace hsdt::storage {
+namespace {
+
+// The type of a value of the attachments family, by its key's first byte
+// (storage/attachment_store.h).
+ValueType AttachmentValueType(std::string_view key) {
+  if (key.empty()) return ValueType::kChunk;
+  return key[0] == 'a' ? ValueType::kAttachment : key[0] == 'h' ? ValueType::kContent : ValueType::kChunk;
+}
+
+}  // namespace
 
 Status Store::InstallKeys() {
   HSDT_RETURN_IF_ERROR(keyring_->ForEachSubkey(crypto::Purpose::kFiles, [&](auto gen, const auto& k) {
@@ -80,7 +90,8 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
   // Dictionaries, then current records (under their stripe), then history (a commit during the
   // current pass moves its old value into history, where the later pass still finds it), then
   // the registry (under the registry lock, since login states are overwritten in place).
-  for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf, kRegistryCf}) {
+  // Attachments last (their links to dossiers are empty values: nothing to reseal).
+  for (Cf cf : {kMetaCf, kCurrentCf, kHistoryCf, kRegistryCf, kAttachCf}) {
     std::unique_lock<base::Mutex> registry_lock;  // never with a stripe: it comes before them
     if (cf == kRegistryCf && registry_writers != nullptr) registry_lock = std::unique_lock(*registry_writers);
     HSDT_RETURN_IF_ERROR(ScanImpl(cf, ScanRange::Prefix(cf == kMetaCf ? kDictPrefix : ""),
@@ -89,6 +100,7 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
       if (closed()) return Status::IOError("the database is closed");
       // Values with a clear 8-byte time prefix: version records and registry entries.
       const bool info = cf == kHistoryCf && k.size() == 13 && k[8] == 'i';
+      if (cf == kAttachCf && v.empty()) return Next::kContinue;
       const bool timed = info || cf == kRegistryCf;
       const std::string_view env = timed ? v.substr(std::min<std::size_t>(8, v.size())) : v;
       HSDT_ASSIGN_OR_RETURN(EnvelopeHeader h, PeekEnvelope(env));
@@ -99,10 +111,12 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
       }
       const ValueType type = cf == kMetaCf       ? ValueType::kDictionary
                              : cf == kRegistryCf ? ValueType::kRegistry
+                             : cf == kAttachCf   ? AttachmentValueType(k)
                              : info              ? ValueType::kVersionInfo
                                                  : ValueType::kRecord;
       const std::uint64_t id = cf == kMetaCf       ? base::GetBigEndian32(k.data() + k.size() - 4)
                                : cf == kRegistryCf ? 0
+                               : cf == kAttachCf   ? (type == ValueType::kAttachment ? base::GetBigEndian64(k.data() + 1) : 0)
                                                    : base::GetBigEndian64(k.data());
       std::unique_lock<base::SharedMutex> stripe;
       std::string fresh(v);
@@ -113,7 +127,7 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
         if (!found) return Next::kContinue;
       }
       const std::string prefix = timed ? fresh.substr(0, 8) : std::string();
-      const std::string ad = cf == kRegistryCf ? std::string(k) + prefix : prefix;
+      const std::string ad = cf == kRegistryCf || cf == kAttachCf ? std::string(k) + prefix : prefix;
       const std::string_view body = std::string_view(fresh).substr(prefix.size());
       HSDT_ASSIGN_OR_RETURN(EnvelopeHeader fh, PeekEnvelope(body));
       if (fh.key_generation == target) return Next::kContinue;
@@ -124,7 +138,8 @@ Result<std::uint64_t> Store::ResealOld(std::uint32_t target, std::uint64_t max_v
                                         fh.dict_id, &out, ad));
       batch.Put(cfs_[cf], SliceOf(k), out);
       ++resealed;
-      if (cf == kCurrentCf || batch.Count() >= 256) HSDT_RETURN_IF_ERROR(flush());
+      // Chunks are up to 256 KiB: a few per batch.
+      if (cf == kCurrentCf || batch.Count() >= (cf == kAttachCf ? 16u : 256u)) HSDT_RETURN_IF_ERROR(flush());
       return Next::kContinue;
     }));
     HSDT_RETURN_IF_ERROR(flush());

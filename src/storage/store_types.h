@@ -32,7 +32,9 @@ inline constexpr char kReadOnlyView[] =
     "a read-only view (OpenOptions::read_only) writes nothing: make the change in the process that "
     "opened the database for writing";
 
-enum Cf : int { kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kFeedCf, kCfCount };
+enum Cf : int {
+  kMetaCf = 0, kCurrentCf, kHistoryCf, kIndexCf, kAuditCf, kRegistryCf, kFeedCf, kAttachCf, kCfCount
+};
 const char* CfName(Cf cf);
 
 struct StoreOptions {

@@ -61,6 +61,18 @@ TEST(EncryptionTest, NoNameNationalIdOrBirthDateInAnyFile) {
       ASSERT_TRUE(db->Create(db.editor, testing::SampleWithNationalId(number), Ctx()).ok());
     }
     ASSERT_NE(db->Stats(db.admin)->dictionary_id, 0u);
+    {  // a scan that names the person (its chunks go to blob files)
+      std::string scan = "%PDF-1.4\n";
+      while (scan.size() < (600u << 10)) scan += "Họ và tên: Nguyễn Thị Hồng Nhung; CCCD 079184012345; sinh 17/03/1984\n";
+      AttachmentSpec spec;
+      spec.dossier_id = w->id;
+      spec.kind = AttachmentKind::kPersonalForm;
+      spec.title = "Sơ yếu lý lịch";
+      auto writer = db->BeginAttachment(db.editor, spec, Ctx());
+      ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+      ASSERT_TRUE((*writer)->Append(scan).ok());
+      ASSERT_TRUE((*writer)->Finish().ok());
+    }
     ASSERT_TRUE(db->Backup(db.admin, backup_dir).ok());  // flushes: SST files exist
     for (int i = 80; i < 90; ++i) {            // and a live WAL
       char number[32];
@@ -69,12 +81,14 @@ TEST(EncryptionTest, NoNameNationalIdOrBirthDateInAnyFile) {
     }
     ASSERT_TRUE(db->Close().ok());
   }
-  bool has_sst = false, has_log = false;
+  bool has_sst = false, has_log = false, has_blob = false;
   for (const auto& f : FilesUnder(db_dir)) {
     has_sst |= f.ends_with(".sst");
     has_log |= f.ends_with(".log");
+    has_blob |= f.ends_with(".blob");
   }
   EXPECT_TRUE(has_sst);
+  EXPECT_TRUE(has_blob);
   EXPECT_TRUE(has_log);
   ExpectNoPlaintext(db_dir);
   ExpectNoPlaintext(backup_dir);

@@ -192,6 +192,86 @@ static void on_change(void* user, uint64_t position) {
   (void)position;
 }
 
+/* Byte `i` of the test scan: a PDF header, then a pattern. */
+static char scan_byte(size_t i) {
+  static const char head[] = "%PDF-1.4\n";
+  return i < sizeof head - 1 ? head[i] : (char)((i * 2654435761u) >> 13);
+}
+enum { kScanBytes = 600 * 1024 + 17 };
+
+/* Reads attachment `aid` through `db` with reads of 1000 bytes; true if it is the test scan. */
+static int read_scan(hsdt_db* db, hsdt_session* session, const char* aid) {
+  hsdt_attachment_reader* reader = NULL;
+  char buffer[1000];
+  size_t n = 0, at = 0, i;
+  int same = 1;
+  CHECK(hsdt_attachment_open(db, session, aid, 0, 0, &reader) == HSDT_OK);
+  if (reader == NULL) return 0;
+  do {
+    CHECK(hsdt_attachment_read(reader, buffer, sizeof buffer, &n) == HSDT_OK);
+    for (i = 0; i < n; i++) same &= at + i < kScanBytes && buffer[i] == scan_byte(at + i);
+    at += n;
+  } while (n != 0);
+  hsdt_attachment_reader_free(reader);
+  return same && at == kScanBytes;
+}
+
+/* ABI 1.3: a scan attached in pieces, listed, read back; misuse and refusals. */
+static void abi_1_3_attachments(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* id) {
+  hsdt_attachment_writer* writer = NULL;
+  hsdt_attachment_reader* reader = NULL;
+  char piece[4096];
+  char* json = NULL;
+  size_t len = 0, at, i, n = 7;
+  CHECK(hsdt_attachment_begin(db, editor, id, "salaryHistory.9", HSDT_ATTACHMENT_DECISION, "Quyết định", "1/QĐ",
+                              "2024-01-01", 1, NULL, "quét", &writer) == HSDT_NOT_FOUND);
+  CHECK(writer == NULL && strstr(hsdt_last_error(), "salaryHistory") != NULL);
+  CHECK(hsdt_attachment_begin(db, editor, id, NULL, HSDT_ATTACHMENT_DECISION, "Quyết định", NULL, NULL, 0, NULL,
+                              "quét", &writer) == HSDT_INVALID_ARGUMENT);
+  CHECK(strstr(hsdt_last_error(), "source") != NULL);
+  CHECK(hsdt_attachment_begin(db, admin, id, "", HSDT_ATTACHMENT_DECISION, "Quyết định", "1/QĐ", "2024-01-01", 1,
+                              NULL, "quét", NULL) == HSDT_MISUSE);
+  CHECK(hsdt_attachment_begin(db, editor, id, "salaryHistory.0", HSDT_ATTACHMENT_DECISION,
+                              "Quyết định nâng bậc lương", "12/QĐ-UBND", "2024-07-01", 2, NULL, "quét",
+                              &writer) == HSDT_OK);
+  for (at = 0; at < kScanBytes; at += n) {
+    n = kScanBytes - at < sizeof piece ? kScanBytes - at : sizeof piece;
+    for (i = 0; i < n; i++) piece[i] = scan_byte(at + i);
+    CHECK(hsdt_attachment_append(writer, piece, n) == HSDT_OK);
+  }
+  CHECK(hsdt_attachment_append(writer, NULL, 1) == HSDT_MISUSE);
+  CHECK(hsdt_db_close(db) == HSDT_BUSY); /* and db stays open */
+  CHECK(hsdt_attachment_finish(writer, &json, &len) == HSDT_OK);
+  CHECK(json != NULL && strstr(json, "\"id\":\"TL00000001\",\"version\":1") != NULL &&
+        strstr(json, "\"mediaType\":\"application/pdf\"") != NULL && strstr(json, "\"size\":614417") != NULL &&
+        strstr(json, "\"event\":\"salaryHistory.0\"") != NULL);
+  hsdt_free(json);
+  hsdt_attachment_writer_free(writer);
+  CHECK(hsdt_attachment_append(writer, piece, 1) == HSDT_MISUSE); /* freed */
+  hsdt_attachment_writer_free(writer);
+  CHECK(strstr(hsdt_last_error(), "freed") != NULL);
+
+  CHECK(read_scan(db, editor, "TL00000001"));
+  CHECK(hsdt_attachment_open(db, editor, "TL00000001", 0, 0, &reader) == HSDT_OK);
+  CHECK(hsdt_attachment_info(reader, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"title\":\"Quyết định nâng bậc lương\"") != NULL && strstr(json, "\"sha256\":\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_attachment_read(reader, piece, sizeof piece, NULL) == HSDT_MISUSE);
+  hsdt_attachment_reader_free(reader);
+  CHECK(hsdt_attachment_read(reader, piece, sizeof piece, &len) == HSDT_MISUSE);
+  CHECK(hsdt_attachment_open(db, editor, "TL00000002", 0, 0, &reader) == HSDT_NOT_FOUND);
+  CHECK(reader == NULL);
+
+  CHECK(hsdt_attachment_list(db, editor, id, 0, &json, &len) == HSDT_OK);
+  CHECK(json[0] == '[' && strstr(json, "\"described\":true") != NULL && strstr(json, "\"versions\":1") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_attachment_history(db, admin, "TL00000001", HSDT_PURPOSE_INSPECTION, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"actor\":\"anlac.editor\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_attachment_list(db, editor, "HS1", 0, &json, &len) == HSDT_INVALID_ARGUMENT);
+  CHECK(json == NULL && strstr(hsdt_last_error(), "dossier_id") != NULL);
+}
+
 static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* id) {
   static const char query[] = "{\"filter\": {\"eq\": {\"field\": \"managingUnit\", \"value\": \"27460\"}}}";
   struct sink_state st = {0, 0, NULL, HSDT_OK};
@@ -486,6 +566,7 @@ int main(int argc, char** argv) {
   hsdt_session_free(other);
 
   abi_1_2_calls(db, admin, editor, id);
+  abi_1_3_attachments(db, admin, editor, id);
   {
     /* A read-only view beside the open database reads, and refuses writes. */
     hsdt_options* view_options = NULL;
@@ -554,6 +635,7 @@ int main(int argc, char** argv) {
   CHECK(hsdt_dossier_get(db, editor, "HS00000001", 0, &json, &len, &version) == HSDT_OK);
   CHECK(version == 3); /* the backup was made after the status change */
   hsdt_free(json);
+  CHECK(read_scan(db, editor, "TL00000001")); /* and the scan with it */
   hsdt_session_free(editor);
   CHECK(hsdt_db_close(db) == HSDT_OK);
 

@@ -141,6 +141,31 @@ check "Nhung" "$tmp/export.csv" "the export holds the row"
 expect 0 "export --out under umask 022" -- "${umask022[@]}" "${as_editor[@]}" "$hsdt" export "${k[@]}" '{"filter": {"eq": {"field": "managingUnit", "value": "27460"}}}' --format csv --out "$tmp/private.csv"
 mode_is 600 "$tmp/private.csv" "the export file is 0600"
 check "Nhung" "$tmp/private.csv" "the private export holds the row"
+# Scanned source documents: attached from a file, listed, written back byte for byte (owner-only).
+{ printf '%%PDF-1.4\n'; head -c 700000 /dev/urandom; } >"$tmp/scan.pdf"
+tab=$'\t'
+expect 0 "attach a scan" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.pdf" --kind decision --title "Quyết định nghỉ hưu" "${src[@]}" --pages 2 --reason "bản quét"
+check "^TL00000001${tab}1/1${tab}decision${tab}-${tab}application/pdf${tab}700009${tab}2${tab}12/QĐ-UBND" "$tmp/out" "attach prints the new attachment"
+check "sha256${tab}$(sha256sum "$tmp/scan.pdf" | cut -d' ' -f1)" "$tmp/out" "attach prints the scan's SHA-256"
+expect 0 "attachments lists the dossier's scans" -- "${as_editor[@]}" "$hsdt" attachments "${k[@]}" "$id"
+check "Quyết định nghỉ hưu" "$tmp/out" "the listing names the scan"
+expect 0 "attachment get under umask 022" -- "${umask022[@]}" "${as_editor[@]}" "$hsdt" attachment get "${k[@]}" TL00000001 --out "$tmp/back.pdf"
+if cmp -s "$tmp/scan.pdf" "$tmp/back.pdf"; then echo "ok: the scan comes back byte for byte"
+else echo "FAIL: the scan read back differs"; failures=$((failures + 1)); fi
+mode_is 600 "$tmp/back.pdf" "the scan written back is 0600"
+expect 0 "a better scan supersedes it" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.pdf" --kind decision --title "Quyết định nghỉ hưu (bản rõ)" "${src[@]}" --supersedes TL00000001
+expect 0 "attachment history" -- "${as_editor[@]}" "$hsdt" attachment history "${k[@]}" TL00000001
+[ "$(grep -c '^TL00000001' "$tmp/out")" -eq 2 ] || { echo "FAIL: history should list 2 versions"; failures=$((failures + 1)); }
+printf 'GIF89a not a kept format' >"$tmp/scan.gif"
+expect 8 "a GIF is refused" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.gif" --kind other --title "Ảnh"
+check "bytes 0 to 7 are not the start of a PDF" "$tmp/err" "the refusal names the bytes"
+expect 8 "a decision without its source document" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.pdf" --kind decision --title "Quyết định"
+check "source" "$tmp/err" "the refusal names the source"
+expect 8 "an unknown kind" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.pdf" --kind photo --title "Ảnh"
+expect 3 "a missing file" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/none.pdf" --kind other --title "Ảnh"
+expect 2 "attach without --kind" -- "${as_editor[@]}" "$hsdt" attach "${k[@]}" "$id" "$tmp/scan.pdf" --title "Ảnh"
+expect 3 "an unknown attachment" -- "${as_editor[@]}" "$hsdt" attachment get "${k[@]}" TL00000009 --out "$tmp/none.pdf"
+[ ! -e "$tmp/none.pdf" ] || { echo "FAIL: a failed get left a file"; failures=$((failures + 1)); }
 expect 0 "semi-annual report as HTML" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-01 --out "$tmp/report.html"
 check "BÁO CÁO TÌNH HÌNH QUẢN LÝ HỒ SƠ" "$tmp/report.html" "the report page has its title"
 expect 8 "a report date that is not 1 June or 1 December" -- "${as_admin[@]}" "$hsdt" report "${k[@]}" --due 2026-12-02
@@ -198,6 +223,7 @@ expect 0 "demo" -- env -u HSDT_PASSPHRASE "$hsdt" demo --db "$tmp/demo" --people
 check "0 lần xuất hiện" "$tmp/out" "demo plaintext scan"
 check "nguyên vẹn" "$tmp/out" "demo audit chain"
 expect 2 "demo refuses a folder that is not a demo" -- "$hsdt" demo --db "$db" --people 150
+
 
 # Reports written with --out are owner-only whatever the umask, also over a file that was 0644;
 # so are the directories hsdt makes (a backup directory here).

@@ -15,7 +15,7 @@ fail() { echo "install_test: $*" >&2; exit 1; }
 libdir=$(cd "$prefix" && ls -d lib*/ | head -n 1)
 libdir=${libdir%/}
 for f in bin/hsdt include/hsdt.h include/hsdt/database.h include/hsdt/status.h \
-         "$libdir/libhsdt.so.1" "$libdir/libhsdt++.so.1.0" "$libdir/libhsdt++.a" \
+         "$libdir/libhsdt.so.1" "$libdir/libhsdt++.so.1.1" "$libdir/libhsdt++.a" \
          "$libdir/cmake/hsdt/hsdtConfig.cmake" "$libdir/cmake/hsdt/hsdtConfigVersion.cmake" \
          "$libdir/cmake/hsdt/hsdtTargets.cmake" "$libdir/pkgconfig/hsdt.pc" "$libdir/pkgconfig/hsdt++.pc" \
          share/doc/hsdt/abi.md; do
@@ -29,13 +29,13 @@ if grep -rlE '#include <(rocksdb|capnp|kj|sodium|unicode)/|"(base|storage|schema
 fi
 [ "$(readelf -d "$prefix/$libdir/libhsdt.so.1" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" = libhsdt.so.1 ] ||
   fail "libhsdt.so.1 has the wrong SONAME"
-[ "$(readelf -d "$prefix/$libdir/libhsdt++.so.1.0" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" = libhsdt++.so.1.0 ] ||
-  fail "libhsdt++.so.1.0 has the wrong SONAME"
+[ "$(readelf -d "$prefix/$libdir/libhsdt++.so.1.1" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" = libhsdt++.so.1.1 ] ||
+  fail "libhsdt++.so.1.1 has the wrong SONAME"
 # libhsdt++ exports the C++ API and nothing else: no implementation class, no internal folder.
-leaks=$(nm -DC --defined-only "$prefix/$libdir/libhsdt++.so.1.0" | grep -vE ' hsdt::| HSDT_CXX_1\.0$' |
+leaks=$(nm -DC --defined-only "$prefix/$libdir/libhsdt++.so.1.1" | grep -vE ' hsdt::| HSDT_CXX_1\.1$' |
           grep -v '^$' || true)
 [ -z "$leaks" ] || fail "libhsdt++ exports more than hsdt::: $leaks"
-internal=$(nm -DC --defined-only "$prefix/$libdir/libhsdt++.so.1.0" |
+internal=$(nm -DC --defined-only "$prefix/$libdir/libhsdt++.so.1.1" |
              grep -E 'hsdt::(base|crypto|schema|storage|audit|policy|query|db|internal)::|::Impl::' || true)
 [ -z "$internal" ] || fail "libhsdt++ exports internals: $internal"
 "$prefix/bin/hsdt" help >/dev/null || fail "the installed CLI does not run"
@@ -48,8 +48,8 @@ for mode in shared static; do
   cmake --build "$work/cxx-$mode" >>"$work/cxx-$mode.log" || { cat "$work/cxx-$mode.log"; fail "C++ $mode consumer"; }
   "$work/cxx-$mode/consumer" "$work/db-cxx-$mode" "$sample"
 done
-if [ "$(readelf -d "$work/cxx-shared/consumer" | grep -c 'libhsdt++.so.1.0')" != 1 ]; then
-  fail "the shared C++ consumer does not load libhsdt++.so.1.0"
+if [ "$(readelf -d "$work/cxx-shared/consumer" | grep -c 'libhsdt++.so.1.1')" != 1 ]; then
+  fail "the shared C++ consumer does not load libhsdt++.so.1.1"
 fi
 if readelf -d "$work/cxx-static/consumer" | grep -q 'libhsdt'; then
   fail "the static C++ consumer loads a shared libhsdt"

@@ -32,7 +32,7 @@ __all__ = [
     "abi_version", "library_version",
 ]
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 class Role(enum.IntEnum):

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <hsdt/accounts.h>
+#include <hsdt/archive.h>
 #include <hsdt/attachment.h>
 #include <hsdt/audit.h>
 #include <hsdt/backup.h>
@@ -443,6 +444,39 @@ class Database final {
   Result<std::unique_ptr<AttachmentReader>> OpenAttachment(const Session& session, std::string_view attachment_id,
                                                            std::uint32_t version = 0,
                                                            Purpose purpose = Purpose::kNone);
+
+  // ---------------------------------------------------------------- the archive (article 12)
+  // Writes everything the database holds, as of one snapshot, into `archive_dir` in the open
+  // format of docs/archive.md: every version of every dossier with its transaction time, kind,
+  // status, actor, reason and source; every version of every account (without its password
+  // hash), unit, grant and hand-over; every attachment version and each scan once; the whole
+  // audit log, chained; and manifest.json, the size and SHA-256 of each file. `archive_dir` must
+  // not exist or be empty; it is created 0700 and every file in it 0600 (plaintext: keep it as
+  // the dossiers themselves). Streamed: memory does not grow with the number of dossiers.
+  // Decided as maintain (active district administrators); audited once done (target "archive
+  // export": "done: <counts>; manifest sha256 <hex>", or "failed: ..."), as an export of
+  // everything. A failed export removes what it wrote.
+  // Returns:   what the archive holds, with the manifest's SHA-256 (keep it outside);
+  //            AlreadyExists for a directory that is not empty; PermissionDenied (audited);
+  //            Corruption; IOError. Threads: default. Since: 1.1
+  Result<ArchiveInfo> ExportArchive(const Session& session, const std::string& archive_dir,
+                                    const ArchiveProgressFn& progress = {});
+  // Makes a new database in `db_dir` (which must not hold one) from the archive in
+  // `archive_dir`, after checking every file against the manifest (a changed byte anywhere is
+  // refused, naming the file): ids, versions, transaction times, actors, sources, the registry's
+  // history and the audit log (its chain checked line by line) are kept exactly; then one entry
+  // records the import (action import_archive, target "archive", by the first administrator).
+  // The archive holds no passwords: options.first_admin must name an active district
+  // administrator of the archive, whose latest version is given that password; every other
+  // account signs in only after an administrator resets its password. The change feed starts
+  // empty. Options as Open (create_if_missing is implied); a failed import leaves nothing.
+  // Returns:   what was imported; InvalidArgument naming the file, line and member at fault,
+  //            or first_admin; Corruption naming the file whose size or SHA-256 differs;
+  //            AlreadyExists; UnsupportedFormat for a newer archive format; IOError.
+  // Threads:   any. Since: 1.1
+  static Result<ArchiveInfo> ImportArchive(const std::string& archive_dir, const std::string& db_dir,
+                                           const Key& key, const OpenOptions& options,
+                                           const ArchiveProgressFn& progress = {});
 
   // ---------------------------------------------------------------- accounts and units (3.3, 14.3)
   // This block covers each method of the group below (CreateAccount ... ListUnits).

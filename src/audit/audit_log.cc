@@ -484,4 +484,21 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
   return out;
 }
 
+Status AuditLog::Visit(storage::SnapshotHandle at, const std::function<Status(const AuditRecord&)>& visit) {
+  std::vector<Stored> entries;
+  storage::ScanRange all = storage::ScanRange::All();
+  all.snapshot = at;
+  return store_->Scan(storage::kAuditCf, all, [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
+    if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
+    std::uint64_t seq = base::GetBigEndian64(k.data());
+    for (const Stored& stored : entries) {
+      HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
+      e.sequence = seq++;
+      e.key_generation = stored.generation;
+      HSDT_RETURN_IF_ERROR(visit(e));
+    }
+    return storage::Next::kContinue;
+  });
+}
+
 }  // namespace hsdt::audit

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,6 +82,9 @@ class AuditLog final : private storage::CommitHook {
   Result<AuditVerification> Verify(const AuditDigest* against);
 
   Result<std::vector<AuditRecord>> Read(std::uint64_t from_sequence, std::size_t limit);
+  // Every entry stored at `at` (Store::Snapshot; null: now, without writing what is queued), in
+  // order. Returns: Ok; the visitor's error; Corruption if a block is malformed.
+  Status Visit(storage::SnapshotHandle at, const std::function<Status(const AuditRecord&)>& visit);
 
   static std::string Key(std::uint64_t sequence);
 

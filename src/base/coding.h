@@ -61,6 +61,8 @@ inline bool ConsumeBigEndian64(std::string_view* in, std::uint64_t* v) {
 
 // Printable form of binary key bytes for messages: hex.
 std::string HexOf(std::string_view bytes);
+// The bytes of lower-case hex digits (what HexOf writes); false for anything else.
+bool FromHex(std::string_view hex, std::string* out);
 
 // Identifiers printed as a prefix and at least eight digits: "HS00000042", "GR00000003".
 std::string FormatPrefixedId(std::string_view prefix, std::uint64_t n);

@@ -54,6 +54,7 @@ Status Status::WithPrefix(std::string_view prefix) const {
   return Status(rep_->code, std::move(m));
 }
 
-const char* VersionString() { return "1.0.0"; }
+// Kept equal to kVersionMajor.kVersionMinor.kVersionPatch (tests/api/archive_test.cc checks it).
+const char* VersionString() { return "1.1.0"; }
 
 }  // namespace hsdt

@@ -419,6 +419,7 @@ Status Database::Impl::Start() {
   HSDT_ASSIGN_OR_RETURN(registry_, policy::Registry::Load(store_.get()));
   HSDT_ASSIGN_OR_RETURN(attachments_, storage::AttachmentStore::Open(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
+  if (importing_) return Status::Ok();  // the import writes the registry, the log and the indexes
   if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
   if (!store_->log_damage().empty()) {
     // Entries after the damage are lost: number on past any of them, and say so.

@@ -21,6 +21,10 @@
 #include "schema/civil_time.h"
 #include "storage/attachment_store.h"
 
+namespace hsdt::schema {
+struct ArchiveManifest;
+}  // namespace hsdt::schema
+
 namespace hsdt {
 
 namespace db {
@@ -81,6 +85,9 @@ class Database::Impl final {
   Status CatchUp(bool now);
   // The directory a view made for its own files, removed at Close.
   void set_scratch_dir(std::string dir) { scratch_dir_ = std::move(dir); }
+  // Created for Database::ImportArchive: Start gives it no first administrator and leaves the
+  // indexes to the import.
+  void set_importing() { importing_ = true; }
   // Checks, on a view, that the indexes are in this library's layout (only the primary upgrades).
   Status CheckIndexFormat();
 
@@ -244,6 +251,11 @@ class Database::Impl final {
   // attachment `only`; described as the session may see; audited as one read.
   Result<std::vector<AttachmentInfo>> DescribeAttachments(const Session& s, std::uint64_t dossier,
                                                           std::uint64_t only, Purpose purpose);
+  // ---- the archive (archive_export.cc, archive_import.cc)
+  Result<ArchiveInfo> ExportArchive(const std::string& dir, const ArchiveProgressFn& progress);
+  // Fills a database made for the import (set_importing) from a verified archive.
+  Status ImportArchive(const std::string& dir, const schema::ArchiveManifest& manifest,
+                       const ArchiveProgressFn& progress, ArchiveInfo* info);
   Result<std::unique_ptr<AttachmentReader>> OpenAttachment(const Session& s, std::string_view id,
                                                            std::uint32_t version, Purpose purpose);
 
@@ -302,6 +314,7 @@ class Database::Impl final {
   const std::uint64_t instance_ = NextInstance();
   std::string dummy_hash_;  // verified against for unknown user names (same work, same answer)
   std::string scratch_dir_;
+  bool importing_ = false;
   // A view's catching up (rank 3.5 of storage/store.h: takes the store's, the registry's and the
   // cache's leaves; never held with AuditLog::spool_mu_).
   std::mutex catch_up_mu_;

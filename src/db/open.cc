@@ -81,7 +81,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const K
 namespace testing_hooks {
 Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
                                                  const OpenOptions& options,
-                                                 storage::BaseFileSystem base_fs) {
+                                                 storage::BaseFileSystem base_fs,
+                                                 const std::function<Status(Database::Impl&)>& import) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
     HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     HSDT_RETURN_IF_ERROR(CheckDatabaseDir(dir));
@@ -91,6 +92,7 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     std::error_code ec;
     const bool exists = std::filesystem::exists(dir + "/KEYRING", ec);
     const bool creating = !exists && options.create_if_missing;
+    if (import && !creating) return Status::AlreadyExists("db_dir: " + dir + " holds a database already");
     Creation creation;
     if (creating) {
       const AdminCredentials& admin = options.first_admin;
@@ -140,7 +142,9 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     }
     auto impl = std::make_unique<Database::Impl>(std::move(store).value(), options, std::move(zone));
     impl->set_scratch_dir(scratch);
+    if (import) impl->set_importing();
     Status started = impl->Start();
+    if (started.ok() && import) started = import(*impl);
     if (!started.ok()) {
       (void)impl->Close();
       impl.reset();

@@ -118,44 +118,30 @@ Result<std::unique_ptr<Registry>> Registry::Load(storage::Store* store) {
 
 Status Registry::Reload() { return ReadAll(false); }
 
-Status Registry::ReadAll(bool counters) {
-  storage::Store* store = store_;
-  Registry* r = this;
-  // Read into locals, then moved in under the locks.
-  Records<AccountRecord> accounts;
-  Records<UnitRecord> units;
-  Records<GrantRecord> grants;
-  Records<HandOverRecord> handovers;
-  std::uint64_t grant_seq = 0;
-  std::uint64_t handover_seq = 0;
-  HSDT_RETURN_IF_ERROR(store->Scan(storage::kRegistryCf, storage::ScanRange::All(),
-                                   [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
+Status Registry::VisitVersions(storage::Store* store, storage::SnapshotHandle at, const VersionVisitor& visit) {
+  storage::ScanRange all = storage::ScanRange::All();
+  all.snapshot = at;
+  return store->Scan(storage::kRegistryCf, all, [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     if (k.empty()) return Status::Corruption("registry: empty key");
     switch (k[0]) {
       case kAccountKind: {
         HSDT_ASSIGN_OR_RETURN(AccountRecord a, OpenValue<AccountRecord>(store, k, v));
-        const std::string folded = FoldUserName(a.user_name);
-        accounts[folded] = std::make_shared<const AccountRecord>(std::move(a));
+        if (visit.account) HSDT_RETURN_IF_ERROR(visit.account(std::move(a)));
         break;
       }
       case kUnitKind: {
         HSDT_ASSIGN_OR_RETURN(UnitRecord u, OpenValue<UnitRecord>(store, k, v));
-        const std::string code = u.code;
-        units[code] = std::make_shared<const UnitRecord>(std::move(u));
+        if (visit.unit) HSDT_RETURN_IF_ERROR(visit.unit(std::move(u)));
         break;
       }
       case kGrantKind: {
         HSDT_ASSIGN_OR_RETURN(GrantRecord g, OpenValue<GrantRecord>(store, k, v));
-        grant_seq = std::max(grant_seq, base::ParsePrefixedId(g.view.id, "GR").value_or(0));
-        const std::string id = g.view.id;
-        grants[id] = std::make_shared<const GrantRecord>(std::move(g));
+        if (visit.grant) HSDT_RETURN_IF_ERROR(visit.grant(std::move(g)));
         break;
       }
       case kHandOverKind: {
         HSDT_ASSIGN_OR_RETURN(HandOverRecord h, OpenValue<HandOverRecord>(store, k, v));
-        handover_seq = std::max(handover_seq, base::ParsePrefixedId(h.id, "HO").value_or(0));
-        const std::string id = h.id;
-        handovers[id] = std::make_shared<const HandOverRecord>(std::move(h));
+        if (visit.hand_over) HSDT_RETURN_IF_ERROR(visit.hand_over(std::move(h)));
         break;
       }
       case kLoginKind:
@@ -164,7 +150,43 @@ Status Registry::ReadAll(bool counters) {
         return Status::Corruption("registry/" + base::HexOf(k) + ": unknown kind");
     }
     return storage::Next::kContinue;
-  }));
+  });
+}
+
+Status Registry::ReadAll(bool counters) {
+  Registry* r = this;
+  // Read into locals, then moved in under the locks. Versions come oldest first: the last one
+  // of each record stays.
+  Records<AccountRecord> accounts;
+  Records<UnitRecord> units;
+  Records<GrantRecord> grants;
+  Records<HandOverRecord> handovers;
+  std::uint64_t grant_seq = 0;
+  std::uint64_t handover_seq = 0;
+  VersionVisitor visit;
+  visit.account = [&](AccountRecord a) {
+    const std::string folded = FoldUserName(a.user_name);
+    accounts[folded] = std::make_shared<const AccountRecord>(std::move(a));
+    return Status::Ok();
+  };
+  visit.unit = [&](UnitRecord u) {
+    const std::string code = u.code;
+    units[code] = std::make_shared<const UnitRecord>(std::move(u));
+    return Status::Ok();
+  };
+  visit.grant = [&](GrantRecord g) {
+    grant_seq = std::max(grant_seq, base::ParsePrefixedId(g.view.id, "GR").value_or(0));
+    const std::string id = g.view.id;
+    grants[id] = std::make_shared<const GrantRecord>(std::move(g));
+    return Status::Ok();
+  };
+  visit.hand_over = [&](HandOverRecord h) {
+    handover_seq = std::max(handover_seq, base::ParsePrefixedId(h.id, "HO").value_or(0));
+    const std::string id = h.id;
+    handovers[id] = std::make_shared<const HandOverRecord>(std::move(h));
+    return Status::Ok();
+  };
+  HSDT_RETURN_IF_ERROR(VisitVersions(store_, nullptr, visit));
   if (counters) {  // a view that reloads writes nothing: its counters do not matter
     base::MutexLock lock(r->write_mutex());
     r->grant_seq_ = grant_seq;

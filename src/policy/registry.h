@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,15 @@ std::string FoldUserName(std::string_view user_name);
 class Registry final {
  public:
   static Result<std::unique_ptr<Registry>> Load(storage::Store* store);
+  // Every version of every record (not login states) as stored at `at` (null: now), in key
+  // order: accounts by folded name, then grants, hand-overs, units, each oldest first.
+  struct VersionVisitor {
+    std::function<Status(AccountRecord)> account;
+    std::function<Status(UnitRecord)> unit;
+    std::function<Status(GrantRecord)> grant;
+    std::function<Status(HandOverRecord)> hand_over;
+  };
+  static Status VisitVersions(storage::Store* store, storage::SnapshotHandle at, const VersionVisitor& visit);
   // Reads every record again (a read-only view after catching up); readers holding records of
   // before keep them. Takes mu_ only (not the write mutex).
   Status Reload();

@@ -224,6 +224,17 @@ Result<std::vector<std::uint64_t>> AttachmentStore::OfDossier(std::uint64_t doss
   return ids;
 }
 
+Status AttachmentStore::VisitRecords(SnapshotHandle at,
+                                    const std::function<Status(std::uint64_t id, schema::AttachmentRecord)>& visit) {
+  const std::string prefix(1, kRecordPrefix);
+  return store_->Scan(kAttachCf, ScanRange::Prefix(prefix, at), [&](std::string_view k, std::string_view v) -> Result<Next> {
+    if (k.size() != 13) return Status::Corruption(Where(k) + ": bad key");
+    HSDT_ASSIGN_OR_RETURN(schema::AttachmentRecord r, OpenRecord(k, v));
+    HSDT_RETURN_IF_ERROR(visit(base::GetBigEndian64(k.data() + 1), std::move(r)));
+    return Next::kContinue;
+  });
+}
+
 Result<AttachmentStore::CheckCounts> AttachmentStore::Check(std::vector<std::string>* problems) {
   CheckCounts counts;
   std::set<std::string> checked;  // blob ids whose chunks were read (memory: 16 bytes per scan)

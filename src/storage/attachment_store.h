@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -84,6 +85,8 @@ class AttachmentStore final {
   Result<schema::AttachmentRecord> Read(std::uint64_t id, std::uint32_t version);
   // Every version of attachment `id`, oldest first.
   Result<std::vector<schema::AttachmentRecord>> Versions(std::uint64_t id);
+  // Every attachment version stored at `at` (Store::Snapshot; null: now), by id, oldest first.
+  Status VisitRecords(SnapshotHandle at, const std::function<Status(std::uint64_t id, schema::AttachmentRecord)>& visit);
   // The attachment ids of a dossier, ascending.
   Result<std::vector<std::uint64_t>> OfDossier(std::uint64_t dossier);
 

@@ -113,6 +113,11 @@ class Store final {
   // The version recorded at or before `micros`; NotFound if the dossier did not exist then.
   Result<std::uint32_t> VersionAsOf(std::uint64_t id, std::int64_t micros);
   Result<std::vector<VersionMeta>> History(std::uint64_t id);
+  // Every version of every dossier stored at `at` (Snapshot; null: now), by id, oldest first:
+  // its change record and its authenticated plaintext record. One dossier's change records are
+  // in memory at a time. Returns: Ok; the visitor's error; Corruption naming the key.
+  using VersionSink = std::function<Status(std::uint64_t id, const VersionMeta& meta, const PlainBytes& record)>;
+  Status VisitVersions(SnapshotHandle at, const VersionSink& visit);
 
   // Checks `request` against the stored versions and seals it: the operations of one atomic
   // batch. Returns Conflict if the latest version is not request.expected_version;

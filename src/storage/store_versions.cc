@@ -234,6 +234,50 @@ void Store::FinishCommit(const PreparedCommit& p) {
   }
 }
 
+Status Store::VisitVersions(SnapshotHandle at, const VersionSink& visit) {
+  return Scan(kCurrentCf, ScanRange::Prefix({}, at), [&](std::string_view ck, std::string_view cv) -> Result<Next> {
+    if (ck.size() != 8) return Next::kContinue;
+    const std::uint64_t id = base::GetBigEndian64(ck.data());
+    const std::string prefix = IdKey(id);
+    std::vector<VersionMeta> metas;  // this dossier's change records, by version
+    auto emit = [&](std::uint32_t version, std::string_view value, const std::string& where) -> Status {
+      auto h = PeekEnvelope(value);
+      if (!h.ok()) return h.status().WithPrefix(where);
+      if (h->version != version) return Status::Corruption(where + ": holds version " + std::to_string(h->version));
+      if (version == 0 || version > metas.size() || metas[version - 1].version != version) {
+        return Status::Corruption(where + ": no version record");
+      }
+      auto plain = sealer_.Open(ValueType::kRecord, id, value);
+      if (!plain.ok()) return plain.status().WithPrefix(where);
+      return visit(id, metas[version - 1], *plain);
+    };
+    HSDT_RETURN_IF_ERROR(Scan(kHistoryCf, ScanRange::Prefix(prefix, at),
+                              [&](std::string_view k, std::string_view v) -> Result<Next> {
+      const std::string where = "history/" + base::HexOf(k);
+      if (k.size() != prefix.size() + 5) return Status::Corruption(where + ": bad key");
+      const std::uint32_t version = base::GetBigEndian32(k.data() + prefix.size() + 1);
+      if (k[prefix.size()] == 'i') {
+        HSDT_ASSIGN_OR_RETURN(VersionMeta m, OpenVersionMeta(id, v, where));
+        if (m.version != version || version != metas.size() + 1) {
+          return Status::Corruption(where + ": version record does not match its key");
+        }
+        metas.push_back(std::move(m));
+      } else if (k[prefix.size()] == 'r') {
+        HSDT_RETURN_IF_ERROR(emit(version, v, where));
+      }
+      return Next::kContinue;
+    }));
+    auto h = PeekEnvelope(cv);
+    if (!h.ok()) return h.status().WithPrefix("current/" + std::to_string(id));
+    if (h->version != metas.size()) {
+      return Status::Corruption("current/" + std::to_string(id) + ": latest version " + std::to_string(h->version) +
+                                " but " + std::to_string(metas.size()) + " version records");
+    }
+    HSDT_RETURN_IF_ERROR(emit(h->version, cv, "current/" + std::to_string(id)));
+    return Next::kContinue;
+  });
+}
+
 Result<std::vector<std::uint64_t>> Store::ListIds(std::uint64_t after, std::size_t limit) {
   HSDT_STORE_ENTER();
   std::vector<std::uint64_t> ids;

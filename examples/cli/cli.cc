@@ -73,6 +73,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"report", {"due", "format", "out"}},
       {"deadlines", {"from", "to", "unit", "year"}},
       {"import", {"batch", "CTX"}},
+      {"archive", {"out", "from", "admin"}},
       {"attach", {"kind", "title", "event", "pages", "supersedes", "CTX"}},
       {"attachments", {"purpose"}},
       {"attachment", {"version", "out", "purpose"}},

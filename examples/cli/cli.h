@@ -87,6 +87,10 @@ std::string FormatTime(std::int64_t micros);
 
 int RunDemo(const Args& args);
 
+// hsdt archive export (a session) | archive import (archive_cmd.cc).
+int ArchiveExport(const Args& args, Database& db, const Session& s);
+int ArchiveImport(const Args& args);
+
 // hsdt attach | attachments | attachment get|history (attach_cmds.cc).
 int AttachmentCommand(const Args& args, Database& db, const Session& s, Purpose purpose);
 

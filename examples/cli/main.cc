@@ -25,6 +25,11 @@ Database:
                                 the damage, lose what follows, audit it (recover_log); then check
   backup --to DIR               encrypted backup;  backup-verify DIR;  backup-list DIR
   restore --from DIR [--backup N]  restore into --db DIR (must not exist)
+  archive export --out DIR      the whole database, every version, the registry's history, the
+                                scans and the audit log, in the open format of docs/archive.md
+                                (plaintext, owner-only; district administrators)
+  archive import --from DIR --db NEW --admin USER   a new database from an archive (key as init;
+                                USER, an administrator of the archive, gets $HSDT_ADMIN_PASSWORD)
   rekey [--batch N]             re-encrypt everything under a fresh data key (resumable)
   passwd                        change the database key (--new-key-file or $HSDT_NEW_PASSPHRASE)
 Dossiers (reads outside your unit need --purpose recruitment|rank_promotion|salary_raise|
@@ -474,6 +479,10 @@ int SessionCommand(const Args& args) {
   if (cmd == "report") rc = Report(args, db, s);
   if (cmd == "import") rc = Import(args, db, s);
   if (cmd == "attach" || cmd == "attachments" || cmd == "attachment") rc = AttachmentCommand(args, db, s, *purpose);
+  if (cmd == "archive") {
+    if (args.positional.size() != 1 || args.positional[0] != "export") return Usage("archive takes export or import");
+    rc = ArchiveExport(args, db, s);
+  }
   if (cmd == "deadlines") rc = Deadlines(args, db, s);
   if (cmd == "index") rc = Index(args, db, s);
   if (cmd == "rekey") rc = Rekey(args, db, s);
@@ -501,12 +510,13 @@ int Run(int argc, char** argv) {
   if (cmd == "demo") return RunDemo(args);
   if (cmd == "init") return Init(args);
   if (cmd == "backup-verify" || cmd == "backup-list" || cmd == "restore") return BackupCommands(args);
+  if (cmd == "archive" && !args.positional.empty() && args.positional[0] == "import") return ArchiveImport(args);
   if (cmd == "account" || cmd == "unit" || cmd == "grant" || cmd == "handover" || cmd == "audit" || cmd == "explain") {
     return RunAdminCommand(args);
   }
   static const char* kSessionCommands[] = {"password", "put", "get", "status", "history", "diff", "list", "changes",
                                            "check", "recover", "stats", "rekey", "passwd", "backup", "find", "index", "export", "report",
-                                           "deadlines", "import", "attach", "attachments", "attachment"};
+                                           "deadlines", "import", "attach", "attachments", "attachment", "archive"};
   for (const char* c : kSessionCommands) {
     if (cmd == c) return SessionCommand(args);
   }

@@ -224,6 +224,32 @@ check "0 lần xuất hiện" "$tmp/out" "demo plaintext scan"
 check "nguyên vẹn" "$tmp/out" "demo audit chain"
 expect 2 "demo refuses a folder that is not a demo" -- "$hsdt" demo --db "$db" --people 150
 
+# The demo district through the open archive: exported, imported into a new database under a new
+# key, exported again: the same files, the audit log longer only by what came after the first.
+demo_as=(env HSDT_USER=nv.quantri HSDT_PASSWORD="quản trị hồ sơ quận Bình Tân" HSDT_PASSPHRASE="bình-tân-demo-2026")
+expect 0 "archive export of the demo district" -- "${umask022[@]}" "${demo_as[@]}" "$hsdt" archive export --db "$tmp/demo" --out "$tmp/archive"
+check "manifest sha256 [0-9a-f]\{64\}" "$tmp/out" "archive export prints the manifest digest"
+mode_is 600 "$tmp/archive/dossiers.jsonl" "archive files are owner-only"
+mode_is 700 "$tmp/archive" "the archive directory is owner-only"
+expect 2 "archive import without --admin" -- "$hsdt" archive import --from "$tmp/archive" --db "$tmp/demo-copy" --key-file "$tmp/key.hex"
+expect 0 "archive import into a new database" -- env HSDT_ADMIN_PASSWORD="mật khẩu mới của quản trị 2026" "$hsdt" archive import --from "$tmp/archive" --db "$tmp/demo-copy" --key-file "$tmp/key.hex" --admin nv.quantri
+copy_as=(env HSDT_USER=nv.quantri HSDT_PASSWORD="mật khẩu mới của quản trị 2026")
+expect 0 "the copy checks clean" -- "${copy_as[@]}" "$hsdt" check --db "$tmp/demo-copy" --key-file "$tmp/key.hex"
+expect 0 "the copy's audit log verifies" -- "${copy_as[@]}" "$hsdt" audit verify --db "$tmp/demo-copy" --key-file "$tmp/key.hex"
+expect 0 "archive export of the copy" -- "${copy_as[@]}" "$hsdt" archive export --db "$tmp/demo-copy" --key-file "$tmp/key.hex" --out "$tmp/archive2"
+same=1
+for f in units accounts grants handovers dossiers attachments; do
+  cmp -s "$tmp/archive/$f.jsonl" "$tmp/archive2/$f.jsonl" || { echo "FAIL: $f.jsonl differs after the round trip"; failures=$((failures + 1)); same=0; }
+done
+n=$(wc -c <"$tmp/archive/audit.jsonl")
+if head -c "$n" "$tmp/archive2/audit.jsonl" | cmp -s - "$tmp/archive/audit.jsonl"; then echo "ok: the audit log is kept entry for entry"
+else echo "FAIL: the audit log changed in the round trip"; failures=$((failures + 1)); fi
+[ "$same" -eq 1 ] && echo "ok: the re-export gives the same files"
+printf 'x' >>"$tmp/archive/dossiers.jsonl"
+expect 6 "a changed archive is refused" -- env HSDT_ADMIN_PASSWORD="mật khẩu mới của quản trị 2026" "$hsdt" archive import --from "$tmp/archive" --db "$tmp/demo-copy2" --key-file "$tmp/key.hex" --admin nv.quantri
+check "dossiers.jsonl" "$tmp/err" "the refusal names the file"
+[ ! -e "$tmp/demo-copy2" ] || { echo "FAIL: a refused import left a database"; failures=$((failures + 1)); }
+
 
 # Reports written with --out are owner-only whatever the umask, also over a file that was 0644;
 # so are the directories hsdt makes (a backup directory here).

@@ -233,4 +233,59 @@ hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kind kind, cons
   });
 }
 
+namespace {
+std::string ArchiveJson(const hsdt::ArchiveInfo& i) {
+  std::string o = "{";
+  hsdt::c::JsonField(&o, "dossiers", static_cast<long long>(i.dossiers));
+  hsdt::c::JsonField(&o, "dossierVersions", static_cast<long long>(i.dossier_versions));
+  hsdt::c::JsonField(&o, "accountVersions", static_cast<long long>(i.account_versions));
+  hsdt::c::JsonField(&o, "unitVersions", static_cast<long long>(i.unit_versions));
+  hsdt::c::JsonField(&o, "grantVersions", static_cast<long long>(i.grant_versions));
+  hsdt::c::JsonField(&o, "handOverVersions", static_cast<long long>(i.hand_over_versions));
+  hsdt::c::JsonField(&o, "attachmentVersions", static_cast<long long>(i.attachment_versions));
+  hsdt::c::JsonField(&o, "attachmentFiles", static_cast<long long>(i.attachment_files));
+  hsdt::c::JsonField(&o, "auditEntries", static_cast<long long>(i.audit_entries));
+  hsdt::c::JsonField(&o, "bytes", static_cast<long long>(i.bytes));
+  hsdt::c::JsonField(&o, "auditChain", i.audit_chain_hex);
+  hsdt::c::JsonField(&o, "manifestSha256", i.manifest_sha256_hex);
+  return o + "}";
+}
+
+hsdt::ArchiveProgressFn ProgressOf(hsdt_progress_fn fn, void* user_data) {
+  if (fn == nullptr) return {};
+  return [fn, user_data](const hsdt::ArchiveProgress& p) {
+    const std::string stage(p.stage);
+    fn(user_data, stage.c_str(), p.done);
+  };
+}
+}  // namespace
+
+hsdt_status hsdt_archive_export(hsdt_db* db, hsdt_session* session, const char* archive_dir,
+                                hsdt_progress_fn progress, void* user_data, char** out_json, size_t* out_len) {
+  hsdt::c::ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (archive_dir == nullptr) return SetError(HSDT_MISUSE, "archive_dir: NULL");
+  return Guard([&] {
+    auto info = db->db->ExportArchive(session->session, archive_dir, ProgressOf(progress, user_data));
+    if (!info.ok()) return FromStatus(info.status());
+    return out_json != nullptr ? hsdt::c::Output(ArchiveJson(*info), out_json, out_len) : HSDT_OK;
+  });
+}
+
+hsdt_status hsdt_archive_import(const char* archive_dir, const char* db_dir, hsdt_key_kind kind, const uint8_t* key,
+                                size_t key_len, const hsdt_options* options, hsdt_progress_fn progress,
+                                void* user_data, char** out_json, size_t* out_len) {
+  hsdt::c::ClearOut(out_json, out_len);
+  if (archive_dir == nullptr || db_dir == nullptr) return SetError(HSDT_MISUSE, "archive_dir/db_dir: NULL");
+  if (hsdt_status s = Require(key, "key"); s != HSDT_OK) return s;
+  if (hsdt_status s = hsdt::c::CheckOptions(options); s != HSDT_OK) return s;
+  return Guard([&] {
+    auto k = hsdt::c::KeyFrom(kind, key, key_len);
+    if (!k.ok()) return FromStatus(k.status());
+    auto info = hsdt::Database::ImportArchive(archive_dir, db_dir, *k, options->options, ProgressOf(progress, user_data));
+    if (!info.ok()) return FromStatus(info.status());
+    return out_json != nullptr ? hsdt::c::Output(ArchiveJson(*info), out_json, out_len) : HSDT_OK;
+  });
+}
+
 }  // extern "C"

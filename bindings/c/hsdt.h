@@ -328,6 +328,28 @@ HSDT_EXPORT hsdt_status hsdt_attachment_history(hsdt_db* db, hsdt_session* sessi
                                                 const char* attachment_id, int purpose,
                                                 char** out_json, size_t* out_len);
 
+/* ---- the open archive (docs/archive.md). Since: ABI 1.3 */
+/* Called on the calling thread as an export or import goes (`stage` valid during the call only):
+ * "units", "accounts", "grants", "handovers", "dossiers", "attachments", "audit"
+ * and "verify" (each file checked). It must not call the library. */
+typedef void (*hsdt_progress_fn)(void* user_data, const char* stage, uint64_t done);
+/* Writes the whole database into `archive_dir` (missing or empty; made 0700, files 0600:
+ * plaintext). District administrators; audited. `progress` may be NULL. *out_json (may be NULL):
+ * {"dossiers","dossierVersions","accountVersions","unitVersions","grantVersions",
+ * "handOverVersions","attachmentVersions","attachmentFiles","auditEntries","bytes","auditChain",
+ * "manifestSha256"}. */
+HSDT_EXPORT hsdt_status hsdt_archive_export(hsdt_db* db, hsdt_session* session, const char* archive_dir,
+                                            hsdt_progress_fn progress, void* user_data, char** out_json,
+                                            size_t* out_len);
+/* Makes a new database in `db_dir` from an archive, under `key`; `options` (required) names with
+ * hsdt_options_set_first_admin an active district administrator of the archive, who gets that
+ * password. HSDT_CORRUPTION names a file that differs from the manifest; nothing is left on
+ * failure. *out_json as hsdt_archive_export. */
+HSDT_EXPORT hsdt_status hsdt_archive_import(const char* archive_dir, const char* db_dir, hsdt_key_kind kind,
+                                            const uint8_t* key, size_t key_len, const hsdt_options* options,
+                                            hsdt_progress_fn progress, void* user_data, char** out_json,
+                                            size_t* out_len);
+
 /* ---- hand-over (article 10) */
 /* An editor of the receiving unit asks for a dossier; *out_id (hsdt_free; required) names the
  * request. */

@@ -9,7 +9,7 @@ namespace {
 // Progress on stderr: each stage as it ends, and every 10,000 items of a long one.
 ArchiveProgressFn ProgressOnStderr() {
   return [](const ArchiveProgress& p) {
-    if (p.done % 10000 == 0 || p.stage == "verify" || p.stage == "indexes") {
+    if (p.done % 10000 == 0 || p.stage == "verify") {
       std::cerr << "  " << p.stage << " " << p.done << "\n";
     }
   };

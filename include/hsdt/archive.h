@@ -15,7 +15,7 @@ namespace hsdt {
 
 // What an export or import has done so far: called on the calling thread every 1000 items and
 // at the end of each stage ("units", "accounts", "grants", "handovers", "dossiers",
-// "attachments", "audit", "verify", "indexes"). It must not call the library.
+// "attachments", "audit", "verify"). It must not call the library.
 struct ArchiveProgress {
   std::string_view stage;
   std::uint64_t done = 0;

@@ -12,6 +12,7 @@
 #include "db/archive_files.h"
 #include "db/archive_records.h"
 #include "db/database_impl.h"
+#include "db/index.h"
 #include "db/testing.h"
 #include "policy/passwords.h"
 #include "storage/attachment_store.h"
@@ -273,10 +274,25 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
   HSDT_RETURN_IF_ERROR(batch.Flush());
   HSDT_RETURN_IF_ERROR(registry_->Reload());
 
-  // Every dossier version, in id and version order, with its own time and author.
+  // Every dossier version, in id and version order, with its own time and author; the index
+  // entries of each dossier's latest version once the next dossier begins (so memory holds one
+  // dossier, and no index rebuild is needed).
   std::uint64_t last_id = 0;
   std::uint32_t last_version = 0;
   std::int64_t last_micros = 0;
+  storage::PlainBytes latest;  // the flat record of last_id's latest version so far
+  auto index_latest = [&]() -> Status {
+    if (last_id == 0) return Status::Ok();
+    const schema::DossierView view(latest.words(), latest.size());
+    db::IndexEntries entries = db::IndexEntriesOf(view, last_id);
+    for (const auto& u : entries.unique_keys) {
+      HSDT_ASSIGN_OR_RETURN(bool taken, store_->IndexKeyExists(u));
+      if (taken) return Status::InvalidArgument(db::FormatId(last_id) + ": its national ID is another dossier's too");
+    }
+    std::vector<storage::BatchOp> ops;
+    for (auto& e : entries.entries) ops.push_back({storage::kIndexCf, std::move(e.key), std::move(e.value), false});
+    return store_->WriteOps(ops, false);
+  };
   HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveDossierVersion>(dir, m, ar::kDossiers,
                                                                [&](schema::ArchiveDossierVersion a, std::string_view) -> Status {
     std::uint64_t id = 0;
@@ -287,6 +303,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
       return Status::InvalidArgument("version: " + a.id + " v" + std::to_string(meta.version) +
                                      " out of order (dossiers by id, each version after the one before, in time order)");
     }
+    if (id != last_id) HSDT_RETURN_IF_ERROR(index_latest());
     const std::size_t size = schema::FlatSize(*a.dossier);
     storage::PlainBytes flat(size);
     schema::WriteFlat(*a.dossier, flat.data(), size);
@@ -302,10 +319,15 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
     last_id = id;
     last_version = prepared.meta.version;
     last_micros = prepared.meta.recorded_at_micros;
+    latest = std::move(flat);
     if (last_version == 1) ++info->dossiers;
     Report(progress, "dossiers", ++info->dossier_versions);
     return Status::Ok();
   }));
+  HSDT_RETURN_IF_ERROR(index_latest());
+  std::string index_format;
+  base::PutBigEndian32(&index_format, db::kIndexFormat);
+  HSDT_RETURN_IF_ERROR(store_->WriteOps({{storage::kMetaCf, db::kIndexFormatKey, index_format, false}}, false));
 
   // The scans: each file checked against its line's SHA-256 as it is stored, stored once.
   std::map<std::string, StoredScan> stored;  // by SHA-256: one entry per scan
@@ -376,9 +398,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
              std::to_string(info->attachment_versions) + " attachment versions, audit entries 1 to " +
              std::to_string(info->audit_entries) + " ending with chain " + m.audit_chain;
   HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
-  Report(progress, "indexes", 0, true);
   importing_ = false;
-  HSDT_RETURN_IF_ERROR(UpgradeIndexes());  // builds every index entry from the records
   return store_->Sync();
 }
 

@@ -199,13 +199,14 @@ static char scan_byte(size_t i) {
 }
 enum { kScanBytes = 600 * 1024 + 17 };
 
-/* Reads attachment `aid` through `db` with reads of 1000 bytes; true if it is the test scan. */
-static int read_scan(hsdt_db* db, hsdt_session* session, const char* aid) {
+/* Reads attachment `aid` through `db` (for `purpose`) with reads of 1000 bytes; true if it is the
+ * test scan. */
+static int read_scan(hsdt_db* db, hsdt_session* session, const char* aid, int purpose) {
   hsdt_attachment_reader* reader = NULL;
   char buffer[1000];
   size_t n = 0, at = 0, i;
   int same = 1;
-  CHECK(hsdt_attachment_open(db, session, aid, 0, 0, &reader) == HSDT_OK);
+  CHECK(hsdt_attachment_open(db, session, aid, 0, purpose, &reader) == HSDT_OK);
   if (reader == NULL) return 0;
   do {
     CHECK(hsdt_attachment_read(reader, buffer, sizeof buffer, &n) == HSDT_OK);
@@ -251,7 +252,7 @@ static void abi_1_3_attachments(hsdt_db* db, hsdt_session* admin, hsdt_session* 
   hsdt_attachment_writer_free(writer);
   CHECK(strstr(hsdt_last_error(), "freed") != NULL);
 
-  CHECK(read_scan(db, editor, "TL00000001"));
+  CHECK(read_scan(db, editor, "TL00000001", 0));
   CHECK(hsdt_attachment_open(db, editor, "TL00000001", 0, 0, &reader) == HSDT_OK);
   CHECK(hsdt_attachment_info(reader, &json, &len) == HSDT_OK);
   CHECK(strstr(json, "\"title\":\"Quyết định nâng bậc lương\"") != NULL && strstr(json, "\"sha256\":\"") != NULL);
@@ -270,6 +271,48 @@ static void abi_1_3_attachments(hsdt_db* db, hsdt_session* admin, hsdt_session* 
   hsdt_free(json);
   CHECK(hsdt_attachment_list(db, editor, "HS1", 0, &json, &len) == HSDT_INVALID_ARGUMENT);
   CHECK(json == NULL && strstr(hsdt_last_error(), "dossier_id") != NULL);
+}
+
+/* ABI 1.3: the archive out and into a new database, with progress. */
+static void count_progress(void* user_data, const char* stage, uint64_t done) {
+  (void)stage;
+  (void)done;
+  ++*(int*)user_data;
+}
+
+static void abi_1_3_archive(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* work,
+                            const uint8_t* key, size_t key_len) {
+  char archive[600], copy[600];
+  char* json = NULL;
+  size_t len = 0;
+  int calls = 0;
+  hsdt_options* options = NULL;
+  hsdt_db* imported = NULL;
+  hsdt_session* admin2 = NULL;
+  snprintf(archive, sizeof archive, "%s/archive", work);
+  snprintf(copy, sizeof copy, "%s/from-archive", work);
+  CHECK(hsdt_archive_export(db, editor, archive, NULL, NULL, &json, &len) == HSDT_PERMISSION_DENIED);
+  CHECK(hsdt_archive_export(db, admin, NULL, NULL, NULL, &json, &len) == HSDT_MISUSE);
+  CHECK(hsdt_archive_export(db, admin, archive, count_progress, &calls, &json, &len) == HSDT_OK);
+  CHECK(calls > 0 && json != NULL && strstr(json, "\"dossiers\":1") != NULL &&
+        strstr(json, "\"attachmentFiles\":1") != NULL && strstr(json, "\"manifestSha256\":\"") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_options_create(&options) == HSDT_OK);
+  CHECK(hsdt_archive_import(archive, copy, HSDT_KEY_RAW, key, key_len, options, NULL, NULL, &json, &len) ==
+        HSDT_INVALID_ARGUMENT); /* no first administrator */
+  CHECK(hsdt_options_set_first_admin(options, "nv.admin", "Quản trị", "mật khẩu mới sau khi chuyển 2026") == HSDT_OK);
+  CHECK(hsdt_archive_import(archive, copy, HSDT_KEY_RAW, key, key_len, options, NULL, NULL, &json, &len) == HSDT_OK);
+  CHECK(json != NULL && strstr(json, "\"attachmentVersions\":1") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_db_open(copy, HSDT_KEY_RAW, key, key_len, NULL, &imported) == HSDT_OK);
+  CHECK(hsdt_login(imported, "nv.admin", "mật khẩu mới sau khi chuyển 2026", &admin2) == HSDT_OK);
+  CHECK(read_scan(imported, admin2, "TL00000001", HSDT_PURPOSE_INSPECTION)); /* the scan came along */
+  CHECK(hsdt_attachment_list(imported, admin2, "HS00000001", HSDT_PURPOSE_INSPECTION, &json, &len) == HSDT_OK);
+  CHECK(strstr(json, "\"id\":\"TL00000001\"") != NULL);
+  hsdt_free(json);
+  hsdt_session_free(admin2);
+  CHECK(hsdt_db_close(imported) == HSDT_OK);
+  hsdt_options_free(options);
 }
 
 static void abi_1_2_calls(hsdt_db* db, hsdt_session* admin, hsdt_session* editor, const char* id) {
@@ -567,6 +610,7 @@ int main(int argc, char** argv) {
 
   abi_1_2_calls(db, admin, editor, id);
   abi_1_3_attachments(db, admin, editor, id);
+  abi_1_3_archive(db, admin, editor, argv[2], key, sizeof key);
   {
     /* A read-only view beside the open database reads, and refuses writes. */
     hsdt_options* view_options = NULL;
@@ -635,7 +679,7 @@ int main(int argc, char** argv) {
   CHECK(hsdt_dossier_get(db, editor, "HS00000001", 0, &json, &len, &version) == HSDT_OK);
   CHECK(version == 3); /* the backup was made after the status change */
   hsdt_free(json);
-  CHECK(read_scan(db, editor, "TL00000001")); /* and the scan with it */
+  CHECK(read_scan(db, editor, "TL00000001", 0)); /* and the scan with it */
   hsdt_session_free(editor);
   CHECK(hsdt_db_close(db) == HSDT_OK);
 

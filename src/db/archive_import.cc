@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include "base/coding.h"
 #include "db/archive_files.h"
@@ -221,58 +222,46 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
   HSDT_ASSIGN_OR_RETURN(std::uint32_t admin_version, FirstAdminVersion(dir, m, admin));
   Batches batch(*store_);
 
-  // The registry, every version as it was recorded.
-  VersionOrder order;
-  HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveUnit>(dir, m, ar::kUnits, [&](schema::ArchiveUnit a, std::string_view) -> Status {
-    policy::UnitRecord r;
-    HSDT_RETURN_IF_ERROR(db::RecordOf(a, &r));
-    HSDT_RETURN_IF_ERROR(order.Next(r.code, r.version));
-    const std::int64_t at = r.micros;
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
-    registry_->Apply(r);  // the next Stage of this record counts from it
-    Report(progress, "units", ++info->unit_versions);
-    return batch.Add(std::move(op));
-  }));
-  order = VersionOrder();
-  HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveAccount>(dir, m, ar::kAccounts, [&](schema::ArchiveAccount a, std::string_view) -> Status {
-    policy::AccountRecord r;
-    HSDT_RETURN_IF_ERROR(db::RecordOf(a, &r));
-    const std::string folded = policy::FoldUserName(r.user_name);
-    HSDT_RETURN_IF_ERROR(order.Next(folded, r.version));
-    if (folded == admin && r.version == admin_version) {
-      HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(options_.first_admin.password, r.user_name));
-      HSDT_ASSIGN_OR_RETURN(r.password_hash, crypto::HashPassword(options_.first_admin.password, PasswordParams()));
-    }
-    const std::int64_t at = r.micros;
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
-    registry_->Apply(r);  // the next Stage of this record counts from it
-    Report(progress, "accounts", ++info->account_versions);
-    return batch.Add(std::move(op));
-  }));
-  order = VersionOrder();
-  HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveGrant>(dir, m, ar::kGrants, [&](schema::ArchiveGrant a, std::string_view) -> Status {
-    policy::GrantRecord r;
-    HSDT_RETURN_IF_ERROR(db::RecordOf(a, &r));
-    HSDT_RETURN_IF_ERROR(order.Next(r.view.id, r.version));
-    const std::int64_t at = r.micros;
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
-    registry_->Apply(r);  // the next Stage of this record counts from it
-    Report(progress, "grants", ++info->grant_versions);
-    return batch.Add(std::move(op));
-  }));
-  order = VersionOrder();
-  HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveHandOver>(dir, m, ar::kHandOvers, [&](schema::ArchiveHandOver a, std::string_view) -> Status {
-    policy::HandOverRecord r;
-    HSDT_RETURN_IF_ERROR(db::RecordOf(a, &r));
-    HSDT_RETURN_IF_ERROR(order.Next(r.id, r.version));
-    const std::int64_t at = r.micros;
-    HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
-    registry_->Apply(r);  // the next Stage of this record counts from it
-    Report(progress, "handovers", ++info->hand_over_versions);
-    return batch.Add(std::move(op));
-  }));
+  // The registry, every version as it was recorded: each file's records staged in turn, each
+  // version made the latest in memory so that the next one of the record counts from it.
+  auto registry_file = [&](auto line_type, auto record_type, const char* file, std::string_view stage,
+                           std::uint64_t* count, auto&& key_of, auto&& adjust) -> Status {
+    using Line = typename decltype(line_type)::type;
+    using Record = typename decltype(record_type)::type;
+    VersionOrder order;
+    return EachLine<Line>(dir, m, file, [&](Line a, std::string_view) -> Status {
+      Record r;
+      HSDT_RETURN_IF_ERROR(db::RecordOf(a, &r));
+      HSDT_RETURN_IF_ERROR(order.Next(key_of(r), r.version));
+      HSDT_RETURN_IF_ERROR(adjust(r));
+      const std::int64_t at = r.micros;
+      HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
+      registry_->Apply(r);
+      Report(progress, stage, ++*count);
+      return batch.Add(std::move(op));
+    });
+  };
+  auto as_is = [](const auto&) { return Status::Ok(); };
+  HSDT_RETURN_IF_ERROR(registry_file(std::type_identity<schema::ArchiveUnit>{}, std::type_identity<policy::UnitRecord>{},
+                                     ar::kUnits, "units", &info->unit_versions,
+                                     [](const policy::UnitRecord& r) { return r.code; }, as_is));
+  HSDT_RETURN_IF_ERROR(registry_file(
+      std::type_identity<schema::ArchiveAccount>{}, std::type_identity<policy::AccountRecord>{}, ar::kAccounts,
+      "accounts", &info->account_versions, [](const policy::AccountRecord& r) { return policy::FoldUserName(r.user_name); },
+      [&](policy::AccountRecord& r) -> Status {
+        // The first administrator's latest version carries the password it is given.
+        if (policy::FoldUserName(r.user_name) != admin || r.version != admin_version) return Status::Ok();
+        HSDT_RETURN_IF_ERROR(policy::CheckNewPassword(options_.first_admin.password, r.user_name));
+        HSDT_ASSIGN_OR_RETURN(r.password_hash, crypto::HashPassword(options_.first_admin.password, PasswordParams()));
+        return Status::Ok();
+      }));
+  HSDT_RETURN_IF_ERROR(registry_file(std::type_identity<schema::ArchiveGrant>{}, std::type_identity<policy::GrantRecord>{},
+                                     ar::kGrants, "grants", &info->grant_versions,
+                                     [](const policy::GrantRecord& r) { return r.view.id; }, as_is));
+  HSDT_RETURN_IF_ERROR(registry_file(std::type_identity<schema::ArchiveHandOver>{},
+                                     std::type_identity<policy::HandOverRecord>{}, ar::kHandOvers, "handovers",
+                                     &info->hand_over_versions, [](const policy::HandOverRecord& r) { return r.id; }, as_is));
   HSDT_RETURN_IF_ERROR(batch.Flush());
-  HSDT_RETURN_IF_ERROR(registry_->Reload());
 
   // Every dossier version, in id and version order, with its own time and author; the index
   // entries of each dossier's latest version once the next dossier begins (so memory holds one

@@ -15,6 +15,19 @@ using hsdt::c::Str;
 
 namespace {
 
+void AuditEntryJson(const hsdt::AuditRecord& e, std::string* o) {
+  using hsdt::c::JsonField;
+  JsonField(o, "sequence", static_cast<long long>(e.sequence));
+  JsonField(o, "recordedAtMicros", static_cast<long long>(e.recorded_at_micros));
+  JsonField(o, "actor", e.actor);
+  JsonField(o, "action", e.action);
+  JsonField(o, "target", e.target);
+  hsdt::c::JsonBool(o, "allowed", e.allowed);
+  JsonField(o, "purpose", e.purpose);
+  JsonField(o, "reason", e.reason);
+  JsonField(o, "rule", e.rule);
+}
+
 const char* HandOverStateName(hsdt::HandOverState s) {
   switch (s) {
     case hsdt::HandOverState::kPending: return "pending";
@@ -343,17 +356,40 @@ hsdt_status hsdt_audit_read(hsdt_db* db, hsdt_session* session, uint64_t from_se
   if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
   if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
   return Guard([&] {
-    return OutputArray(db->db->ReadAudit(session->session, from_sequence, limit), [](const hsdt::AuditRecord& e, std::string* o) {
-      JsonField(o, "sequence", static_cast<long long>(e.sequence));
-      JsonField(o, "recordedAtMicros", static_cast<long long>(e.recorded_at_micros));
-      JsonField(o, "actor", e.actor);
-      JsonField(o, "action", e.action);
-      JsonField(o, "target", e.target);
-      JsonBool(o, "allowed", e.allowed);
-      JsonField(o, "purpose", e.purpose);
-      JsonField(o, "reason", e.reason);
-      JsonField(o, "rule", e.rule);
-    }, out_json, out_len);
+    return OutputArray(db->db->ReadAudit(session->session, from_sequence, limit), AuditEntryJson, out_json, out_len);
+  });
+}
+
+hsdt_status hsdt_audit_find(hsdt_db* db, hsdt_session* session, const char* actor, const char* unit,
+                            const char* dossier_id, const char* action, int outcome, int64_t from_micros,
+                            int64_t until_micros, uint64_t from_sequence, size_t limit, char** out_json,
+                            size_t* out_len) {
+  ClearOut(out_json, out_len);
+  if (hsdt_status s = CheckDbSession(db, session); s != HSDT_OK) return s;
+  if (hsdt_status s = Require(out_json, "out_json"); s != HSDT_OK) return s;
+  if (outcome < -1 || outcome > 1) return SetError(HSDT_INVALID_ARGUMENT, "outcome: expected -1 (any), 0 (denied) or 1 (allowed)");
+  return Guard([&] {
+    hsdt::AuditFilter f;
+    f.actor = Str(actor);
+    f.unit = Str(unit);
+    f.dossier_id = Str(dossier_id);
+    f.action = Str(action);
+    if (outcome >= 0) f.allowed = outcome == 1;
+    f.from_micros = from_micros;
+    f.until_micros = until_micros;
+    auto page = db->db->FindAudit(session->session, f, from_sequence, limit);
+    if (!page.ok()) return FromStatus(page.status());
+    std::string entries = "[";
+    for (const auto& e : page->entries) {
+      std::string o = "{";
+      AuditEntryJson(e, &o);
+      entries += (entries.size() > 1 ? "," : "") + o + "}";
+    }
+    std::string json = "{";
+    hsdt::c::JsonRaw(&json, "entries", entries + "]");
+    JsonField(&json, "nextSequence", static_cast<long long>(page->next_sequence));
+    JsonField(&json, "examined", static_cast<long long>(page->examined));
+    return hsdt::c::Output(json + "}", out_json, out_len);
   });
 }
 

@@ -233,6 +233,8 @@ hsdt_status hsdt_backup_restore(const char* backup_dir, hsdt_key_kind kind, cons
   });
 }
 
+}  // extern "C"
+
 namespace {
 std::string ArchiveJson(const hsdt::ArchiveInfo& i) {
   std::string o = "{";
@@ -259,6 +261,8 @@ hsdt::ArchiveProgressFn ProgressOf(hsdt_progress_fn fn, void* user_data) {
   };
 }
 }  // namespace
+
+extern "C" {
 
 hsdt_status hsdt_archive_export(hsdt_db* db, hsdt_session* session, const char* archive_dir,
                                 hsdt_progress_fn progress, void* user_data, char** out_json, size_t* out_len) {

@@ -459,6 +459,17 @@ HSDT_EXPORT hsdt_status hsdt_audit_digest(hsdt_db* db, hsdt_session* session,
 HSDT_EXPORT hsdt_status hsdt_audit_read(hsdt_db* db, hsdt_session* session, uint64_t from_sequence,
                                         size_t limit, char** out_json, size_t* out_len);
 
+/* The entries from `from_sequence` on that match every filter given (NULL or "": any): the acting
+ * account, its unit, a dossier (its id leads the target, or a query's reason names it), the
+ * action; `outcome` -1 any, 0 denied, 1 allowed; recorded in [from_micros, until_micros). At most
+ * `limit` (1 to 10000). *out_json: {"entries":[...as hsdt_audit_read],"nextSequence":N (0: the
+ * end),"examined":N}. Article 14.4 inspections. Since: ABI 1.3 */
+HSDT_EXPORT hsdt_status hsdt_audit_find(hsdt_db* db, hsdt_session* session, const char* actor,
+                                        const char* unit, const char* dossier_id, const char* action,
+                                        int outcome, int64_t from_micros, int64_t until_micros,
+                                        uint64_t from_sequence, size_t limit, char** out_json,
+                                        size_t* out_len);
+
 /* ---- queries and counts (docs/format.md, "Queries") */
 /* Runs a JSON query (with `explain` non-zero, only plans it). *out_json is
  * {"fields":[...],"rows":[{"id":...,"<field>":"..."}],"nextCursor":"...","plan":"...","examined":N};

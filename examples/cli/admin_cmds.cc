@@ -1,4 +1,5 @@
 // hsdt account|unit|grant|handover|audit|explain: the registry, the audit log and Explain.
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <sstream>
@@ -216,13 +217,48 @@ int Audit(const Args& args, Database& db, const Session& s) {
     auto from = ParseNumber(args.Get("from", "1"), std::numeric_limits<std::uint64_t>::max());
     auto limit = ParseNumber(args.Get("limit", "100"), std::numeric_limits<std::uint32_t>::max());
     if (!from || !limit) return Bad("audit read: --from and --limit take whole numbers");
-    auto entries = db.ReadAudit(s, *from, static_cast<std::size_t>(*limit));
-    if (!entries.ok()) return Fail(entries.status());
-    for (const auto& e : *entries) {
-      std::cout << e.sequence << "\t" << FormatTime(e.recorded_at_micros) << "\t" << e.actor << "\t" << e.action
-                << "\t" << e.target << "\t" << (e.allowed ? "allowed" : "DENIED") << "\t" << e.purpose << "\t"
-                << e.rule << "\t" << e.reason << "\n";
+    // Columns (hsdt help, README): sequence, recorded at (UTC), actor, action, target,
+    // outcome, purpose, rule, reason.
+    auto print = [](const std::vector<AuditRecord>& entries) {
+      std::cout << "sequence\trecorded_at\tactor\taction\ttarget\toutcome\tpurpose\trule\treason\n";
+      for (const auto& e : entries) {
+        std::cout << e.sequence << "\t" << FormatTime(e.recorded_at_micros) << "\t" << e.actor << "\t" << e.action
+                  << "\t" << e.target << "\t" << (e.allowed ? "allowed" : "DENIED") << "\t" << e.purpose << "\t"
+                  << e.rule << "\t" << e.reason << "\n";
+      }
+    };
+    const bool filtered = args.Has("actor") || args.Has("unit") || args.Has("dossier") || args.Has("action") ||
+                          args.Has("outcome") || args.Has("since") || args.Has("until");
+    if (!filtered) {
+      auto entries = db.ReadAudit(s, *from, static_cast<std::size_t>(*limit));
+      if (!entries.ok()) return Fail(entries.status());
+      print(*entries);
+      return kExitOk;
     }
+    AuditFilter f;
+    f.actor = args.Get("actor");
+    f.unit = args.Get("unit");
+    f.dossier_id = args.Get("dossier");
+    f.action = args.Get("action");
+    if (args.Has("outcome")) {
+      const std::string o = args.Get("outcome");
+      if (o != "allowed" && o != "denied") return Bad("--outcome takes allowed or denied");
+      f.allowed = o == "allowed";
+    }
+    if (args.Has("since")) {
+      auto t = ParseTime(args, "since");
+      if (!t.ok()) return Fail(t.status());
+      f.from_micros = *t;
+    }
+    if (args.Has("until")) {
+      auto t = ParseTime(args, "until", /*end_of_day=*/true);  // a date: through that day
+      if (!t.ok()) return Fail(t.status());
+      f.until_micros = *t;
+    }
+    auto page = db.FindAudit(s, f, *from, static_cast<std::size_t>(std::min<std::uint64_t>(*limit, 10000)));
+    if (!page.ok()) return Fail(page.status());
+    print(page->entries);
+    if (page->next_sequence != 0) std::cerr << "more: --from " << page->next_sequence << "\n";
     return kExitOk;
   }
   return Bad("audit verify|digest|read");

@@ -85,7 +85,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"grant", {"to-user", "to-unit", "dossiers", "scope-unit", "rights", "purposes", "legal-number", "legal-date",
                  "signer", "from", "until", "CTX"}},
       {"handover", {"request-number", "request-date", "approve", "reject", "CTX"}},
-      {"audit", {"digest", "from", "limit"}},
+      {"audit", {"digest", "from", "limit", "actor", "unit", "dossier", "action", "outcome", "since", "until"}},
       {"explain", {"at", "purpose"}},
       {"demo", {"people", "seed"}},
       {"help", {}},

@@ -77,6 +77,10 @@ Registry and audit (district administrators; audit also district auditors):
   handover request ID --request-number N --request-date D | handover decide HO --approve|--reject
   handover list
   audit verify [--digest SEQ:HEX] | audit digest | audit read [--from N] [--limit N]
+        [--actor USER] [--unit U] [--dossier ID] [--action A] [--outcome allowed|denied]
+        [--since TIME] [--until TIME]   an inspection's reading (article 14.4): a header line,
+                                then sequence, recorded at (UTC), actor, action, target, outcome,
+                                purpose, rule, reason; "more: --from N" on stderr for the next page
   explain USER ACTION DOSSIER --at TIME [--purpose P]
 Demo:
   demo [--people N] [--seed S]  build the demo district and play the tiered scenario

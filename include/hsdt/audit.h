@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace hsdt {
 
@@ -27,6 +30,27 @@ struct AuditRecord {
 struct AuditDigest {
   std::uint64_t sequence = 0;
   std::string head_hex;  // link of entry `sequence`, 64 hex digits
+};
+
+// Which entries an inspection reads (article 14.4, Database::FindAudit); every field set must
+// match. Since 1.1.
+struct AuditFilter {
+  std::string actor;       // the account's user name (any case); "": any
+  std::string unit;        // the unit of the account that acted; "": any
+  std::string dossier_id;  // entries about this dossier: its id leads the target ("HS00000001",
+                           // "HS00000001@v2", "HS00000001 attachment ..."), or a query's or
+                           // listing's reason names it; "": any
+  std::string action;      // "read_dossier", "update_dossier", "login", ...; "": any
+  std::optional<bool> allowed;  // true: allowed only, false: denied only
+  std::int64_t from_micros = std::numeric_limits<std::int64_t>::min();  // recorded at or after
+  std::int64_t until_micros = std::numeric_limits<std::int64_t>::max(); // recorded before
+};
+
+// A page of matching entries, in sequence order. Since 1.1.
+struct AuditPage {
+  std::vector<AuditRecord> entries;
+  std::uint64_t next_sequence = 0;  // where the next page starts; 0: the log was read to its end
+  std::uint64_t examined = 0;       // entries read to find these
 };
 
 struct AuditVerification {

@@ -562,6 +562,14 @@ class Database final {
   Result<AuditDigest> DigestAudit(const Session& session);
   Result<std::vector<AuditRecord>> ReadAudit(const Session& session, std::uint64_t from_sequence,
                                              std::size_t limit);
+  // The entries from `from_sequence` on that match `filter`, at most `limit` (1 to 10000), for an
+  // inspection (article 14.4): decided as read_audit like ReadAudit, audited as one read whose
+  // reason names the filter's fields (ids and names, never dossier content).
+  // Returns:   the page (next_sequence 0 at the end of the log); InvalidArgument naming the
+  //            filter field or the limit; PermissionDenied (audited); Corruption; IOError.
+  // Since:     1.1
+  Result<AuditPage> FindAudit(const Session& session, const AuditFilter& filter, std::uint64_t from_sequence,
+                              std::size_t limit);
 
   // ---------------------------------------------------------------- maintenance
   // A read-only view (OpenOptions::read_only): reads now what the primary has written (table

@@ -458,6 +458,16 @@ Result<AuditVerification> AuditLog::Verify(const AuditDigest* against) {
 Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std::size_t limit) {
   HSDT_RETURN_IF_ERROR(Flush());
   std::vector<AuditRecord> out;
+  if (limit == 0) return out;
+  HSDT_RETURN_IF_ERROR(Visit(nullptr, from_sequence, [&](AuditRecord e) -> Result<bool> {
+    out.push_back(std::move(e));
+    return out.size() < limit;
+  }));
+  return out;
+}
+
+Status AuditLog::Visit(storage::SnapshotHandle at, std::uint64_t from_sequence,
+                       const std::function<Result<bool>(AuditRecord)>& visit) {
   std::vector<Stored> entries;
   // The block holding `from_sequence` starts at or before it.
   std::string start;
@@ -465,37 +475,20 @@ Result<std::vector<AuditRecord>> AuditLog::Read(std::uint64_t from_sequence, std
   std::string ignored;
   HSDT_RETURN_IF_ERROR(store_->Floor(storage::kAuditCf, Key(std::max<std::uint64_t>(from_sequence, 1)), &start, &ignored, &found));
   if (!found) start = Key(1);
-  HSDT_RETURN_IF_ERROR(store_->Scan(storage::kAuditCf, storage::ScanRange::From(start),
-                                    [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
+  storage::ScanRange range = storage::ScanRange::From(start);
+  range.snapshot = at;
+  return store_->Scan(storage::kAuditCf, range, [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
     if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
     std::uint64_t seq = base::GetBigEndian64(k.data());
     for (const Stored& stored : entries) {
-      if (out.size() >= limit) return storage::Next::kStop;
       if (seq >= from_sequence) {
         HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
         e.sequence = seq;
         e.key_generation = stored.generation;
-        out.push_back(std::move(e));
+        HSDT_ASSIGN_OR_RETURN(bool more, visit(std::move(e)));
+        if (!more) return storage::Next::kStop;
       }
       ++seq;
-    }
-    return storage::Next::kContinue;
-  }));
-  return out;
-}
-
-Status AuditLog::Visit(storage::SnapshotHandle at, const std::function<Status(const AuditRecord&)>& visit) {
-  std::vector<Stored> entries;
-  storage::ScanRange all = storage::ScanRange::All();
-  all.snapshot = at;
-  return store_->Scan(storage::kAuditCf, all, [&](std::string_view k, std::string_view v) -> Result<storage::Next> {
-    if (k.size() != 8 || !SplitBlock(v, &entries)) return Status::Corruption("audit block malformed");
-    std::uint64_t seq = base::GetBigEndian64(k.data());
-    for (const Stored& stored : entries) {
-      HSDT_ASSIGN_OR_RETURN(AuditRecord e, Decode(stored.entry));
-      e.sequence = seq++;
-      e.key_generation = stored.generation;
-      HSDT_RETURN_IF_ERROR(visit(e));
     }
     return storage::Next::kContinue;
   });

@@ -82,9 +82,11 @@ class AuditLog final : private storage::CommitHook {
   Result<AuditVerification> Verify(const AuditDigest* against);
 
   Result<std::vector<AuditRecord>> Read(std::uint64_t from_sequence, std::size_t limit);
-  // Every entry stored at `at` (Store::Snapshot; null: now, without writing what is queued), in
-  // order. Returns: Ok; the visitor's error; Corruption if a block is malformed.
-  Status Visit(storage::SnapshotHandle at, const std::function<Status(const AuditRecord&)>& visit);
+  // The entries stored at `at` (Store::Snapshot; null: now, without writing what is queued)
+  // from `from_sequence` on, in order, until `visit` answers false.
+  // Returns: Ok; the visitor's error; Corruption if a block is malformed.
+  Status Visit(storage::SnapshotHandle at, std::uint64_t from_sequence,
+               const std::function<Result<bool>(AuditRecord)>& visit);
 
   static std::string Key(std::uint64_t sequence);
 

@@ -172,11 +172,12 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(const std::string& dir, const 
   FileWriter audit;
   HSDT_RETURN_IF_ERROR(audit.Create(dir, ar::kAudit));
   std::string chain(crypto::kDigestBytes, '\0');
-  HSDT_RETURN_IF_ERROR(audit_->Visit(snapshot.get(), [&](const AuditRecord& e) -> Status {
+  HSDT_RETURN_IF_ERROR(audit_->Visit(snapshot.get(), 1, [&](AuditRecord e) -> Result<bool> {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(e, &chain));
     m.audit_last_sequence = e.sequence;
     progress.Step("audit", ++m.audit_entries);
-    return audit.Line(line);
+    HSDT_RETURN_IF_ERROR(audit.Line(line));
+    return true;
   }));
   m.audit_chain = base::HexOf(chain);
   HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile audit_file, audit.Finish());

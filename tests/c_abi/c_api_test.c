@@ -271,6 +271,16 @@ static void abi_1_3_attachments(hsdt_db* db, hsdt_session* admin, hsdt_session* 
   hsdt_free(json);
   CHECK(hsdt_attachment_list(db, editor, "HS1", 0, &json, &len) == HSDT_INVALID_ARGUMENT);
   CHECK(json == NULL && strstr(hsdt_last_error(), "dossier_id") != NULL);
+
+  /* Article 14.4: the refusals about this dossier. */
+  CHECK(hsdt_audit_find(db, admin, NULL, NULL, id, NULL, 0, INT64_MIN, INT64_MAX, 1, 100, &json, &len) == HSDT_OK);
+  CHECK(json != NULL && strncmp(json, "{\"entries\":[{", 13) == 0 && strstr(json, "\"actor\":\"anlaca.viewer\"") != NULL &&
+        strstr(json, "\"allowed\":true") == NULL && strstr(json, "\"nextSequence\":0") != NULL);
+  hsdt_free(json);
+  CHECK(hsdt_audit_find(db, admin, NULL, NULL, NULL, NULL, 5, INT64_MIN, INT64_MAX, 1, 100, &json, &len) ==
+        HSDT_INVALID_ARGUMENT);
+  CHECK(hsdt_audit_find(db, editor, NULL, NULL, NULL, NULL, -1, INT64_MIN, INT64_MAX, 1, 100, &json, &len) ==
+        HSDT_PERMISSION_DENIED);
 }
 
 /* ABI 1.3: the archive out and into a new database, with progress. */

@@ -186,6 +186,11 @@ check "64 hex digits" "$tmp/err" "the digest error says what is expected"
 expect 2 "audit read --limit past 64 bits" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 99999999999999999999
 expect 0 "audit read" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 1000
 check DENIED "$tmp/out" "the refusals are in the audit log"
+expect 0 "audit read filtered for an inspection" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --dossier HS00000099 --outcome denied --since 2020-01-01
+check "^sequence${tab}recorded_at${tab}actor${tab}action${tab}target${tab}outcome" "$tmp/out" "audit read has a header line"
+check "HS00000099.*DENIED" "$tmp/out" "the filtered read finds the refused read of HS00000099"
+check_not "${tab}allowed${tab}" "$tmp/out" "the filtered read shows refusals only"
+expect 2 "audit read --outcome takes allowed or denied" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --outcome maybe
 expect 9 "an editor does not read the audit log" -- "${as_editor[@]}" "$hsdt" audit read "${k[@]}"
 expect 0 "backup" -- "${as_admin[@]}" "$hsdt" backup "${k[@]}" --to "$tmp/backups"
 expect 0 "backup-verify" -- "$hsdt" backup-verify "$tmp/backups" --key-file "$tmp/key.hex"

@@ -375,7 +375,7 @@ int RunDemo(const Args& args) {
   }
   if (int rc = Report(db, *admin); rc != kExitOk) return rc;
   {
-    // The article 13 report due next (1 June or 1 December), as a printable page beside the
+    // The article 13 report (1 June or 1 December), as a printable page beside the
     // database directory (never inside it).
     // Today in the district's time zone, not in UTC.
     auto civil_today = CivilDateOf(std::chrono::duration_cast<std::chrono::microseconds>(
@@ -383,10 +383,11 @@ int RunDemo(const Args& args) {
                                    TimeZoneOf(args));
     if (!civil_today.ok()) return Fail(civil_today.status());
     const std::string today = *civil_today;
-    const std::string next_year = std::to_string(ParseNumber(today.substr(0, 4), 9999).value_or(2026) + 1);
-    const std::string due = today.substr(5) < "06-01" ? today.substr(0, 4) + "-06-01"
-                            : today.substr(5) < "12-01" ? today.substr(0, 4) + "-12-01"
-                                                        : next_year + "-06-01";
+    // The report due on or just before today: its period has ended, so its figures are final.
+    const std::string last_year = std::to_string(ParseNumber(today.substr(0, 4), 9999).value_or(2026) - 1);
+    const std::string due = today.substr(5) >= "12-01"   ? today.substr(0, 4) + "-12-01"
+                            : today.substr(5) >= "06-01" ? today.substr(0, 4) + "-06-01"
+                                                         : last_year + "-12-01";
     auto report = db.MakeSemiAnnualReport(*admin, due);
     if (!report.ok()) return Fail(report.status());
     const std::string page = std::filesystem::path(dir).lexically_normal().string() + "-bao-cao-" + due + ".html";

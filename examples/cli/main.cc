@@ -63,6 +63,7 @@ Scanned source documents (PDF, JPEG, PNG, TIFF; 20 MiB each by default):
   attachment get AID [--version N] --out FILE   write the scan to FILE (owner-only)
 Reports (article 13; tier 2 for the district, tier 1 for its own unit):
   report --due YYYY-06-01|YYYY-12-01 [--format html|csv|json] [--out FILE]   semi-annual report
+                                (a period that has not ended is marked provisional, TẠM TÍNH)
   deadlines --from DATE --to DATE [--unit U] [--year Y]   article 9: late dossiers, late events,
                                 missing annual supplementary declarations (exit 6 if any)
 Registry and audit (district administrators; audit also district auditors):
@@ -301,6 +302,10 @@ int Report(const Args& args, Database& db, const Session& s) {
   if (format != "html" && format != "csv" && format != "json") return Usage("--format takes html, csv or json");
   auto r = db.MakeSemiAnnualReport(s, args.Get("due"));
   if (!r.ok()) return Fail(r.status());
+  if (r->provisional) {
+    std::cerr << "hsdt: warning: the period " << r->period.from << " to " << r->period.to
+              << " has not ended: the report is provisional (marked TẠM TÍNH)\n";
+  }
   return WriteOut(args, format == "html" ? ReportToHtml(*r) : format == "csv" ? ReportToCsv(*r) : ReportToJson(*r) + "\n");
 }
 

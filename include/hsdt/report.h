@@ -81,6 +81,9 @@ struct SemiAnnualReport {
   int supplement_year = 0;
   std::string generated_at;  // UTC, ISO 8601
   std::string generated_by;
+  // The period had not ended when the report was made (its last day is today or later, in the
+  // database's time zone): its figures will still change, and every rendering says so. Since 1.1
+  bool provisional = false;
   std::string issuer;        // the district (the registry's unit of kind "district"), for the page
   std::vector<UnitReport> units;
   UnitReport district;

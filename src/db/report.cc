@@ -220,6 +220,7 @@ Result<SemiAnnualReport> Database::Impl::MakeSemiAnnualReport(const Session& ses
   HSDT_ASSIGN_OR_RETURN(Access access, AuthorizeOwnUnit(session, Action::kReadReports, Purpose::kNone,
                                                        "semi-annual report"));
   report.generated_at = base::FormatMicrosUtc(Now());
+  report.provisional = Today() <= report.period.to;
   report.generated_by = access.actor;
 
   const DeadlineCheck check(report.period, report.supplement_year, zone());

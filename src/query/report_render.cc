@@ -124,7 +124,8 @@ std::string ReportToJson(const SemiAnnualReport& r) {
   AppendJsonString(&out, r.period.from);
   out += ",\"to\":";
   AppendJsonString(&out, r.period.to);
-  out += "},\"supplementYear\":" + std::to_string(r.supplement_year) + ",\"generatedAt\":";
+  out += std::string("},\"provisional\":") + (r.provisional ? "true" : "false") + ",\"supplementYear\":" +
+         std::to_string(r.supplement_year) + ",\"generatedAt\":";
   AppendJsonString(&out, r.generated_at);
   out += ",\"generatedBy\":";
   AppendJsonString(&out, r.generated_by);
@@ -173,6 +174,12 @@ std::string ComplianceToJson(const ComplianceReport& r) {
   return out + "]}";
 }
 
+// What a report of a period not yet ended says of itself (Vietnamese: officials read it).
+std::string ProvisionalNote(const SemiAnnualReport& r) {
+  return "TẠM TÍNH: kỳ báo cáo chưa kết thúc (đến hết ngày " + VietnameseDate(r.period.to) +
+         "); số liệu còn thay đổi, chưa dùng để nộp.";
+}
+
 std::string ReportToCsv(const SemiAnnualReport& r) {
   std::string out = "\xEF\xBB\xBF";
   out += "Mã đơn vị,Tên đơn vị";
@@ -190,6 +197,7 @@ std::string ReportToCsv(const SemiAnnualReport& r) {
   };
   for (const auto& u : r.units) row(u);
   row(r.district);
+  if (r.provisional) out += ProvisionalNote(r) + "\r\n";
   return out;
 }
 
@@ -215,6 +223,10 @@ std::string ReportToHtml(const SemiAnnualReport& r) {
       "<p class=\"sub\">Kỳ báo cáo: từ ngày " + VietnameseDate(r.period.from) + " đến ngày " +
       VietnameseDate(r.period.to) + " (hạn nộp " + VietnameseDate(r.due) + "). Lập lúc " + Html(r.generated_at) +
       " bởi " + Html(r.generated_by) + ".</p>\n";
+  if (r.provisional) {
+    out += "<p class=\"sub\" style=\"border: 1pt solid #000; padding: 2mm; font-weight: bold\">" +
+           Html(ProvisionalNote(r)) + "</p>\n";
+  }
   // One table per part, so that each fits the width of the page.
   struct Part {
     const char* title;

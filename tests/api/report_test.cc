@@ -167,6 +167,23 @@ TEST_F(ReportTest, SemiAnnualReportCountsAndRenders) {
   EXPECT_NE(html.find("ỦY BAN NHÂN DÂN QUẬN BÌNH TÂN"), std::string::npos);
   EXPECT_NE(html.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), std::string::npos);
 
+  // Made on 2026-02-20, in the period: provisional, and every rendering says so.
+  EXPECT_TRUE(r->provisional);
+  EXPECT_NE(json.find("\"provisional\":true"), std::string::npos);
+  EXPECT_NE(csv.find("TẠM TÍNH: kỳ báo cáo chưa kết thúc (đến hết ngày 31/05/2026)"), std::string::npos);
+  EXPECT_NE(html.find("TẠM TÍNH"), std::string::npos);
+  // On its last day, still provisional; the day after (Vietnam time), final.
+  clock_.Set(MicrosAt(2026, 5, 31) + std::int64_t{8} * 3600 * 1000000);  // 23:00 on 31 May in Vietnam
+  Relogin();
+  EXPECT_TRUE((*t_)->MakeSemiAnnualReport(t_->admin, "2026-06-01")->provisional);
+  clock_.Set(MicrosAt(2026, 5, 31) + std::int64_t{10} * 3600 * 1000000);  // 01:00 on 1 June in Vietnam
+  Relogin();
+  auto final_report = (*t_)->MakeSemiAnnualReport(t_->admin, "2026-06-01");
+  ASSERT_TRUE(final_report.ok());
+  EXPECT_FALSE(final_report->provisional);
+  EXPECT_EQ(ReportToHtml(*final_report).find("TẠM TÍNH"), std::string::npos);
+  EXPECT_NE(ReportToJson(*final_report).find("\"provisional\":false"), std::string::npos);
+
   EXPECT_NE((*t_)->MakeSemiAnnualReport(t_->admin, "2026-07-01").status().message().find("due:"), std::string::npos);
   // The auditor reads reports (tier 2), never dossier content.
   Session auditor = testing::AccountOrDie(*t_->db, t_->admin, "nv.kiemtra", "777-NV", Role::kDistrictAuditor);

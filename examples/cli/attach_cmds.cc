@@ -1,5 +1,7 @@
 // hsdt attach | attachments | attachment get|history: scanned source documents, streamed from and
 // to files (never the whole scan in memory).
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -107,7 +109,9 @@ int Get(const Args& args, Database& db, const Session& s, Purpose purpose) {
   // A scan cut short by a damaged chunk or a full disk is not left behind as if whole.
   auto abandon = [&](const Status& st) {
     (void)out.Close();
-    std::remove(args.Get("out").c_str());
+    struct stat st_out {};
+    // Only a file: --out may name a device or a pipe (/dev/stdout), which must stay.
+    if (::lstat(args.Get("out").c_str(), &st_out) == 0 && S_ISREG(st_out.st_mode)) std::remove(args.Get("out").c_str());
     return Fail(st);
   };
   std::vector<char> piece(kPiece);

@@ -38,6 +38,11 @@ Status CheckReason(const ChangeContext& c, bool source_required) {
       return Status::InvalidArgument(std::string(what) + ": invalid UTF-8 at byte " + std::to_string(at) +
                                      "; expected UTF-8 text");
     }
+    // Printable text only: the archive (docs/archive.md) carries it back as it was.
+    if (const std::int64_t at = schema::ControlCharAt(*text); at >= 0) {
+      return Status::InvalidArgument(std::string(what) + ": control character at byte " + std::to_string(at) +
+                                     "; expected printable text");
+    }
   }
   if (!source_required && c.source.number.empty() && c.source.date.empty()) return Status::Ok();
   if (c.source.number.empty() || c.source.number.size() > 128) {
@@ -412,6 +417,7 @@ Status Database::Impl::Start() {
     HSDT_ASSIGN_OR_RETURN(attachments_, storage::AttachmentStore::Open(store_.get()));
     HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
     if (registry_->empty()) return Status::NotFound(store_->dir() + ": the database is still being created");
+    HSDT_RETURN_IF_ERROR(RefuseUnfinishedImport());
     last_catch_up_micros_ = Now();
     return CheckIndexFormat();
   }
@@ -420,6 +426,7 @@ Status Database::Impl::Start() {
   HSDT_ASSIGN_OR_RETURN(attachments_, storage::AttachmentStore::Open(store_.get()));
   HSDT_ASSIGN_OR_RETURN(dummy_hash_, crypto::HashPassword("not a password of anyone", PasswordParams()));
   if (importing_) return Status::Ok();  // the import writes the registry, the log and the indexes
+  HSDT_RETURN_IF_ERROR(RefuseUnfinishedImport());
   if (registry_->empty()) HSDT_RETURN_IF_ERROR(Bootstrap());
   if (!store_->log_damage().empty()) {
     // Entries after the damage are lost: number on past any of them, and say so.
@@ -435,6 +442,15 @@ Status Database::Impl::Start() {
   }
   HSDT_RETURN_IF_ERROR(UpgradeIndexes());
   return IngestSpools();
+}
+
+Status Database::Impl::RefuseUnfinishedImport() {
+  std::string ignored;
+  bool found = false;
+  HSDT_RETURN_IF_ERROR(store_->Get(storage::kMetaCf, kImportMarker, &ignored, &found));
+  if (!found) return Status::Ok();
+  return Status::Corruption(store_->dir() + ": an archive import into it did not finish; remove the directory and "
+                            "import the archive again");
 }
 
 Status Database::Impl::IngestSpools() { return audit_->IngestSpools().status(); }

@@ -3,6 +3,8 @@
 // batch as what it changes; an approved hand-over moves the dossier in that batch too.
 #include <hsdt/database.h>
 
+#include <limits>
+
 #include "base/impl_access.h"
 #include "db/database_impl.h"
 #include "schema/record.h"
@@ -84,6 +86,14 @@ Result<GrantInfo> Database::IssueGrant(const Session& s, const GrantSpec& spec, 
     HSDT_RETURN_IF_ERROR(db::CheckText("signer", spec.signer, 256, false));
     if (spec.valid_until_micros <= spec.valid_from_micros) {
       return Status::InvalidArgument("valid_until: not after valid_from");
+    }
+    // Instants of the years 0001 to 9999 (docs/archive.md), or no end at all.
+    constexpr std::int64_t kFirst = -62135596800LL * 1000000, kLast = 253402300799LL * 1000000;
+    if (spec.valid_from_micros < kFirst || spec.valid_from_micros > kLast) {
+      return Status::InvalidArgument("valid_from: outside the years 0001 to 9999");
+    }
+    if (spec.valid_until_micros > kLast && spec.valid_until_micros != std::numeric_limits<std::int64_t>::max()) {
+      return Status::InvalidArgument("valid_until: outside the years 0001 to 9999 (INT64_MAX: no end)");
     }
     policy::Resource what;
     what.target_user = spec.grantee_user.empty() ? "" : FoldUserName(spec.grantee_user);

@@ -3,8 +3,6 @@
 #include <hsdt/archive.h>
 #include <hsdt/version.h>
 
-#include <sys/stat.h>
-
 #include <filesystem>
 
 #include "base/coding.h"
@@ -35,46 +33,17 @@ class Progress final {
   const ArchiveProgressFn& fn_;
 };
 
-// An archive directory being written: missing or empty before, removed (or emptied) again if
-// the export fails, so no half archive is left that looks whole.
-class ArchiveDir final {
- public:
-  Status Begin(const std::string& dir) {
-    dir_ = dir;
-    std::error_code ec;
-    if (fs::exists(dir, ec)) {
-      if (!fs::is_directory(dir, ec)) return Status::InvalidArgument("archive_dir: " + dir + " is not a directory");
-      if (!fs::is_empty(dir, ec)) return Status::AlreadyExists("archive_dir: " + dir + " is not empty");
-    } else {
-      made_ = true;
-    }
-    HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(dir));
-    HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(dir + "/" + db::archive::kScanDir));
-    begun_ = true;
-    return Status::Ok();
-  }
-  void Done() { begun_ = false; }
-  ~ArchiveDir() {
-    if (!begun_) return;
-    std::error_code ec;
-    if (made_) {
-      fs::remove_all(dir_, ec);
-      return;
-    }
-    for (const auto& e : fs::directory_iterator(dir_, ec)) fs::remove_all(e.path(), ec);
-  }
-
- private:
-  std::string dir_;
-  bool made_ = false;
-  bool begun_ = false;
-};
-
 }  // namespace
 
-Result<ArchiveInfo> Database::Impl::ExportArchive(const std::string& dir, const ArchiveProgressFn& progress_fn) {
+Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, const std::string& dir,
+                                                  const ArchiveProgressFn& progress_fn) {
   namespace ar = db::archive;
-  ArchiveDir out;
+  // A view reads as of its last catch-up, which another thread may move mid-export: an archive
+  // is one snapshot, taken by the process that writes.
+  if (store_->read_only()) {
+    return Status::InvalidArgument("archive export: a read-only view has no snapshot to export; export from the "
+                                   "process that opened the database for writing");
+  }
   HSDT_RETURN_IF_ERROR(out.Begin(dir));
   HSDT_RETURN_IF_ERROR(audit_->Flush());  // every entry of the calls before this one
   const storage::HeldSnapshot snapshot(*store_);
@@ -201,25 +170,28 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(const std::string& dir, const 
   HSDT_RETURN_IF_ERROR(manifest_file.Write(manifest));
   HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile written, manifest_file.Finish());
   info.manifest_sha256_hex = written.sha256;
-  std::error_code ec;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
-    if (e.is_regular_file(ec)) info.bytes += e.file_size(ec);
-  }
-  out.Done();
+  info.bytes = ar::BytesUnder(dir);
   return info;
 }
 
 Result<ArchiveInfo> Database::ExportArchive(const Session& session, const std::string& archive_dir,
                                             const ArchiveProgressFn& progress) {
   return db::Guard([&] {
-    return impl_->Audited(session, Action::kMaintain, {}, "archive export", Impl::Wait::kDurable,
-                          [&](const Impl::Access&, std::string& reason) -> Result<ArchiveInfo> {
-      HSDT_ASSIGN_OR_RETURN(ArchiveInfo info, impl_->ExportArchive(archive_dir, progress));
+    // Kept only once its audit entry is durable; removed if anything fails, that entry too.
+    db::archive::ArchiveDir out;
+    auto result = impl_->Audited(session, Action::kMaintain, {}, "archive export", Impl::Wait::kDurable,
+                                 [&](const Impl::Access& access, std::string& reason) -> Result<ArchiveInfo> {
+      // Plaintext is about to be written: the log says so first, durably.
+      HSDT_RETURN_IF_ERROR(impl_->AuditNow(impl_->EntryFor(access, Action::kMaintain, "archive export", Purpose::kNone,
+                                                           "begun")));
+      HSDT_ASSIGN_OR_RETURN(ArchiveInfo info, impl_->ExportArchive(out, archive_dir, progress));
       reason = "done: " + std::to_string(info.dossiers) + " dossiers, " + std::to_string(info.dossier_versions) +
                " versions, " + std::to_string(info.attachment_versions) + " attachment versions, " +
                std::to_string(info.audit_entries) + " audit entries; manifest sha256 " + info.manifest_sha256_hex;
       return info;
     });
+    if (result.ok()) out.Done();
+    return result;
   });
 }
 

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <vector>
 
 #include "base/coding.h"
 #include "base/files.h"
@@ -16,6 +18,68 @@ namespace {
 constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
 
 }  // namespace
+
+Result<int> OpenRegular(const std::string& path) {
+  // Non-blocking, so that a FIFO does not wait for a writer before it is refused.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return Status::NotFound(path + ": missing from the archive");
+    if (err == ELOOP) return Status::InvalidArgument(path + ": a symbolic link, not a file of the archive");
+    return base::FileError(path, "cannot open", err);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::InvalidArgument(path + ": not a regular file");
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return base::FileError(path, "cannot open", err);
+  }
+  return fd;
+}
+
+std::uint64_t BytesUnder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e;
+    if (it->is_regular_file(e)) bytes += it->file_size(e);
+  }
+  return bytes;
+}
+
+ArchiveDir::~ArchiveDir() {
+  namespace fs = std::filesystem;
+  if (!begun_) return;
+  std::error_code ec;
+  if (made_) {
+    fs::remove_all(dir_, ec);
+    return;
+  }
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(it->path());
+  for (const auto& p : entries) fs::remove_all(p, ec);
+}
+
+Status ArchiveDir::Begin(const std::string& dir) {
+  namespace fs = std::filesystem;
+  dir_ = dir;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return Status::InvalidArgument("archive_dir: " + dir + " is not a directory");
+    if (!fs::is_empty(dir, ec) || ec) return Status::AlreadyExists("archive_dir: " + dir + " is not empty");
+  } else {
+    made_ = true;
+  }
+  begun_ = true;  // from here on, what is made is taken away again unless Done
+  HSDT_RETURN_IF_ERROR(base::CreatePrivateDirectories(dir));
+  return base::CreatePrivateDirectories(dir + "/" + kScanDir);
+}
 
 FileWriter::~FileWriter() {
   if (fd_ >= 0) {
@@ -84,12 +148,7 @@ LineReader::~LineReader() {
 Status LineReader::Open(const std::string& dir, const std::string& name) {
   path_ = dir + "/" + name;
   name_ = name;
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(path_ + ": missing from the archive");
-    return base::FileError(path_, "cannot open", err);
-  }
+  HSDT_ASSIGN_OR_RETURN(fd_, OpenRegular(path_));
   sha_ = std::make_unique<crypto::StreamHash>(crypto::StreamHash::Kind::kSha256, nullptr);
   return Status::Ok();
 }
@@ -131,14 +190,9 @@ Result<bool> LineReader::Next(std::string* line) {
 
 schema::ArchiveFile LineReader::Read() { return {name_, bytes_, base::HexOf(sha_->Final())}; }
 
-Result<schema::ArchiveFile> HashFile(const std::string& dir, const std::string& name) {
+Result<schema::ArchiveFile> HashFile(const std::string& dir, const std::string& name, std::uint64_t max_bytes) {
   const std::string path = dir + "/" + name;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(path + ": missing from the archive");
-    return base::FileError(path, "cannot open", err);
-  }
+  HSDT_ASSIGN_OR_RETURN(const int fd, OpenRegular(path));
   crypto::StreamHash sha(crypto::StreamHash::Kind::kSha256, nullptr);
   std::string buffer(kBufferBytes, '\0');
   std::uint64_t bytes = 0;
@@ -153,6 +207,7 @@ Result<schema::ArchiveFile> HashFile(const std::string& dir, const std::string& 
     if (n == 0) break;
     sha.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     bytes += static_cast<std::uint64_t>(n);
+    if (bytes > max_bytes) break;  // longer than it should be: no need to read the rest
   }
   ::close(fd);
   return schema::ArchiveFile{name, bytes, base::HexOf(sha.Final())};

@@ -26,6 +26,24 @@ inline constexpr char kAttachments[] = "attachments.jsonl";
 inline constexpr char kAudit[] = "audit.jsonl";
 inline constexpr char kScanDir[] = "attachments";  // the scans: attachments/<sha256>.<ext>
 
+// An archive directory being written: missing or empty before, removed (or emptied) again on
+// destruction unless Done was called, so no half archive is left that looks whole.
+class ArchiveDir final {
+ public:
+  ArchiveDir() = default;
+  ~ArchiveDir();
+  ArchiveDir(const ArchiveDir&) = delete;
+  ArchiveDir& operator=(const ArchiveDir&) = delete;
+  // Returns: Ok; AlreadyExists for a directory that is not empty; IOError.
+  Status Begin(const std::string& dir);
+  void Done() { begun_ = false; }
+
+ private:
+  std::string dir_;
+  bool made_ = false;
+  bool begun_ = false;
+};
+
 // A new file `dir`/`name`, created 0600 (never over an existing one), written through a buffer;
 // its size and SHA-256 are counted as it goes. Not copyable. Destroyed unfinished, it is
 // closed and removed.
@@ -88,8 +106,15 @@ class LineReader final {
   std::unique_ptr<crypto::StreamHash> sha_;
 };
 
-// The size and SHA-256 of `dir`/`name`, read in pieces.
-Result<schema::ArchiveFile> HashFile(const std::string& dir, const std::string& name);
+// The size and SHA-256 of `dir`/`name`, read in pieces, at most `max_bytes` + 1 of them.
+Result<schema::ArchiveFile> HashFile(const std::string& dir, const std::string& name, std::uint64_t max_bytes);
+
+// Opens `path` to read: a regular file only (not a device, FIFO or symbolic link, which could
+// block or never end). Returns: the descriptor; NotFound; InvalidArgument; IOError.
+Result<int> OpenRegular(const std::string& path);
+
+// The bytes of the regular files under `dir` (errors skip what cannot be read).
+std::uint64_t BytesUnder(const std::string& dir);
 
 // The audit lines' chain (docs/archive.md, "Audit log"): each line ends with
 // `,"chain":"<64 hex>"}`; the entry bytes are the line with that ending replaced by `}`, and

@@ -3,6 +3,8 @@
 // and the audit log, each as it was, then one entry that records the import.
 #include <hsdt/archive.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -41,6 +43,10 @@ Result<schema::ArchiveManifest> ReadManifest(const std::string& dir) {
     HSDT_ASSIGN_OR_RETURN(bool more, in.Next(&line));
     if (!more) break;
     json += line + "\n";
+    if (json.size() > schema::kMaxArchiveLineBytes) {
+      return Status::InvalidArgument(std::string(ar::kManifest) + ": longer than " +
+                                     std::to_string(schema::kMaxArchiveLineBytes) + " bytes");
+    }
   }
   schema::ArchiveManifest m;
   const Status decoded = schema::DecodeArchiveManifest(json, &m);
@@ -174,8 +180,12 @@ Result<StoredScan> StoreScan(storage::AttachmentStore& store, const std::string&
   crypto::StreamHash sha(crypto::StreamHash::Kind::kSha256, nullptr);
   const std::string blob = storage::AttachmentStore::NewBlobId();
   const std::string path = dir + "/" + a.file;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!in) return Status::NotFound(a.file + ": missing from the archive");
+  HSDT_ASSIGN_OR_RETURN(const int fd, ar::OpenRegular(path));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(::fdopen(fd, "rb"), &std::fclose);
+  if (!in) {
+    ::close(fd);
+    return Status::IOError(a.file + ": cannot read");
+  }
   std::string pending, piece(storage::kChunkBytes, '\0');
   std::uint32_t written = 0;
   std::uint64_t size = 0;
@@ -218,6 +228,8 @@ Result<StoredScan> StoreScan(storage::AttachmentStore& store, const std::string&
 
 Status Database::Impl::ImportArchive(const std::string& dir, const schema::ArchiveManifest& m,
                                      const ArchiveProgressFn& progress, ArchiveInfo* info) {
+  // Until the last write, a database that opens says the import did not finish.
+  HSDT_RETURN_IF_ERROR(store_->WriteOps({{storage::kMetaCf, kImportMarker, "1", false}}, true));
   const std::string admin = policy::FoldUserName(options_.first_admin.user_name);
   HSDT_ASSIGN_OR_RETURN(std::uint32_t admin_version, FirstAdminVersion(dir, m, admin));
   Batches batch(*store_);
@@ -322,6 +334,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
   std::map<std::string, StoredScan> stored;  // by SHA-256: one entry per scan
   std::uint64_t last_attachment = 0;
   std::uint32_t last_attachment_version = 0;
+  std::uint64_t last_attachment_dossier = 0;
   HSDT_RETURN_IF_ERROR(EachLine<schema::ArchiveAttachment>(dir, m, ar::kAttachments,
                                                            [&](schema::ArchiveAttachment a, std::string_view) -> Status {
     std::uint64_t id = 0;
@@ -331,12 +344,20 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
     if (!next_of_same && !(id > last_attachment && r.version == 1)) {
       return Status::InvalidArgument("version: " + a.id + " v" + std::to_string(r.version) + " out of order");
     }
+    if (next_of_same && r.dossier_id != last_attachment_dossier) {
+      return Status::InvalidArgument("dossierId: " + a.id + " v" + std::to_string(r.version) +
+                                     " names another dossier than its first version");
+    }
     HSDT_ASSIGN_OR_RETURN(std::uint32_t dossier_latest, store_->LatestVersion(r.dossier_id));
     if (dossier_latest == 0) return Status::InvalidArgument("dossierId: " + a.dossier_id + " is not in the archive");
     auto it = stored.find(r.sha256);
     if (it == stored.end()) {
       HSDT_ASSIGN_OR_RETURN(StoredScan scan, StoreScan(*attachments_, dir, a, &batch));
       it = stored.emplace(r.sha256, std::move(scan)).first;
+    }
+    if (it->second.header.size != r.size) {
+      return Status::InvalidArgument("size: " + std::to_string(r.size) + " for a scan of " +
+                                     std::to_string(it->second.header.size) + " bytes");
     }
     r.blob_id = it->second.header.blob_id;
     r.chunks = it->second.header.chunks;
@@ -346,6 +367,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
     if (r.version == 1) HSDT_RETURN_IF_ERROR(batch.Add(storage::AttachmentStore::DossierOp(r.dossier_id, id)));
     last_attachment = id;
     last_attachment_version = r.version;
+    last_attachment_dossier = r.dossier_id;
     Report(progress, "attachments", ++info->attachment_versions);
     return Status::Ok();
   }));
@@ -388,7 +410,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
              std::to_string(info->audit_entries) + " ending with chain " + m.audit_chain;
   HSDT_RETURN_IF_ERROR(AuditNow(std::move(e)));
   importing_ = false;
-  return store_->Sync();
+  return store_->WriteOps({{storage::kMetaCf, kImportMarker, {}, true}}, true);  // synced: all before it too
 }
 
 Result<ArchiveInfo> Database::ImportArchive(const std::string& archive_dir, const std::string& db_dir, const Key& key,
@@ -398,7 +420,7 @@ Result<ArchiveInfo> Database::ImportArchive(const std::string& archive_dir, cons
     // Every file against the manifest before anything is made.
     HSDT_ASSIGN_OR_RETURN(schema::ArchiveManifest m, ReadManifest(archive_dir));
     for (const auto& listed : m.files) {
-      HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile read, ar::HashFile(archive_dir, listed.path));
+      HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile read, ar::HashFile(archive_dir, listed.path, listed.bytes));
       HSDT_RETURN_IF_ERROR(Matches(read, listed));
       if (progress) progress(ArchiveProgress{"verify", read.bytes});
     }
@@ -411,10 +433,7 @@ Result<ArchiveInfo> Database::ImportArchive(const std::string& archive_dir, cons
     });
     if (!db.ok()) return db.status();
     HSDT_RETURN_IF_ERROR((*db)->Close());
-    std::error_code ec;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(archive_dir, ec)) {
-      if (e.is_regular_file(ec)) info.bytes += e.file_size(ec);
-    }
+    info.bytes = ar::BytesUnder(archive_dir);
     return info;
   });
 }

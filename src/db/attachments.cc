@@ -102,7 +102,11 @@ class AttachmentWriter::Impl final {
     db_->open_attachment_handles.fetch_add(1);
   }
   ~Impl() {
-    if (!finished_) (void)db_->attachments().DiscardChunks(blob_, written_);
+    try {  // reached from hsdt_attachment_writer_free too: nothing may escape
+      if (!finished_) (void)db_->attachments().DiscardChunks(blob_, written_);
+    } catch (...) {
+      // The chunks stay unreferenced (docs/format.md, "Attachments": they cost only space).
+    }
     crypto::Wipe(pending_.data(), pending_.size());
     db_->open_attachment_handles.fetch_sub(1);
   }
@@ -118,16 +122,24 @@ class AttachmentWriter::Impl final {
     size_ += bytes.size();
     content_hash_->Update(bytes);
     sha256_.Update(bytes);
-    pending_.append(bytes);
-    if (media_type_.empty() && pending_.size() >= kMagicBytes) HSDT_RETURN_IF_ERROR(DecideMediaType());
-    // The last chunk is held back until Finish, which seals it as the last.
-    while (pending_.size() > storage::kChunkBytes) {
-      const Status s = db_->attachments().WriteChunk(blob_, written_, false,
-                                                     std::string_view(pending_).substr(0, storage::kChunkBytes));
-      if (!s.ok()) return Fail(s);
-      ++written_;
-      crypto::Wipe(pending_.data(), storage::kChunkBytes);
-      pending_.erase(0, storage::kChunkBytes);
+    if (media_type_.empty()) {
+      const std::size_t head = std::min(bytes.size(), kMagicBytes - magic_.size());
+      magic_.append(bytes.substr(0, head));
+      if (magic_.size() >= kMagicBytes) HSDT_RETURN_IF_ERROR(DecideMediaType());
+    }
+    // At most one chunk is buffered, and the last is held back until Finish, which seals it as
+    // the last: each full chunk before it is sealed from the buffer or straight from `bytes`.
+    while (!bytes.empty()) {
+      if (pending_.size() == storage::kChunkBytes) {
+        const Status s = db_->attachments().WriteChunk(blob_, written_, false, pending_);
+        if (!s.ok()) return Fail(s);
+        ++written_;
+        crypto::Wipe(pending_.data(), pending_.size());
+        pending_.clear();
+      }
+      const std::size_t take = std::min(bytes.size(), storage::kChunkBytes - pending_.size());
+      pending_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
     }
     return Status::Ok();
   }
@@ -151,10 +163,10 @@ class AttachmentWriter::Impl final {
   }
 
   Status DecideMediaType() {
-    media_type_ = MediaTypeOf(pending_);
+    media_type_ = MediaTypeOf(magic_);
     if (!media_type_.empty()) return Status::Ok();
     return Fail(Status::InvalidArgument("attachment: bytes 0 to " +
-                                        std::to_string(std::min(pending_.size(), kMagicBytes) - 1) +
+                                        std::to_string(std::min(magic_.size(), kMagicBytes) - 1) +
                                         " are not the start of a PDF, JPEG, PNG or TIFF file"));
   }
 
@@ -169,7 +181,8 @@ class AttachmentWriter::Impl final {
   std::string blob_;
   std::unique_ptr<crypto::StreamHash> content_hash_;
   crypto::StreamHash sha256_;
-  std::string pending_;        // plaintext not yet sealed: at most one chunk and one Append
+  std::string pending_;        // plaintext not yet sealed: at most one chunk
+  std::string magic_;          // the scan's first bytes, until its media type is known
   std::uint32_t written_ = 0;  // chunks written
   std::uint64_t size_ = 0;
   std::string media_type_;

@@ -50,8 +50,9 @@ Status CheckFilter(const AuditFilter& f, std::size_t limit) {
     return Status::InvalidArgument("limit: " + std::to_string(limit) + "; expected 1 to " + std::to_string(kMaxPage));
   }
   if (!f.dossier_id.empty()) HSDT_RETURN_IF_ERROR(db::IdOf(f.dossier_id).status().WithPrefix("filter.dossier_"));
-  for (const auto* text : {&f.actor, &f.unit, &f.action}) {
-    if (text->size() > 256) return Status::InvalidArgument("filter: a field is longer than 256 bytes");
+  // An action is a name of lower-case letters and underscores (read_dossier, login, ...).
+  if (f.action.size() > 64 || f.action.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+    return Status::InvalidArgument("filter.action: expected an action name such as read_dossier");
   }
   if (f.from_micros >= f.until_micros) {
     return Status::InvalidArgument("filter.until_micros: not after filter.from_micros");
@@ -67,6 +68,14 @@ Result<AuditPage> Database::FindAudit(const Session& s, const AuditFilter& filte
     HSDT_RETURN_IF_ERROR(CheckFilter(filter, limit));
     return impl_->Audited(s, Action::kReadAudit, {}, "audit log", Impl::Wait::kQueued,
                           [&](const Impl::Access&, std::string& reason) -> Result<AuditPage> {
+      // Only names the registry knows go into the entry (and none typed by mistake: a person's
+      // name in the actor field is refused, not recorded).
+      if (!filter.actor.empty() && impl_->registry().FindAccount(filter.actor) == nullptr) {
+        return Status::InvalidArgument("filter.actor: no such account");
+      }
+      if (!filter.unit.empty() && impl_->registry().FindUnit(filter.unit) == nullptr) {
+        return Status::InvalidArgument("filter.unit: no such unit");
+      }
       reason = Shape(filter, from);
       HSDT_RETURN_IF_ERROR(impl_->IngestSpools());
       HSDT_RETURN_IF_ERROR(impl_->audit().Flush());

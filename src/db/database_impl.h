@@ -24,6 +24,9 @@
 namespace hsdt::schema {
 struct ArchiveManifest;
 }  // namespace hsdt::schema
+namespace hsdt::db::archive {
+class ArchiveDir;
+}  // namespace hsdt::db::archive
 
 namespace hsdt {
 
@@ -88,6 +91,10 @@ class Database::Impl final {
   // Created for Database::ImportArchive: Start gives it no first administrator and leaves the
   // indexes to the import.
   void set_importing() { importing_ = true; }
+  // The meta key an import writes first and removes in its last, synced write; a database that
+  // still has it is refused at open (Corruption): the import was cut off.
+  static constexpr char kImportMarker[] = "import-incomplete";
+  Status RefuseUnfinishedImport();
   // Checks, on a view, that the indexes are in this library's layout (only the primary upgrades).
   Status CheckIndexFormat();
 
@@ -252,7 +259,9 @@ class Database::Impl final {
   Result<std::vector<AttachmentInfo>> DescribeAttachments(const Session& s, std::uint64_t dossier,
                                                           std::uint64_t only, Purpose purpose);
   // ---- the archive (archive_export.cc, archive_import.cc)
-  Result<ArchiveInfo> ExportArchive(const std::string& dir, const ArchiveProgressFn& progress);
+  // Writes into `out` (begun here); the caller ends it (ArchiveDir::Done) once audited.
+  Result<ArchiveInfo> ExportArchive(db::archive::ArchiveDir& out, const std::string& dir,
+                                    const ArchiveProgressFn& progress);
   // Fills a database made for the import (set_importing) from a verified archive.
   Status ImportArchive(const std::string& dir, const schema::ArchiveManifest& manifest,
                        const ArchiveProgressFn& progress, ArchiveInfo* info);

@@ -144,7 +144,16 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     impl->set_scratch_dir(scratch);
     if (import) impl->set_importing();
     Status started = impl->Start();
-    if (started.ok() && import) started = import(*impl);
+    if (started.ok() && import) {
+      // Whatever the import meets, the creation is undone (db::Guard would not undo it).
+      try {
+        started = import(*impl);
+      } catch (const std::bad_alloc&) {
+        started = Status::ResourceExhausted("out of memory during the import");
+      } catch (const std::exception& e) {
+        started = Status::Internal(std::string("unexpected exception during the import: ") + e.what());
+      }
+    }
     if (!started.ok()) {
       (void)impl->Close();
       impl.reset();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,8 @@
 
 #include <hsdt/version.h>
 
+#include "base/impl_access.h"
+#include "db/database_impl.h"
 #include "support/test_util.h"
 
 namespace hsdt {
@@ -341,6 +344,29 @@ TEST_F(ArchiveDamageTest, AMissingFileIsRefusedNamingIt) {
   ExpectRefused(StatusCode::kNotFound, "grants.jsonl");
 }
 
+TEST_F(ArchiveDamageTest, ADeviceOrAPipeInPlaceOfAFileIsRefusedNotWaitedFor) {
+  fs::remove(dir_.Sub("a/grants.jsonl"));
+  fs::create_symlink("/dev/zero", dir_.Sub("a/grants.jsonl"));
+  ExpectRefused(StatusCode::kInvalidArgument, "grants.jsonl");
+  fs::remove(dir_.Sub("a/grants.jsonl"));
+  ASSERT_EQ(::mkfifo(dir_.Sub("a/grants.jsonl").c_str(), 0600), 0);
+  ExpectRefused(StatusCode::kInvalidArgument, "grants.jsonl");
+}
+
+TEST_F(ArchiveDamageTest, ADatabaseWhoseImportWasCutOffDoesNotOpen) {
+  ASSERT_TRUE(Database::ImportArchive(dir_.Sub("a"), dir_.Sub("new"), testing::OtherKey(), testing::CreateOptions()).ok());
+  {  // as a process killed before the import's last write would leave it
+    auto db = Database::Open(dir_.Sub("new"), testing::OtherKey(), testing::ReopenOptions());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto& store = internal::ImplAccess::Of(**db).store();
+    ASSERT_TRUE(store.raw_db()->Put({}, store.raw_cf(storage::kMetaCf), "import-incomplete", "1").ok());
+    ASSERT_TRUE((*db)->Close().ok());
+  }
+  auto db = Database::Open(dir_.Sub("new"), testing::OtherKey(), testing::ReopenOptions());
+  EXPECT_EQ(db.status().code(), StatusCode::kCorruption) << db.status().ToString();
+  EXPECT_NE(db.status().message().find("import"), std::string::npos);
+}
+
 TEST_F(ArchiveDamageTest, TheFirstAdministratorMustBeOneOfTheArchive) {
   OpenOptions o = testing::CreateOptions();
   o.first_admin.user_name = "nobody.here";
@@ -356,6 +382,32 @@ TEST_F(ArchiveDamageTest, AnExistingDatabaseIsNeverImportedInto) {
   EXPECT_TRUE(db.ok()) << db.status().ToString();  // and it is untouched
 }
 
+TEST_F(ArchiveTest, AReadOnlyViewDoesNotExport) {
+  OpenOptions o = testing::ReopenOptions();
+  o.read_only = true;
+  auto view = Database::Open(dir_.Sub("db"), testing::TestKey(), o);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  auto admin = (*view)->Login(testing::kAdminUser, testing::kAdminPassword);
+  ASSERT_TRUE(admin.ok());
+  EXPECT_EQ((*view)->ExportArchive(*admin, dir_.Sub("v")).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(dir_.Sub("v")));
+}
+
+TEST_F(ArchiveTest, WhatAnArchiveCouldNotCarryIsRefusedWhenWritten) {
+  // A control character in a reason, or a grant valid from before year 1.
+  ChangeContext c = Ctx("ghi chú\x01");
+  EXPECT_EQ(t_->Create(t_.editor, testing::SampleWithNationalId("079184000999"), c).status().code(),
+            StatusCode::kInvalidArgument);
+  GrantSpec g;
+  g.grantee_user = testing::kEditorUser;
+  g.dossiers = {a_};
+  g.legal_basis = {"58/CV-UBND", "2024-02-01"};
+  g.signer = "Chủ tịch UBND quận Bình Tân";
+  g.valid_from_micros = std::numeric_limits<std::int64_t>::min();
+  g.valid_until_micros = 1700000000000000;
+  EXPECT_EQ(t_->IssueGrant(t_.admin, g, Ctx("cấp quyền")).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(ArchiveTest, OnlyADistrictAdministratorExportsAndTheExportIsAudited) {
   auto denied = t_->ExportArchive(t_.editor, dir_.Sub("x"));
   EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
@@ -366,12 +418,14 @@ TEST_F(ArchiveTest, OnlyADistrictAdministratorExportsAndTheExportIsAudited) {
   auto done = t_->ExportArchive(t_.admin, dir_.Sub("ok"));
   ASSERT_TRUE(done.ok());
   auto log = Audit(*t_.db, t_.admin);
-  bool refused = false, audited = false;
+  bool refused = false, audited = false, begun = false;
   for (const auto& e : log) {
     refused |= e.target == "archive export" && !e.allowed && e.actor == testing::kEditorUser;
+    begun |= e.target == "archive export" && e.allowed && e.reason == "begun" && !audited;
     audited |= e.target == "archive export" && e.allowed && e.reason.find(done->manifest_sha256_hex) != std::string::npos;
   }
   EXPECT_TRUE(refused);
+  EXPECT_TRUE(begun);  // before the plaintext was written
   EXPECT_TRUE(audited);
 }
 

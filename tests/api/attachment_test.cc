@@ -147,6 +147,19 @@ TEST_F(AttachmentTest, RoundTripsInChunksThroughReadsOfAnySize) {
   EXPECT_EQ(check->attachment_chunks, 4u);
 }
 
+TEST_F(AttachmentTest, OneAppendOfManyChunksAndAppendsOfOneByte) {
+  const std::string big = Scan(5 * kChunk / 2);
+  auto one = Attach(Spec(), big, big.size());  // a single Append
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_TRUE(*Content(one->id) == big);
+  const std::string small = Scan(1000, 3);
+  auto bytewise = Attach(Spec(), small, 1);  // the media type decided across eight Appends
+  ASSERT_TRUE(bytewise.ok()) << bytewise.status().ToString();
+  EXPECT_EQ(bytewise->media_type, "image/png");
+  EXPECT_TRUE(*Content(bytewise->id) == small);
+  EXPECT_EQ(RawKeys('c').size(), 4u);  // 3 + 1
+}
+
 TEST_F(AttachmentTest, MediaTypeComesFromTheBytes) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"%PDF-1.7\n%\xe2\xe3", "application/pdf"},

@@ -104,9 +104,29 @@ TEST_F(AuditFindTest, ByAccountUnitActionAndOutcome) {
   EXPECT_EQ(Summary(Find(allowed_reads)),  // a past version's read is read_history
             (std::vector<std::string>{std::string(testing::kEditorUser) + " read_dossier " + a_ + "@v1",
                                       std::string(testing::kEditorUser) + " read_dossier query"}));
-  AuditFilter nothing;
-  nothing.actor = "nobody";
-  EXPECT_TRUE(Find(nothing).empty());
+  AuditFilter none_of_them;
+  none_of_them.action = "export_dossier";
+  EXPECT_TRUE(Find(none_of_them).empty());
+}
+
+TEST_F(AuditFindTest, WhatIsNotAnAccountUnitOrActionIsRefusedAndNeverRecorded) {
+  AuditFilter f;
+  f.actor = "Nguyễn Thị Hồng Nhung";  // a person's name typed where an account goes
+  auto refused = t_->FindAudit(t_.admin, f, 1, 10);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("filter.actor"), std::string::npos);
+  f = {};
+  f.unit = "99999";
+  EXPECT_EQ(t_->FindAudit(t_.admin, f, 1, 10).status().code(), StatusCode::kInvalidArgument);
+  f = {};
+  f.action = "read dossier\x01";
+  EXPECT_EQ(t_->FindAudit(t_.admin, f, 1, 10).status().code(), StatusCode::kInvalidArgument);
+  auto log = t_->ReadAudit(t_.admin, 1, 100000);
+  ASSERT_TRUE(log.ok());
+  for (const auto& e : *log) {
+    EXPECT_EQ(e.reason.find("Nguyễn"), std::string::npos) << e.reason;
+    EXPECT_EQ(e.target.find("Nguyễn"), std::string::npos) << e.target;
+  }
 }
 
 TEST_F(AuditFindTest, ByTimeRange) {

@@ -18,21 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using db::archive::FileWriter;
 
-// Progress every 1000 items and at the end of a stage.
-class Progress final {
- public:
-  explicit Progress(const ArchiveProgressFn& fn) : fn_(fn) {}
-  void Step(std::string_view stage, std::uint64_t done) {
-    if (fn_ && done % 1000 == 0) fn_(ArchiveProgress{stage, done});
-  }
-  void End(std::string_view stage, std::uint64_t done) {
-    if (fn_) fn_(ArchiveProgress{stage, done});
-  }
-
- private:
-  const ArchiveProgressFn& fn_;
-};
-
 }  // namespace
 
 Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, const std::string& dir,
@@ -47,7 +32,6 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
   HSDT_RETURN_IF_ERROR(out.Begin(dir));
   HSDT_RETURN_IF_ERROR(audit_->Flush());  // every entry of the calls before this one
   const storage::HeldSnapshot snapshot(*store_);
-  Progress progress(progress_fn);
   schema::ArchiveManifest m;
   m.format = ar::kFormat;
   m.format_version = ar::kFormatVersion;
@@ -64,22 +48,22 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
   policy::Registry::VersionVisitor visit;
   visit.account = [&](policy::AccountRecord r) -> Status {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(r));
-    progress.Step("accounts", ++m.account_versions);
+    ar::ReportProgress(progress_fn, "accounts", ++m.account_versions);
     return accounts.Line(line);
   };
   visit.grant = [&](policy::GrantRecord r) -> Status {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(r));
-    progress.Step("grants", ++m.grant_versions);
+    ar::ReportProgress(progress_fn, "grants", ++m.grant_versions);
     return grants.Line(line);
   };
   visit.hand_over = [&](policy::HandOverRecord r) -> Status {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(r));
-    progress.Step("handovers", ++m.hand_over_versions);
+    ar::ReportProgress(progress_fn, "handovers", ++m.hand_over_versions);
     return hand_overs.Line(line);
   };
   visit.unit = [&](policy::UnitRecord r) -> Status {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(r));
-    progress.Step("units", ++m.unit_versions);
+    ar::ReportProgress(progress_fn, "units", ++m.unit_versions);
     return units.Line(line);
   };
   HSDT_RETURN_IF_ERROR(policy::Registry::VisitVersions(store_.get(), snapshot.get(), visit));
@@ -87,10 +71,10 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
     HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile file, f->Finish());
     m.files.push_back(std::move(file));
   }
-  progress.End("units", m.unit_versions);
-  progress.End("accounts", m.account_versions);
-  progress.End("grants", m.grant_versions);
-  progress.End("handovers", m.hand_over_versions);
+  ar::ReportProgress(progress_fn, "units", m.unit_versions, true);
+  ar::ReportProgress(progress_fn, "accounts", m.account_versions, true);
+  ar::ReportProgress(progress_fn, "grants", m.grant_versions, true);
+  ar::ReportProgress(progress_fn, "handovers", m.hand_over_versions, true);
 
   // Every version of every dossier.
   FileWriter dossiers;
@@ -99,12 +83,12 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
       snapshot.get(), [&](std::uint64_t id, const storage::VersionMeta& meta, const storage::PlainBytes& record) -> Status {
         HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(id, meta, record));
         if (meta.version == 1) ++m.dossiers;
-        progress.Step("dossiers", ++m.dossier_versions);
+        ar::ReportProgress(progress_fn, "dossiers", ++m.dossier_versions);
         return dossiers.Line(line);
       }));
   HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile dossiers_file, dossiers.Finish());
   m.files.push_back(std::move(dossiers_file));
-  progress.End("dossiers", m.dossier_versions);
+  ar::ReportProgress(progress_fn, "dossiers", m.dossier_versions, true);
 
   // Attachments: a line per version, a file per scan (the same scan once).
   FileWriter attachments;
@@ -130,12 +114,12 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
           }
           ++scan_files;
         }
-        progress.Step("attachments", ++m.attachment_versions);
+        ar::ReportProgress(progress_fn, "attachments", ++m.attachment_versions);
         return attachments.Line(line);
       }));
   HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile attachments_file, attachments.Finish());
   m.files.push_back(std::move(attachments_file));
-  progress.End("attachments", m.attachment_versions);
+  ar::ReportProgress(progress_fn, "attachments", m.attachment_versions, true);
 
   // The audit log, chained line by line.
   FileWriter audit;
@@ -144,14 +128,14 @@ Result<ArchiveInfo> Database::Impl::ExportArchive(db::archive::ArchiveDir& out, 
   HSDT_RETURN_IF_ERROR(audit_->Visit(snapshot.get(), 1, [&](AuditRecord e) -> Result<bool> {
     HSDT_ASSIGN_OR_RETURN(std::string line, db::ArchiveLineOf(e, &chain));
     m.audit_last_sequence = e.sequence;
-    progress.Step("audit", ++m.audit_entries);
+    ar::ReportProgress(progress_fn, "audit", ++m.audit_entries);
     HSDT_RETURN_IF_ERROR(audit.Line(line));
     return true;
   }));
   m.audit_chain = base::HexOf(chain);
   HSDT_ASSIGN_OR_RETURN(schema::ArchiveFile audit_file, audit.Finish());
   m.files.push_back(std::move(audit_file));
-  progress.End("audit", m.audit_entries);
+  ar::ReportProgress(progress_fn, "audit", m.audit_entries, true);
 
   ArchiveInfo info;
   info.dossiers = m.dossiers;

@@ -11,6 +11,7 @@
 
 #include "base/coding.h"
 #include "base/files.h"
+#include "db/internal.h"
 
 namespace hsdt::db::archive {
 namespace {
@@ -221,12 +222,9 @@ std::string NextChain(std::string_view previous, std::string_view entry_bytes) {
 }
 
 std::string ScanFileName(std::string_view sha256_hex, std::string_view media_type) {
-  std::string ext = "bin";
-  if (media_type == "application/pdf") ext = "pdf";
-  if (media_type == "image/jpeg") ext = "jpg";
-  if (media_type == "image/png") ext = "png";
-  if (media_type == "image/tiff") ext = "tif";
-  return std::string(kScanDir) + "/" + std::string(sha256_hex) + "." + ext;
+  const ScanType* type = ScanTypeOf(media_type);
+  return std::string(kScanDir) + "/" + std::string(sha256_hex) + "." +
+         std::string(type != nullptr ? type->extension : "bin");
 }
 
 }  // namespace hsdt::db::archive

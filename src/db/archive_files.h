@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include <hsdt/archive.h>
 #include <hsdt/status.h>
 
 #include "crypto/crypto.h"
@@ -122,6 +123,11 @@ std::uint64_t BytesUnder(const std::string& dir);
 inline constexpr std::size_t kChainSuffixBytes = 10 + 64 + 2;  // ,"chain":" hex "}
 // chain(n) as 32 bytes, from chain(n-1) as 32 bytes.
 std::string NextChain(std::string_view previous, std::string_view entry_bytes);
+
+// Progress of an export or import: every 1000 items of a stage, and at its end.
+inline void ReportProgress(const ArchiveProgressFn& fn, std::string_view stage, std::uint64_t done, bool end = false) {
+  if (fn && (end || done % 1000 == 0)) fn(ArchiveProgress{stage, done});
+}
 
 // The scan file of an attachment: attachments/<sha256 hex>.<pdf|jpg|png|tif>.
 std::string ScanFileName(std::string_view sha256_hex, std::string_view media_type);

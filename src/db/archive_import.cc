@@ -16,7 +16,6 @@
 #include "db/archive_records.h"
 #include "db/database_impl.h"
 #include "db/index.h"
-#include "db/testing.h"
 #include "policy/passwords.h"
 #include "storage/attachment_store.h"
 
@@ -163,9 +162,6 @@ class Batches final {
   std::vector<storage::BatchOp> ops_;
 };
 
-void Report(const ArchiveProgressFn& fn, std::string_view stage, std::uint64_t done, bool end = false) {
-  if (fn && (end || done % 1000 == 0)) fn(ArchiveProgress{stage, done});
-}
 
 // One scan stored from its file: chunks sealed as they are read (the last held back until the
 // file's SHA-256 is known to be the one its line gives), and its content header.
@@ -249,7 +245,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
       const std::int64_t at = r.micros;
       HSDT_ASSIGN_OR_RETURN(storage::BatchOp op, registry_->Stage(&r, at));
       registry_->Apply(r);
-      Report(progress, stage, ++*count);
+      ar::ReportProgress(progress, stage, ++*count);
       return batch.Add(std::move(op));
     });
   };
@@ -322,7 +318,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
     last_micros = prepared.meta.recorded_at_micros;
     latest = std::move(flat);
     if (last_version == 1) ++info->dossiers;
-    Report(progress, "dossiers", ++info->dossier_versions);
+    ar::ReportProgress(progress, "dossiers", ++info->dossier_versions);
     return Status::Ok();
   }));
   HSDT_RETURN_IF_ERROR(index_latest());
@@ -368,7 +364,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
     last_attachment = id;
     last_attachment_version = r.version;
     last_attachment_dossier = r.dossier_id;
-    Report(progress, "attachments", ++info->attachment_versions);
+    ar::ReportProgress(progress, "attachments", ++info->attachment_versions);
     return Status::Ok();
   }));
   HSDT_RETURN_IF_ERROR(batch.Flush());
@@ -387,7 +383,7 @@ Status Database::Impl::ImportArchive(const std::string& dir, const schema::Archi
                                      "cannot be imported)");
     }
     HSDT_RETURN_IF_ERROR(audit_->Append(std::move(e), {}, false, false).status());
-    Report(progress, "audit", ++info->audit_entries);
+    ar::ReportProgress(progress, "audit", ++info->audit_entries);
     return Status::Ok();
   }));
   if (base::HexOf(chain) != m.audit_chain || info->audit_entries != m.audit_entries) {
@@ -428,7 +424,7 @@ Result<ArchiveInfo> Database::ImportArchive(const std::string& archive_dir, cons
     o.create_if_missing = true;
     o.error_if_exists = true;
     ArchiveInfo info;
-    auto db = testing_hooks::Opener::OpenOn(db_dir, key, o, nullptr, [&](Impl& impl) {
+    auto db = Impl::Open(db_dir, key, o, nullptr, [&](Impl& impl) {
       return impl.ImportArchive(archive_dir, m, progress, &info);
     });
     if (!db.ok()) return db.status();

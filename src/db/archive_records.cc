@@ -321,8 +321,7 @@ Status RecordOf(const schema::ArchiveAttachment& a, std::uint64_t* id, schema::A
   if (!kind) return Bad("kind", "\"" + a.kind.substr(0, 32) + "\" is not an attachment kind");
   std::string sha;
   if (a.sha256.size() != 64 || !base::FromHex(a.sha256, &sha)) return Bad("sha256", "expected 64 hex digits");
-  if (a.media_type != "application/pdf" && a.media_type != "image/jpeg" && a.media_type != "image/png" &&
-      a.media_type != "image/tiff") {
+  if (ScanTypeOf(a.media_type) == nullptr) {
     return Bad("mediaType", "expected application/pdf, image/jpeg, image/png or image/tiff");
   }
   if (a.size == 0 || a.size > (std::uint64_t{1} << 30)) return Bad("size", "expected 1 byte to 1 GiB");

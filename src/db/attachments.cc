@@ -40,11 +40,9 @@ std::string AttachmentTarget(std::uint64_t dossier, std::uint64_t id, std::uint3
 
 // The media type of a scan by its first bytes, or "" if it is none of those kept.
 std::string MediaTypeOf(std::string_view head) {
-  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
-  if (starts("%PDF-")) return "application/pdf";
-  if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
-  if (starts("\xff\xd8\xff")) return "image/jpeg";
-  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return "image/tiff";
+  for (const db::ScanType& t : db::kScanTypes) {
+    if (head.substr(0, t.magic.size()) == t.magic) return std::string(t.media_type);
+  }
   return "";
 }
 

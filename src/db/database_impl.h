@@ -52,6 +52,12 @@ class Session::Impl final {
 
 class Database::Impl final {
  public:
+  // Database::Open over `base_fs` (null: the local file system). With `import`
+  // (Database::ImportArchive), a database being created is not given its first administrator:
+  // `import` fills it instead, and if it fails the creation is undone.
+  static Result<std::unique_ptr<Database>> Open(const std::string& dir, const Key& key, const OpenOptions& options,
+                                                storage::BaseFileSystem base_fs,
+                                                const std::function<Status(Impl&)>& import);
   Impl(std::unique_ptr<storage::Store> store, const OpenOptions& options, schema::CivilZone zone)
       : store_(std::move(store)), cache_(options.record_cache_bytes), options_(options),
         clock_(options.clock != nullptr ? options.clock : &base::SystemClock()), zone_(std::move(zone)) {}

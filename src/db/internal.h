@@ -44,5 +44,27 @@ namespace db {
 std::string FormatId(std::uint64_t id);
 std::optional<std::uint64_t> ParseId(std::string_view id);
 
+// The scans kept as attachments: media type, the archive's file extension, and the first bytes
+// that say what a file is (TIFF has two byte orders).
+struct ScanType {
+  std::string_view media_type;
+  std::string_view extension;
+  std::string_view magic;
+};
+inline constexpr ScanType kScanTypes[] = {
+    {"application/pdf", "pdf", "%PDF-"},
+    {"image/png", "png", "\x89PNG\r\n\x1a\n"},
+    {"image/jpeg", "jpg", "\xff\xd8\xff"},
+    {"image/tiff", "tif", std::string_view("II*\0", 4)},
+    {"image/tiff", "tif", std::string_view("MM\0*", 4)},
+};
+// The type of `media_type`, or null for one not kept.
+inline const ScanType* ScanTypeOf(std::string_view media_type) {
+  for (const ScanType& t : kScanTypes) {
+    if (t.media_type == media_type) return &t;
+  }
+  return nullptr;
+}
+
 }  // namespace db
 }  // namespace hsdt

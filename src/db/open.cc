@@ -75,14 +75,12 @@ class Creation final {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, const Key& key,
                                                  const OpenOptions& options) {
-  return testing_hooks::Opener::OpenOn(dir, key, options, nullptr);
+  return Impl::Open(dir, key, options, nullptr, {});
 }
 
-namespace testing_hooks {
-Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
-                                                 const OpenOptions& options,
-                                                 storage::BaseFileSystem base_fs,
-                                                 const std::function<Status(Database::Impl&)>& import) {
+Result<std::unique_ptr<Database>> Database::Impl::Open(const std::string& dir, const Key& key,
+                                                       const OpenOptions& options, storage::BaseFileSystem base_fs,
+                                                       const std::function<Status(Impl&)>& import) {
   return db::Guard([&]() -> Result<std::unique_ptr<Database>> {
     HSDT_ASSIGN_OR_RETURN(schema::CivilZone zone, schema::CivilZone::Open(options.time_zone));
     HSDT_RETURN_IF_ERROR(CheckDatabaseDir(dir));
@@ -140,7 +138,7 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
       remove_scratch();
       return failed(store.status());
     }
-    auto impl = std::make_unique<Database::Impl>(std::move(store).value(), options, std::move(zone));
+    auto impl = std::make_unique<Impl>(std::move(store).value(), options, std::move(zone));
     impl->set_scratch_dir(scratch);
     if (import) impl->set_importing();
     Status started = impl->Start();
@@ -161,6 +159,13 @@ Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const K
     }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
   });
+}
+
+namespace testing_hooks {
+Result<std::unique_ptr<Database>> Opener::OpenOn(const std::string& dir, const Key& key,
+                                                 const OpenOptions& options,
+                                                 storage::BaseFileSystem base_fs) {
+  return Database::Impl::Open(dir, key, options, std::move(base_fs), {});
 }
 }  // namespace testing_hooks
 

@@ -3,7 +3,6 @@
 
 #include <rocksdb/file_system.h>
 
-#include <functional>
 #include <memory>
 
 #include <hsdt/database.h>
@@ -12,13 +11,10 @@ namespace hsdt::testing_hooks {
 
 // Database::Open with `base_fs` under the encrypted file layer instead of the local file system
 // (fault-injection tests). Database::Open is OpenOn(..., nullptr).
-// With `import` (Database::ImportArchive), a database being created is not given its first
-// administrator: `import` fills it instead, and if it fails the creation is undone.
 struct Opener {
   static Result<std::unique_ptr<Database>> OpenOn(const std::string& dir, const Key& key,
                                                   const OpenOptions& options,
-                                                  std::shared_ptr<rocksdb::FileSystem> base_fs,
-                                                  const std::function<Status(Database::Impl&)>& import = {});
+                                                  std::shared_ptr<rocksdb::FileSystem> base_fs);
 };
 inline Result<std::unique_ptr<Database>> OpenOn(const std::string& dir, const Key& key,
                                                 const OpenOptions& options,

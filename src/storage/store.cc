@@ -19,6 +19,7 @@
 
 #include "base/coding.h"
 #include "storage/info_log.h"
+#include "storage/log_tail.h"
 #include "storage/store_internal.h"
 
 namespace hsdt::storage {
@@ -152,6 +153,17 @@ static Status OpenFailure(const rocksdb::Status& s, const std::string& dir, cons
   return Status::IOError(dir + ": " + m);
 }
 
+// Every log RocksDB may replay, walked for the one damage its tolerant reader does not report.
+Status Store::CheckLogTails() const {
+  std::vector<std::string> children;
+  const rocksdb::IOStatus listed = fs_->GetChildren(dir_, rocksdb::IOOptions(), &children, nullptr);
+  if (!listed.ok()) return Status::IOError(dir_ + ": " + listed.ToString());
+  for (const std::string& name : children) {
+    if (LiveLogs::LogNumberOf(name)) HSDT_RETURN_IF_ERROR(CheckLogTail(*fs_, dir_ + "/" + name));
+  }
+  return Status::Ok();
+}
+
 Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage) {
   if (!accept_log_damage) {
     // A log RocksDB created and never retired holds commits that are in no table file yet.
@@ -160,6 +172,7 @@ Status Store::OpenDbOnce(const StoreOptions& options, bool create, bool accept_l
       return Status::Corruption(missing.front() + ": write-ahead log missing; it held commits not yet "
                                 "in table files (" + kLiveLogsFile + " lists it)");
     }
+    if (!create) HSDT_RETURN_IF_ERROR(CheckLogTails());
   }
   rocksdb::DBOptions db;
   db.create_if_missing = create;

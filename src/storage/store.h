@@ -269,6 +269,7 @@ class Store final {
   Store() = default;
   Status OpenDb(const StoreOptions& options, bool create);
   Status OpenDbOnce(const StoreOptions& options, bool create, bool accept_log_damage);
+  Status CheckLogTails() const;
   Status OpenSecondary(const StoreOptions& options);
   rocksdb::ColumnFamilyOptions FamilyOptions(bool sealed, bool log) const;
   rocksdb::ColumnFamilyOptions AttachmentOptions() const;

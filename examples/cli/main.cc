@@ -265,19 +265,11 @@ int Export(const Args& args, Database& db, const Session& s, Purpose purpose) {
 
 int Import(const Args& args, Database& db, const Session& s) {
   if (args.positional.size() != 1) return Usage("import takes one JSON Lines file (or - for stdin)");
-  std::string data;
-  if (args.positional[0] == "-") {
-    data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    auto bytes = ReadFileBytes(args.positional[0], "import");
-    if (!bytes.ok()) return Fail(bytes.status());
-    data = std::move(bytes).value();
-  }
   auto batch = Number(args.Get("batch", "1000"));
   if (!batch) return Usage("--batch takes a number");
   ImportOptions o;
   o.batch_lines = static_cast<std::uint32_t>(*batch);
-  auto r = db.Import(s, data, o, ContextFrom(args));
+  auto r = ImportFile(args.positional[0], db, s, o, ContextFrom(args));
   if (!r.ok()) return Fail(r.status());
   std::cout << "lines " << r->lines << ", imported " << r->imported << ", batches committed " << r->batches_committed
             << ", rejected " << r->batches_rejected << "\n";

@@ -218,6 +218,16 @@ wait "$follower"
 expect 0 "the primary links the views' audit entries" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 100000
 check "(read-only view)" "$tmp/out" "the view's reads are in the audit log"
 
+# A file larger than one slice of hsdt import (2,000 dossier lines at --batch 1000, read and
+# imported in turn): batches and line numbers are those of the whole file, so the batch holding a
+# bad line in the second slice is refused whole and the line is numbered from the file's start.
+tr -d '\n' <"$sample" >"$tmp/one.json"
+awk '{ for (i = 1; i <= 2194; i++) { line = $0; sub(/079184012345/, sprintf("0791847%05d", i), line); print line; if (i == 2) print "" } }' "$tmp/one.json" >"$tmp/big.jsonl"
+tr -d '\n' <"$sample" | sed 's/079184012345/079184799999/; s/1984-03-17/1984-02-30/' >>"$tmp/big.jsonl"; echo >>"$tmp/big.jsonl"
+expect 8 "an import larger than one slice" -- "${as_editor[@]}" "$hsdt" import "${k[@]}" "$tmp/big.jsonl" --batch 1000 "${src[@]}"
+check "lines 2195, imported 2000, batches committed 2, rejected 1" "$tmp/out" "the slices commit the whole file's batches"
+check "line 2196: \$.birthDate" "$tmp/out" "the bad line is numbered in the whole file"
+
 expect 0 "account reset" -- "${as_admin[@]}" "$hsdt" account reset anlac.editor "${k[@]}" --report-number 3/BC --report-date 2024-05-02
 check "temporary password" "$tmp/out" "reset prints a temporary password"
 expect 0 "passwd" -- "${as_admin[@]}" HSDT_NEW_PASSPHRASE="mật khẩu mới của phòng nội vụ" "$hsdt" passwd "${k[@]}"

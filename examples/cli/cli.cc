@@ -72,7 +72,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"export", {"format", "whole", "out", "purpose"}},
       {"report", {"due", "format", "out"}},
       {"deadlines", {"from", "to", "unit", "year"}},
-      {"import", {"batch", "CTX"}},
+      {"import", {"batch", "slice-lines", "CTX"}},
       {"archive", {"out", "from", "admin"}},
       {"attach", {"kind", "title", "event", "pages", "supersedes", "CTX"}},
       {"attachments", {"purpose"}},

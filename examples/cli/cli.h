@@ -88,9 +88,10 @@ std::string FormatTime(std::int64_t micros);
 int RunDemo(const Args& args);
 
 // hsdt import's work (import_cmd.cc): the JSON Lines file at `path` (- for stdin) through
-// Database::Import a slice of whole batches at a time; the report is the whole file's.
-Result<ImportReport> ImportFile(const std::string& path, Database& db, const Session& session,
-                                const ImportOptions& options, const ChangeContext& context);
+// Database::Import a slice of whole batches at a time, at least `slice_lines` lines; the report
+// is the whole file's, without the ids (which the command does not print).
+Result<ImportReport> ImportFile(const std::string& path, std::uint64_t slice_lines, Database& db,
+                                const Session& session, const ImportOptions& options, const ChangeContext& context);
 
 // hsdt archive export (a session) | archive import (archive_cmd.cc).
 int ArchiveExport(const Args& args, Database& db, const Session& s);

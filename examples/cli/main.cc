@@ -48,8 +48,9 @@ training|appointment|reward|discipline|inspection|statistics):
                                 DATE in valid time if given
                                 (managingUnit, gender, ageBand, status, rankGroup, ...; never
                                 nationalId, names or birthDate)
-  import FILE [--batch N]       create the dossiers of a JSON Lines file ("-": stdin), N lines per
-                                atomic batch (default 1000); reports each faulty line (exit 8)
+  import FILE [--batch N] [--slice-lines M]   create the dossiers of a JSON Lines file ("-":
+                                stdin), N lines per atomic batch (default 1000), read M lines at a
+                                time (default 2000, whole batches); reports each faulty line (exit 8)
   export QUERY [--format jsonl|csv] [--whole] [--out FILE]   every dossier the query selects
                                 (an export right of its own; --whole: whole dossiers, JSON Lines)
   index verify [--repair]       check every index entry against the records (and repair)
@@ -267,9 +268,11 @@ int Import(const Args& args, Database& db, const Session& s) {
   if (args.positional.size() != 1) return Usage("import takes one JSON Lines file (or - for stdin)");
   auto batch = Number(args.Get("batch", "1000"));
   if (!batch) return Usage("--batch takes a number");
+  auto slice = ParseNumber(args.Get("slice-lines", "2000"), 100000000);
+  if (!slice || *slice == 0) return Usage("--slice-lines takes a number from 1");
   ImportOptions o;
   o.batch_lines = static_cast<std::uint32_t>(*batch);
-  auto r = ImportFile(args.positional[0], db, s, o, ContextFrom(args));
+  auto r = ImportFile(args.positional[0], *slice, db, s, o, ContextFrom(args));
   if (!r.ok()) return Fail(r.status());
   std::cout << "lines " << r->lines << ", imported " << r->imported << ", batches committed " << r->batches_committed
             << ", rejected " << r->batches_rejected << "\n";

@@ -306,8 +306,8 @@ class Database final {
   // with their lines (at most 1000 in all). Each denied line is audited as a refused create.
   // `context` is every version's reason.
   // Returns:   the report (Ok even when lines or batches were rejected); before the session:
-  //            InvalidArgument for `context` (source required) or batch_lines outside 1 to
-  //            10000; PermissionDenied (audited) for a session that is not live, found at the
+  //            InvalidArgument for `context` (source required), batch_lines outside 1 to
+  //            10000 or first_line 0; PermissionDenied (audited) for a session that is not live, found at the
   //            first line that parses (with none, an Ok report without a session check); write
   //            errors: the batches committed before stay committed, and their report is lost.
   // Ownership: borrows `jsonl`, `options` and `context` for the call.

@@ -193,6 +193,10 @@ struct ExportOptions {
 // batches of `batch_lines` lines, each all or nothing.
 struct ImportOptions {
   std::uint32_t batch_lines = 1000;  // 1..10000
+  // The number of the input's first line in the caller's whole file, when it imports a file a
+  // slice at a time: errors and audit entries number lines from it, and a byte-order mark is
+  // taken only when it is 1. Since: 1.1
+  std::uint64_t first_line = 1;
 };
 
 struct ImportError {

@@ -53,7 +53,8 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
   if (options.batch_lines == 0 || options.batch_lines > kMaxBatchLines) {
     return Status::InvalidArgument("batch_lines: " + std::to_string(options.batch_lines) + "; expected 1 to 10000");
   }
-  if (jsonl.substr(0, 3) == "\xEF\xBB\xBF") jsonl.remove_prefix(3);
+  if (options.first_line == 0) return Status::InvalidArgument("first_line: 0; lines are numbered from 1");
+  if (options.first_line == 1 && jsonl.substr(0, 3) == "\xEF\xBB\xBF") jsonl.remove_prefix(3);
   ImportReport report;
   struct Line {
     std::uint64_t number;
@@ -134,7 +135,7 @@ Result<ImportReport> Database::Impl::Import(const Session& s, std::string_view j
 
   // The non-blank lines, with their numbers.
   std::vector<std::pair<std::uint64_t, std::string_view>> lines;
-  std::uint64_t number = 0;
+  std::uint64_t number = options.first_line - 1;
   for (std::size_t start = 0; start < jsonl.size();) {
     std::size_t end = jsonl.find('\n', start);
     if (end == std::string_view::npos) end = jsonl.size();

@@ -153,8 +153,18 @@ static Status OpenFailure(const rocksdb::Status& s, const std::string& dir, cons
   return Status::IOError(dir + ": " + m);
 }
 
-// Every log RocksDB may replay, walked for the one damage its tolerant reader does not report.
+// Every log RocksDB may replay, walked for the damage its tolerant reader does not report. Under
+// the database's LOCK, so that another process's logs are not read while it writes them; when
+// the lock is taken, DB::Open says so (Busy). A crash can leave logs RocksDB will not replay;
+// damage in one of them refuses the open too (accept_log_damage then loses nothing).
 Status Store::CheckLogTails() const {
+  rocksdb::FileLock* lock = nullptr;
+  if (!base_fs_->LockFile(dir_ + "/LOCK", rocksdb::IOOptions(), &lock, nullptr).ok()) return Status::Ok();
+  struct Unlock {
+    rocksdb::FileSystem& fs;
+    rocksdb::FileLock* lock;
+    ~Unlock() { fs.UnlockFile(lock, rocksdb::IOOptions(), nullptr).PermitUncheckedError(); }
+  } unlock{*base_fs_, lock};
   std::vector<std::string> children;
   const rocksdb::IOStatus listed = fs_->GetChildren(dir_, rocksdb::IOOptions(), &children, nullptr);
   if (!listed.ok()) return Status::IOError(dir_ + ": " + listed.ToString());

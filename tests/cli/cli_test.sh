@@ -218,15 +218,18 @@ wait "$follower"
 expect 0 "the primary links the views' audit entries" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --limit 100000
 check "(read-only view)" "$tmp/out" "the view's reads are in the audit log"
 
-# A file larger than one slice of hsdt import (2,000 dossier lines at --batch 1000, read and
-# imported in turn): batches and line numbers are those of the whole file, so the batch holding a
-# bad line in the second slice is refused whole and the line is numbered from the file's start.
+# A file read in slices (--slice-lines 4 at --batch 2: two batches a slice): batches and line
+# numbers, in errors and in audit entries, are those of the whole file, so the batch holding a
+# bad line in the third slice is refused whole, and lines are numbered from the file's start.
 tr -d '\n' <"$sample" >"$tmp/one.json"
-awk '{ for (i = 1; i <= 2194; i++) { line = $0; sub(/079184012345/, sprintf("0791847%05d", i), line); print line; if (i == 2) print "" } }' "$tmp/one.json" >"$tmp/big.jsonl"
-tr -d '\n' <"$sample" | sed 's/079184012345/079184799999/; s/1984-03-17/1984-02-30/' >>"$tmp/big.jsonl"; echo >>"$tmp/big.jsonl"
-expect 8 "an import larger than one slice" -- "${as_editor[@]}" "$hsdt" import "${k[@]}" "$tmp/big.jsonl" --batch 1000 "${src[@]}"
-check "lines 2195, imported 2000, batches committed 2, rejected 1" "$tmp/out" "the slices commit the whole file's batches"
-check "line 2196: \$.birthDate" "$tmp/out" "the bad line is numbered in the whole file"
+awk '{ for (i = 1; i <= 9; i++) { line = $0; sub(/079184012345/, sprintf("0791847%05d", i), line); print line; if (i == 2) print "" } }' "$tmp/one.json" >"$tmp/sliced.jsonl"
+tr -d '\n' <"$sample" | sed 's/079184012345/079184799999/; s/1984-03-17/1984-02-30/' >>"$tmp/sliced.jsonl"; echo >>"$tmp/sliced.jsonl"
+expect 8 "an import read in slices" -- "${as_editor[@]}" "$hsdt" import "${k[@]}" "$tmp/sliced.jsonl" --batch 2 --slice-lines 4 "${src[@]}"
+check "lines 10, imported 8, batches committed 4, rejected 1" "$tmp/out" "the slices commit the whole file's batches"
+check "line 11: \$.birthDate" "$tmp/out" "the bad line is numbered in the whole file"
+expect 0 "audit read of the sliced import" -- "${as_admin[@]}" "$hsdt" audit read "${k[@]}" --action create_dossier --since 2020-01-01
+check "lines 8-9)" "$tmp/out" "the audit entry of a batch in the second slice numbers its lines in the whole file"
+expect 2 "--slice-lines 0" -- "${as_editor[@]}" "$hsdt" import "${k[@]}" "$tmp/sliced.jsonl" --slice-lines 0 "${src[@]}"
 
 expect 0 "account reset" -- "${as_admin[@]}" "$hsdt" account reset anlac.editor "${k[@]}" --report-number 3/BC --report-date 2024-05-02
 check "temporary password" "$tmp/out" "reset prints a temporary password"

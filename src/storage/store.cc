@@ -442,8 +442,10 @@ Status Store::Write(rocksdb::WriteBatch* batch) {
   return Status::Ok();
 }
 
-Status Store::ReadValue(Cf cf, std::string_view key, std::string* value, bool* found) {
-  const rocksdb::Status s = db_->Get({}, cfs_[cf], SliceOf(key), value);
+Status Store::ReadValue(Cf cf, std::string_view key, std::string* value, bool* found, SnapshotHandle at) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = at;
+  const rocksdb::Status s = db_->Get(ro, cfs_[cf], SliceOf(key), value);
   *found = s.ok();
   if (s.ok() || s.IsNotFound()) return Status::Ok();
   return FromRocks(s, std::string(CfName(cf)) + "/" + base::HexOf(key));
@@ -491,9 +493,9 @@ Status Store::Floor(Cf cf, std::string_view target, std::string* key, std::strin
   return FromRocks(it->status(), std::string("seeking in ") + CfName(cf));
 }
 
-Status Store::Get(Cf cf, std::string_view key, std::string* value, bool* found) {
+Status Store::Get(Cf cf, std::string_view key, std::string* value, bool* found, SnapshotHandle at) {
   HSDT_STORE_ENTER();
-  return ReadValue(cf, key, value, found);
+  return ReadValue(cf, key, value, found, at);
 }
 
 Status Store::Scan(Cf cf, const ScanRange& range, const Visitor& visit) {
@@ -518,15 +520,16 @@ Status Store::ScanImpl(Cf cf, const ScanRange& range, const Visitor& visit) {
 }
 
 Status Store::MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<std::string>* values,
-                       std::vector<bool>* found) {
+                       std::vector<bool>* found, SnapshotHandle at) {
   HSDT_STORE_ENTER();
   std::vector<rocksdb::Slice> slices;
   slices.reserve(keys.size());
   for (const auto& k : keys) slices.push_back(SliceOf(k));
   std::vector<rocksdb::PinnableSlice> pinned(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), cfs_[cf], keys.size(), slices.data(), pinned.data(),
-                statuses.data());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = at;
+  db_->MultiGet(ro, cfs_[cf], keys.size(), slices.data(), pinned.data(), statuses.data());
   values->assign(keys.size(), std::string());
   found->assign(keys.size(), false);
   for (std::size_t i = 0; i < keys.size(); ++i) {

@@ -140,12 +140,12 @@ class Store final {
   // The one scan: calls `visit` on every (key, value) of `cf` in `range`, in key order, until
   // it answers Next::kStop (Scan returns Ok) or an error (Scan returns it).
   Status Scan(Cf cf, const ScanRange& range, const Visitor& visit);
-  // Point reads of many keys of one family: (*values)[i] is set and (*found)[i] true for each
-  // key that exists.
+  // Point reads of many keys of one family (at `at`, if given): (*values)[i] is set and
+  // (*found)[i] true for each key that exists.
   Status MultiGet(Cf cf, const std::vector<std::string>& keys, std::vector<std::string>* values,
-                  std::vector<bool>* found);
-  // Point read of any family.
-  Status Get(Cf cf, std::string_view key, std::string* value, bool* found);
+                  std::vector<bool>* found, SnapshotHandle at = nullptr);
+  // Point read of any family (at `at`, if given).
+  Status Get(Cf cf, std::string_view key, std::string* value, bool* found, SnapshotHandle at = nullptr);
   // Hands `sink` a copy of every sub-key of `purpose`: at once those the keyring holds, later
   // each one a re-key adds (before anything is written under it). For the layer above that
   // owns a purpose's keys (the audit log keeps its own). The sink runs under keyring_mu_, so it
@@ -299,7 +299,7 @@ class Store final {
   Result<std::uint64_t> ResealOld(std::uint32_t target, std::uint64_t max_values,
                                   std::uint64_t* remaining, bool reseal, base::Mutex* registry_writers)
       HSDT_REQUIRES(keyring_mu_);
-  Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found);
+  Status ReadValue(Cf cf, std::string_view key, std::string* value, bool* found, SnapshotHandle at = nullptr);
   // Scan without entering (for calls that have entered already).
   Status ScanImpl(Cf cf, const ScanRange& range, const Visitor& visit);
 

@@ -168,6 +168,37 @@ TEST_F(IndexRepairTest, DamagedEntriesAreFoundAndRepaired) {
   EXPECT_EQ(r->rows.size(), 5u);
 }
 
+TEST_F(IndexRepairTest, ANationalIdEntryPointingAtAnotherDossierIsWrongOnceAndRepaired) {
+  Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index, rocksdb::ColumnFamilyHandle*) {
+    // The first national-ID entry is given the second's value: it names another dossier.
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, index));
+    it->Seek("n");
+    ASSERT_TRUE(it->Valid() && it->key()[0] == 'n');
+    const std::string first = it->key().ToString();
+    it->Next();
+    ASSERT_TRUE(it->Valid() && it->key()[0] == 'n');
+    const std::string other = it->value().ToString();
+    ASSERT_TRUE(db->Put({}, index, first, other).ok());
+  });
+  auto t = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());
+  auto report = t->VerifyIndexes(t.admin, false);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->wrong, 1u);
+  EXPECT_EQ(report->stray, 0u);
+  EXPECT_EQ(report->missing, 0u);
+  ASSERT_EQ(report->problems.size(), 1u);
+  EXPECT_NE(report->problems[0].find("index/nationalId/"), std::string::npos) << report->problems[0];
+  EXPECT_NE(report->problems[0].find("wrong value"), std::string::npos) << report->problems[0];
+  auto check = t->Check(t.admin);
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->problems.size(), 1u);
+
+  report = t->VerifyIndexes(t.admin, true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->repaired, 1u);
+  ExpectClean(*t.db, t.admin);
+}
+
 TEST_F(IndexRepairTest, AnOlderIndexFormatIsRebuiltAtOpen) {
   Tamper([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* index, rocksdb::ColumnFamilyHandle* meta) {
     // As a database written before these indexes existed: national IDs only, format 1.
@@ -177,6 +208,8 @@ TEST_F(IndexRepairTest, AnOlderIndexFormatIsRebuiltAtOpen) {
         ASSERT_TRUE(db->Delete({}, index, it->key()).ok());
       }
     }
+    // An entry of a layout this library no longer writes: the rebuild removes it.
+    ASSERT_TRUE(db->Put({}, index, std::string("q-old\0\0\0\0\0\0\0\1", 13), "").ok());
     ASSERT_TRUE(db->Put({}, meta, db::kIndexFormatKey, std::string("\0\0\0\1", 4)).ok());
   });
   auto t = testing::OpenOrDie(dir_.path(), testing::ReopenOptions());

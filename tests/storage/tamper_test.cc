@@ -134,6 +134,18 @@ TEST_F(TamperTest, DroppedHistoryEntryIsReportedByCheck) {
   EXPECT_TRUE(Mentions(problems, "history/HS00000001/r1: missing"));
 }
 
+TEST_F(TamperTest, HistoryUnderNoCurrentRecordIsReportedByCheck) {
+  Tamper([&](rocksdb::DB* db, Store& s) {
+    // Dossier 1's first version copied under an id that has no current record.
+    const std::string v1 = Raw(db, s, storage::kHistoryCf, Store::HistoryKey(1, 'i', 1));
+    ASSERT_TRUE(db->Put({}, s.raw_cf(storage::kHistoryCf), Store::HistoryKey(99, 'i', 1), v1).ok());
+  });
+  const auto problems = Problems();
+  EXPECT_TRUE(Mentions(problems, "history/HS00000099: history without a current record"));
+  // Reported once, and nothing about the dossiers that are whole.
+  EXPECT_EQ(problems.size(), 1u) << problems[0];
+}
+
 TEST_F(TamperTest, ForgedAndMissingIndexEntriesAreReportedByCheck) {
   Tamper([&](rocksdb::DB* db, Store& s) {
     std::string forged = "n123456789";

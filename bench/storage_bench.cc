@@ -23,6 +23,8 @@
 #include <mutex>
 #include <memory>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,10 +32,14 @@
 
 #include <optional>
 
+#include <hsdt/version.h>
+
 #include "base/coding.h"
 #include "db/testing.h"
+#include "query/keys.h"
 #include "schema/text.h"
 
+#include "data_cache.h"
 #include "demo_data.h"
 #include "sqlite_dl.h"
 
@@ -122,6 +128,27 @@ std::string Changed(std::string json, int n) {
 
 ChangeContext Ctx() { return {"benchmark", {"1/QĐ-UBND", "2024-01-01"}}; }
 
+// Bump when a system's loading code changes what it writes.
+constexpr int kLoadVersion = 1;
+// The data cache's name for `sys`'s loaded data set: the number of dossiers, the loaders'
+// version, a digest of the generated people and what else shapes the files (`more`).
+std::string CacheKey(const std::string& sys, const std::string& more = "") {
+  const std::size_t digest = std::hash<std::string>{}(PersonAt(0).json + PersonAt(kDossiers - 1).json);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016zx", digest);
+  return sys + "-n" + std::to_string(kDossiers) + "-l" + std::to_string(kLoadVersion) + more + "-d" + hex;
+}
+// Meta of a cached data set: one line per dossier, "id<TAB>unit".
+std::vector<std::pair<std::string, std::string>> ParseMeta(const std::string& meta) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::istringstream in(meta);
+  for (std::string line; std::getline(in, line);) {
+    const auto tab = line.find('\t');
+    rows.emplace_back(line.substr(0, tab), tab == std::string::npos ? "" : line.substr(tab + 1));
+  }
+  return rows;
+}
+
 std::string Key8(std::uint64_t id, char kind = 0, std::uint32_t version = 0) {
   std::string k(8, '\0');
   for (int b = 0; b < 8; ++b) k[b] = static_cast<char>(id >> (56 - 8 * b));
@@ -151,8 +178,7 @@ struct HsdtSystem {
 
   void Open(bool want_sync) {
     if (db && sync == want_sync) return;
-    if (db) (void)db->Close();
-    db.reset();
+    Close();
     OpenOptions o;
     o.create_if_missing = true;
     o.kdf_cost = KdfCost::kMinimum;
@@ -182,9 +208,25 @@ struct HsdtSystem {
     return editors.emplace(unit, std::move(s)).first->second;
   }
   // Opens (creates) the database in `d`, and loads the district's people unless `empty`.
+  // A loaded data set comes from the data cache when it holds one, and goes into it otherwise.
   explicit HsdtSystem(std::string d = Root() + "/hsdt", bool empty = false) : dir(std::move(d)) {
+    const std::string key = CacheKey("hsdt", "-f" + std::to_string(kFormatVersion) + "-i" +
+                                                 std::to_string(query::kIndexFormat));
+    if (!empty) {
+      if (auto meta = DataCache::Restore(key, dir)) {
+        Open(false);
+        for (auto& [id, unit] : ParseMeta(*meta)) {
+          if (!editors.count(unit)) editors.emplace(unit, db->Login("bench." + unit, EditorPassword(unit)).value());
+          ids.push_back(id);
+          units.push_back(unit);
+          versions[id] = 1;
+        }
+        return;
+      }
+    }
     Open(false);
     if (empty) return;
+    std::string meta;
     for (int i = 0; i < kDossiers; ++i) {
       Person p = PersonAt(i);
       auto w = db->Create(Editor(p.unit), p.json, Ctx());
@@ -192,8 +234,18 @@ struct HsdtSystem {
       ids.push_back(w->id);
       units.push_back(p.unit);
       versions[w->id] = 1;
+      meta += w->id + "\t" + p.unit + "\n";
     }
     (void)db->Sync(*admin);
+    if (DataCache::Enabled()) {
+      Close();
+      DataCache::Save(key, dir, meta);
+      Open(false);
+    }
+  }
+  void Close() {
+    if (db && !db->Close().ok()) std::abort();
+    db.reset();
   }
 };
 HsdtSystem& Hsdt() {
@@ -208,6 +260,22 @@ struct RawSystem {
   std::map<std::uint64_t, std::uint32_t> versions;
   std::uint64_t next_id = 1;
   RawSystem() {
+    const std::string key = CacheKey("rocksdb");
+    if (DataCache::Restore(key, dir)) {
+      Open();
+      for (int i = 0; i < kDossiers; ++i) versions[next_id++] = 1;
+      return;
+    }
+    Open();
+    for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
+    if (DataCache::Enabled()) {
+      if (!db->Close().ok()) std::abort();
+      db.reset();
+      DataCache::Save(key, dir, "");
+      Open();
+    }
+  }
+  void Open() {
     rocksdb::Options o;
     o.create_if_missing = true;
     rocksdb::BlockBasedTableOptions t;
@@ -216,7 +284,6 @@ struct RawSystem {
     rocksdb::DB* raw = nullptr;
     if (!rocksdb::DB::Open(o, dir, &raw).ok()) std::abort();
     db.reset(raw);
-    for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
   }
   // The same batch shape as hsdt's: record, version record, and index entries like hsdt's (the
   // national ID, ten field entries, one per name word, the folded name, the summary row and the
@@ -279,13 +346,26 @@ struct SqlSystem {
   SqlSystem(const char* library, const std::string& name, const std::string& key, int page_size) {
     static std::map<std::string, SqliteApi>* apis = new std::map<std::string, SqliteApi>();
     if (!apis->count(library)) (*apis)[library] = SqliteApi::Load(library);
+    const SqliteApi& api = (*apis)[library];
     path = Root() + "/" + name + ".db";
     // A page cache of 2 000 pages, SQLite's default size: the data is larger than the cache.
-    store = std::make_unique<SqlStore>((*apis)[library], path, key, page_size, false, 2000);
+    auto open = [&] { store = std::make_unique<SqlStore>(api, path, key, page_size, false, 2000); };
+    const std::string cache_key = CacheKey(name);
+    if (DataCache::Restore(cache_key, path)) {
+      open();
+      for (int i = 0; i < kDossiers; ++i) versions[next_id++] = 1;
+      return;
+    }
+    open();
     store->BulkBegin();
     for (int i = 0; i < kDossiers; ++i) Create(PersonAt(i), false);
     store->BulkCommit();
     store->Checkpoint();
+    if (DataCache::Enabled()) {
+      store.reset();  // closed: the WAL is checkpointed and gone
+      DataCache::Save(cache_key, path, "");
+      open();
+    }
   }
   void Create(const Person& p, bool transaction = true) {
     const std::int64_t id = next_id++;
@@ -775,10 +855,32 @@ class RatioReporter final : public benchmark::ConsoleReporter {
   std::map<std::string, double> bytes_;
 };
 
+// The registered benchmarks' names with the system each runs on.
+std::vector<std::pair<std::string, Sys>>& Registered() {
+  static auto* names = new std::vector<std::pair<std::string, Sys>>();
+  return *names;
+}
+
+// Whether --benchmark_filter selects a benchmark of `sys` (read as Google Benchmark reads it: an
+// extended regular expression searched in the name, a leading '-' negating it).
+bool Selected(Sys sys) {
+  std::string filter = benchmark::GetBenchmarkFilter();
+  if (filter.empty() || filter == "all") return true;
+  const bool negative = filter[0] == '-';
+  if (negative) filter.erase(0, 1);
+  const std::regex re(filter, std::regex::extended);
+  for (const auto& [name, s] : Registered()) {
+    if (s == sys && std::regex_search(name, re) != negative) return true;
+  }
+  return false;
+}
+
 void Register() {
   const Sys all[] = {Sys::kHsdt, Sys::kRaw, Sys::kSqlite, Sys::kSqlCipher, Sys::kSqlCipher4k};
   auto name = [](const char* op, Sys s, const char* suffix = "") {
-    return std::string(op) + "/" + SysName(s) + suffix;
+    std::string n = std::string(op) + "/" + SysName(s) + suffix;
+    Registered().emplace_back(n, s);
+    return n;
   };
   for (bool sync : {true, false}) {
     const char* suffix = sync ? "/sync" : "/nosync";
@@ -833,13 +935,16 @@ int main(int argc, char** argv) {
   hsdt::bench::Register();
   std::printf("dossiers per system: %d; durable ops: %d; other write ops: %d; data under %s\n",
               hsdt::bench::kDossiers, hsdt::bench::kSyncOps, hsdt::bench::kOps, hsdt::bench::Root().c_str());
-  // Load every system before timing anything: the first benchmark must not pay for it.
+  // Load every system the filter selects before timing anything: the first benchmark must not
+  // pay for it. hsdt always: the other systems' queries draw their units from it.
+  using hsdt::bench::Selected;
+  using hsdt::bench::Sys;
   const auto load = std::chrono::steady_clock::now();
   hsdt::bench::Hsdt();
-  hsdt::bench::Raw();
-  hsdt::bench::Sqlite();
-  hsdt::bench::SqlCipher();
-  hsdt::bench::SqlCipher4k();
+  if (Selected(Sys::kRaw)) hsdt::bench::Raw();
+  if (Selected(Sys::kSqlite)) hsdt::bench::Sqlite();
+  if (Selected(Sys::kSqlCipher)) hsdt::bench::SqlCipher();
+  if (Selected(Sys::kSqlCipher4k)) hsdt::bench::SqlCipher4k();
   std::printf("loaded in %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - load).count());
   hsdt::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -97,6 +97,10 @@ class Filter final {
 enum class SortOrder : int {
   kId = 1,    // by dossier id
   kName = 2,  // Vietnamese order: given name, then middle names, then surname (ICU collator)
+  // The full name as written (surname, middle names, given name), case and diacritics folded as
+  // name matching folds them, then id: the order of a name search, which an exact or prefix
+  // Filter::Name answers page by page as it reads the name index, without sorting.
+  kFullName = 3,
 };
 
 struct Query {

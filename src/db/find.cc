@@ -73,6 +73,9 @@ struct QueryScope {
 
 Result<QueryScope> OpenQuery(Database::Impl& impl, const Session& session, const Query& q, Action action,
                              const char* target) {
+  if (q.sort != SortOrder::kId && q.sort != SortOrder::kName && q.sort != SortOrder::kFullName) {
+    return Status::InvalidArgument("sort: " + std::to_string(static_cast<int>(q.sort)) + " is not a sort order");
+  }
   HSDT_RETURN_IF_ERROR(query::CheckFields(q.fields, "fields"));
   HSDT_RETURN_IF_ERROR(query::CheckDates(q.reference_date, q.on_date));
   HSDT_ASSIGN_OR_RETURN(query::Cond cond, query::Compile(q.filter, "filter", !q.on_date.empty()));
@@ -91,8 +94,8 @@ Result<QueryResult> Database::Impl::Find(const Session& session, const Query& q,
   if (q.limit == 0 || q.limit > kMaxLimit) {
     return Status::InvalidArgument("limit: " + std::to_string(q.limit) + "; expected 1 to 1000");
   }
-  HSDT_ASSIGN_OR_RETURN(std::string after, query::ParseCursor(q.cursor, q.sort));
   HSDT_ASSIGN_OR_RETURN(QueryScope scope, OpenQuery(*this, session, q, Action::kReadDossier, "query"));
+  HSDT_ASSIGN_OR_RETURN(std::string after, query::ParseCursor(q.cursor, q.sort));
   const Access& access = scope.access;
   const std::string& reference_date = scope.reference_date;
 

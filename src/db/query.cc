@@ -35,8 +35,10 @@ Result<Query> Query::FromJson(std::string_view json) {
       HSDT_ASSIGN_OR_RETURN(q.filter, query::FilterFromJson(*j.filter, "$.filter"));
     }
     if (j.sort == "name") q.sort = SortOrder::kName;
+    else if (j.sort == "fullName") q.sort = SortOrder::kFullName;
     else if (!j.sort.empty() && j.sort != "id") {
-      return Status::InvalidArgument("$.sort: \"" + j.sort.substr(0, 32) + "\" is not a sort order; expected id or name");
+      return Status::InvalidArgument("$.sort: \"" + j.sort.substr(0, 32) +
+                                     "\" is not a sort order; expected id, name or fullName");
     }
     HSDT_ASSIGN_OR_RETURN(q.fields, query::FieldsFromJson(j.fields, "$.fields"));
     if (j.limit != 0) q.limit = j.limit;

@@ -27,14 +27,17 @@ bool IsUnitEq(const Cond& c) { return c.kind == Kind::kEq && c.field == Field::k
 bool IsNationalIdEq(const Cond& c) { return c.kind == Kind::kEq && c.field == Field::kNationalId; }
 bool IsWholeNameOrPrefix(const Cond& c) { return c.kind == Kind::kName && c.match != NameMatch::kTokens; }
 
-// The position of a row in name order (its unit-order key without the unit), or in id order.
-std::string NamePosition(const Summary& s, std::uint64_t id) {
-  std::string pos(s.name_key);
-  base::PutBigEndian64(&pos, id);
-  return pos;
+// The position of a row in `sort` order, into `out`: its id; its name sort key and id (its
+// unit-order key without the unit); or its ordered folded name and id (its folded-name key
+// without the kind byte).
+void PositionOf(SortOrder sort, const Summary& s, std::uint64_t id, std::string* out) {
+  out->clear();
+  if (sort == SortOrder::kName) out->append(s.name_key);
+  if (sort == SortOrder::kFullName) PutOrdered(out, s.folded_name);
+  base::PutBigEndian64(out, id);
 }
 
-std::string IdPosition(std::uint64_t id) { return IdBytes(id); }
+char CursorLetter(SortOrder sort) { return sort == SortOrder::kId ? 'i' : sort == SortOrder::kName ? 'n' : 'f'; }
 
 }  // namespace
 
@@ -46,11 +49,12 @@ const Decision& UnitDecisions::Decide(std::uint64_t id, std::string_view unit) {
 }
 
 std::string CursorOf(SortOrder sort, std::string_view position) {
-  return base::HexOf((sort == SortOrder::kId ? "i" : "n") + std::string(position));
+  return base::HexOf(CursorLetter(sort) + std::string(position));
 }
 
-// Cursors: 'i' <id> after a page in id order, 'n' <name key> <id> after a page in name order;
-// hex-encoded. The part after the letter is the row's position in its order.
+// Cursors: 'i' <id> after a page in id order, 'n' <name key> <id> after a page in name order,
+// 'f' <ordered folded name> <id> in full-name order; hex-encoded. The part after the letter is
+// the row's position in its order.
 Result<std::string> ParseCursor(std::string_view hex, SortOrder sort) {
   const Status bad = Status::InvalidArgument("cursor: not a cursor of a query in this order");
   if (hex.empty()) return std::string();
@@ -62,9 +66,9 @@ Result<std::string> ParseCursor(std::string_view hex, SortOrder sort) {
     if (r.ec != std::errc() || r.ptr != hex.data() + i + 2) return bad;
     raw.push_back(static_cast<char>(v));
   }
-  const char want = sort == SortOrder::kId ? 'i' : 'n';
+  const char want = CursorLetter(sort);
   if (raw.size() < 9 || raw[0] != want || (sort == SortOrder::kId && raw.size() != 9)) return bad;
-  return raw.substr(1);  // the position: <id> or <name key><id>
+  return raw.substr(1);  // the position
 }
 
 Status Selector::Run(SortOrder sort, const std::string& after, bool allow_scan, bool explain_only, const Emit& emit) {
@@ -85,9 +89,17 @@ Status Selector::Run(SortOrder sort, const std::string& after, bool allow_scan, 
     const std::string key = FoldedNamePrefix(name->folded, name->match != NameMatch::kExact);
     planner_.Step("name index", 0);
     if (explain_only) return Status::Ok();
-    ordered_ = false;  // in folded-name order: sorted afterwards
-    HSDT_RETURN_IF_ERROR(rows_.Scan(key, PrefixEnd(key), visit));
-    return EmitCollected();
+    if (sort != SortOrder::kFullName) {  // in full-name order: sorted afterwards
+      ordered_ = false;
+      HSDT_RETURN_IF_ERROR(rows_.Scan(key, PrefixEnd(key), visit));
+      return EmitCollected();
+    }
+    // The entries are the rows in the order asked: read from the cursor's entry on (its key is
+    // the kind byte and the position), and only as far as the caller takes them.
+    ordered_ = true;
+    const std::string resume = after.empty() ? std::string() : key.substr(0, 1) + after;
+    HSDT_RETURN_IF_ERROR(rows_.Scan(std::max(key, resume), PrefixEnd(key), SkippingFirstAt(after)));
+    return error_;
   }
   const Cond* unit = TopCondition(cond_, IsUnitEq);
   if (sort == SortOrder::kName && unit != nullptr) {
@@ -96,10 +108,7 @@ Status Selector::Run(SortOrder sort, const std::string& after, bool allow_scan, 
     const std::string prefix = UnitOrderPrefix(unit->values[0]);
     planner_.Step("unit-order index of " + unit->values[0], 0);
     if (explain_only) return Status::Ok();
-    HSDT_RETURN_IF_ERROR(rows_.Scan(prefix + after, PrefixEnd(prefix), [&](std::uint64_t id, const Summary& s, std::string_view raw) {
-      if (!after.empty() && NamePosition(s, id) == after) return true;
-      return Visit(id, s, raw);
-    }));
+    HSDT_RETURN_IF_ERROR(rows_.Scan(prefix + after, PrefixEnd(prefix), SkippingFirstAt(after)));
     return error_;
   }
   HSDT_ASSIGN_OR_RETURN(auto ids, planner_.Ids(cond_, kUnlimited));
@@ -115,6 +124,17 @@ Status Selector::Run(SortOrder sort, const std::string& after, bool allow_scan, 
     HSDT_RETURN_IF_ERROR(rows_.Scan(SummaryKey(after_id + 1), PrefixEnd(SummaryStart()), visit));
   }
   return EmitCollected();
+}
+
+RowSource::Visit Selector::SkippingFirstAt(const std::string& after) {
+  return [this, &after, first = !after.empty()](std::uint64_t id, const Summary& s, std::string_view raw) mutable {
+    if (first) {  // a resumed scan starts at the cursor's own row, if it is still there
+      first = false;
+      PositionOf(sort_, s, id, &position_);
+      if (position_ == after) return true;
+    }
+    return Visit(id, s, raw);
+  };
 }
 
 Status Selector::EmitCollected() {
@@ -149,10 +169,10 @@ bool Selector::Visit(std::uint64_t id, const Summary& stored, std::string_view r
   }
   const Summary& s = on_date_.empty() ? stored : vt.summary;
   if (!Matches(cond_, Row{&s, d.visibility, reference_date_})) return true;
-  std::string position = sort_ == SortOrder::kId ? IdPosition(id) : NamePosition(s, id);
-  if (ordered_) return (*emit_)(id, s, d.visibility, position);
-  if (!after_->empty() && position <= *after_) return true;
-  collected_.push_back({std::move(position), id, std::string(raw), d.visibility, std::move(vt.values)});
+  PositionOf(sort_, s, id, &position_);
+  if (ordered_) return (*emit_)(id, s, d.visibility, position_);
+  if (!after_->empty() && position_ <= *after_) return true;
+  collected_.push_back({position_, id, std::string(raw), d.visibility, std::move(vt.values)});
   return true;
 }
 

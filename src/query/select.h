@@ -72,6 +72,8 @@ class Selector final {
   };
 
   Status EmitCollected();
+  // Visit, except on the first row when it is the row at `after` (which must outlive it).
+  RowSource::Visit SkippingFirstAt(const std::string& after);
   bool Visit(std::uint64_t id, const Summary& stored, std::string_view raw);
 
   Planner planner_;
@@ -87,6 +89,7 @@ class Selector final {
   const std::string* after_ = nullptr;
   const Emit* emit_ = nullptr;
   std::vector<Collected> collected_;
+  std::string position_;  // of the row at hand, reused
 };
 
 }  // namespace hsdt::query

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +34,11 @@ class UnitDecisions final {
  private:
   const Decider decide_;
   const bool per_unit_;
-  std::map<std::string, Decision, std::less<>> by_unit_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Decision, Hash, std::equal_to<>> by_unit_;
 };
 
 // A cursor (QueryResult::next_cursor) after the row at `position` in `sort` order, and back.

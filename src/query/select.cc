@@ -89,7 +89,7 @@ Status Selector::Run(SortOrder sort, const std::string& after, bool allow_scan, 
     const std::string key = FoldedNamePrefix(name->folded, name->match != NameMatch::kExact);
     planner_.Step("name index", 0);
     if (explain_only) return Status::Ok();
-    if (sort != SortOrder::kFullName) {  // in full-name order: sorted afterwards
+    if (sort != SortOrder::kFullName) {  // read in full-name order: collected, then sorted
       ordered_ = false;
       HSDT_RETURN_IF_ERROR(rows_.Scan(key, PrefixEnd(key), visit));
       return EmitCollected();

@@ -227,9 +227,7 @@ rocksdb::ColumnFamilyOptions Store::FamilyOptions(bool sealed, bool log) const {
   table.block_cache = block_cache_;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.format_version = 5;
-  // Point reads (a record, a national ID, a summary by id) find their key in a data block by
-  // hash instead of binary search; scans still search in order. Files written before keep
-  // their blocks as they are and are read the same way.
+  // Point reads find their key in a block by hash (scans still search; older files read as before).
   table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
   rocksdb::ColumnFamilyOptions cf;
   // Sealed values do not compress; index keys and metadata do.
